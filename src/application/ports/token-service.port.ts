@@ -1,0 +1,41 @@
+import type { Role } from '../../domain/user/role.js';
+
+export interface AccessTokenClaims {
+  readonly userId: string;
+  readonly sessionId: string;
+  readonly role: Role;
+}
+
+export interface IssuedAccessToken {
+  readonly token: string;
+  readonly expiresIn: number;
+  readonly jti: string;
+}
+
+export interface VerifiedAccessToken extends AccessTokenClaims {
+  readonly jti: string;
+  readonly issuedAt: Date;
+  readonly expiresAt: Date;
+}
+
+export interface AccessTokenService {
+  issue(claims: AccessTokenClaims, now: Date): Promise<IssuedAccessToken>;
+  /** Resolves to null for any token that is malformed, forged, expired or not meant for us. */
+  verify(token: string): Promise<VerifiedAccessToken | null>;
+}
+export const ACCESS_TOKEN_SERVICE = Symbol('AccessTokenService');
+
+export interface IssuedRefreshToken {
+  /** Handed to the client once; never stored or logged. */
+  readonly token: string;
+  /** What the session stream keeps. */
+  readonly digest: string;
+}
+
+/** Opaque refresh tokens `<sessionId>.<256-bit secret>`, stored only as digests. */
+export interface RefreshTokenCodec {
+  issue(sessionId: string): IssuedRefreshToken;
+  /** Null when the token is not even well-formed. */
+  parse(token: string): { readonly sessionId: string; readonly digest: string } | null;
+}
+export const REFRESH_TOKEN_CODEC = Symbol('RefreshTokenCodec');

@@ -1,0 +1,30 @@
+import type { Role } from '../../domain/user/role.js';
+import type { Page, PageRequest } from '../pagination.js';
+import type { ProjectionStore } from './projection-store.port.js';
+
+/** The public view of a user: no hash, no token, no secret. */
+export interface UserView {
+  readonly id: string;
+  readonly email: string;
+  readonly username: string | null;
+  readonly fullName: string | null;
+  readonly role: Role;
+  readonly isActive: boolean;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly lastLoginAt: string | null;
+  /** Position of `UserRegistered`: the stable order of the admin list. */
+  readonly seq: number;
+}
+
+export interface UserSearch extends PageRequest {
+  /** Case-insensitive substring of email, username or full name. */
+  readonly q?: string | undefined;
+}
+
+export interface UserReadModel extends ProjectionStore<UserView> {
+  byId(id: string): Promise<UserView | null>;
+  /** Ordered by `seq` ascending. */
+  search(query: UserSearch): Promise<Page<UserView>>;
+}
+export const USER_READ_MODEL = Symbol('UserReadModel');

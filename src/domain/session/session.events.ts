@@ -1,0 +1,53 @@
+import type { DomainEvent } from '../shared/event.js';
+
+export const LOGOUT_REASONS = [
+  'user',
+  'logout-all',
+  'password-change',
+  'admin',
+  'reuse',
+  'deactivation',
+] as const;
+export type LogoutReason = (typeof LOGOUT_REASONS)[number];
+
+/** Opens a session in its own `session-<id>` stream. Only a digest of the refresh token is kept. */
+export type LoggedIn = DomainEvent<
+  'LoggedIn',
+  {
+    readonly sessionId: string;
+    readonly userId: string;
+    readonly identifier: string;
+    readonly refreshTokenDigest: string;
+    readonly expiresAt: string;
+    readonly ip: string | null;
+    readonly userAgent: string | null;
+  }
+>;
+export type TokenRefreshed = DomainEvent<
+  'TokenRefreshed',
+  {
+    readonly sessionId: string;
+    readonly userId: string;
+    readonly refreshTokenDigest: string;
+    readonly expiresAt: string;
+  }
+>;
+export type RefreshTokenReuseDetected = DomainEvent<
+  'RefreshTokenReuseDetected',
+  { readonly sessionId: string; readonly userId: string }
+>;
+export type LoggedOut = DomainEvent<
+  'LoggedOut',
+  { readonly sessionId: string; readonly userId: string; readonly reason: LogoutReason }
+>;
+
+export type SessionEvent = LoggedIn | TokenRefreshed | RefreshTokenReuseDetected | LoggedOut;
+
+export const SESSION_EVENT_TYPES: readonly SessionEvent['type'][] = [
+  'LoggedIn',
+  'TokenRefreshed',
+  'RefreshTokenReuseDetected',
+  'LoggedOut',
+];
+
+export const sessionStreamId = (sessionId: string): string => `session-${sessionId}`;

@@ -1,0 +1,5 @@
+/** A domain event as deciders produce it: a past-tense type and its data, nothing about storage. */
+export interface DomainEvent<Type extends string = string, Data extends object = object> {
+  readonly type: Type;
+  readonly data: Data;
+}

@@ -1,0 +1,25 @@
+import type { Email } from './email.js';
+import type { Role } from './role.js';
+import type { Username } from './username.js';
+
+export type UserCommand =
+  | {
+      readonly type: 'RegisterUser';
+      readonly userId: string;
+      readonly email: Email;
+      readonly username: Username | null;
+      readonly fullName: string | null;
+      readonly passwordHash: string;
+      readonly role: Role;
+    }
+  | {
+      readonly type: 'UpdateProfile';
+      /** `undefined` leaves a field as it is; `null` clears it. */
+      readonly fullName?: string | null | undefined;
+      readonly username?: Username | null | undefined;
+    }
+  | { readonly type: 'ChangeEmail'; readonly email: Email }
+  | { readonly type: 'ChangePassword'; readonly passwordHash: string }
+  | { readonly type: 'ChangeRole'; readonly role: Role }
+  | { readonly type: 'Deactivate' }
+  | { readonly type: 'Reactivate' };

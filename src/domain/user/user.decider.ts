@@ -1,0 +1,94 @@
+import { DomainError } from '../shared/domain-error.js';
+import type { Role } from './role.js';
+import type { UserCommand } from './user.commands.js';
+import type { UserEvent } from './user.events.js';
+
+export interface RegisteredUser {
+  readonly status: 'active' | 'deactivated';
+  readonly id: string;
+  readonly email: string;
+  readonly username: string | null;
+  readonly fullName: string | null;
+  readonly passwordHash: string;
+  readonly role: Role;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+export type UserState = { readonly status: 'unregistered' } | RegisteredUser;
+
+/** An event as read back from its stream: the decider's event plus when it happened. */
+export type Recorded<E> = E & { readonly occurredAt: Date };
+
+export const initialUserState = (): UserState => ({ status: 'unregistered' });
+
+export function evolveUser(state: UserState, event: Recorded<UserEvent>): UserState {
+  if (event.type === 'UserRegistered') {
+    const d = event.data;
+    return {
+      status: 'active',
+      id: d.userId,
+      email: d.email,
+      username: d.username,
+      fullName: d.fullName,
+      passwordHash: d.passwordHash,
+      role: d.role,
+      createdAt: event.occurredAt,
+      updatedAt: event.occurredAt,
+    };
+  }
+  if (state.status === 'unregistered') return state;
+  const at = { updatedAt: event.occurredAt };
+  switch (event.type) {
+    case 'UserProfileUpdated':
+      return { ...state, ...at, fullName: event.data.fullName, username: event.data.username };
+    case 'UserEmailChanged':
+      return { ...state, ...at, email: event.data.email };
+    case 'PasswordChanged':
+      return { ...state, ...at, passwordHash: event.data.passwordHash };
+    case 'UserRoleChanged':
+      return { ...state, ...at, role: event.data.role };
+    case 'UserDeactivated':
+      return { ...state, ...at, status: 'deactivated' };
+    case 'UserReactivated':
+      return { ...state, ...at, status: 'active' };
+  }
+}
+
+const registered = (state: UserState): RegisteredUser => {
+  if (state.status === 'unregistered') throw new DomainError('user_not_found', 'The user does not exist.');
+  return state;
+};
+
+/** Returns the events a command causes; an empty list means it changes nothing (idempotent). */
+export function decideUser(command: UserCommand, state: UserState): UserEvent[] {
+  if (command.type === 'RegisterUser') {
+    if (state.status !== 'unregistered') {
+      throw new DomainError('email_taken', 'An account with this email already exists.');
+    }
+    const { userId, email, username, fullName, passwordHash, role } = command;
+    return [{ type: 'UserRegistered', data: { userId, email, username, fullName, passwordHash, role } }];
+  }
+  const user = registered(state);
+  const userId = user.id;
+  switch (command.type) {
+    case 'UpdateProfile': {
+      const fullName = command.fullName === undefined ? user.fullName : command.fullName;
+      const username = command.username === undefined ? user.username : command.username;
+      if (fullName === user.fullName && username === user.username) return [];
+      return [{ type: 'UserProfileUpdated', data: { userId, fullName, username } }];
+    }
+    case 'ChangeEmail':
+      if (command.email === user.email) return [];
+      return [{ type: 'UserEmailChanged', data: { userId, previousEmail: user.email, email: command.email } }];
+    case 'ChangePassword':
+      if (user.status !== 'active') throw new DomainError('account_inactive', 'The account is deactivated.');
+      return [{ type: 'PasswordChanged', data: { userId, passwordHash: command.passwordHash } }];
+    case 'ChangeRole':
+      if (command.role === user.role) return [];
+      return [{ type: 'UserRoleChanged', data: { userId, previousRole: user.role, role: command.role } }];
+    case 'Deactivate':
+      return user.status === 'deactivated' ? [] : [{ type: 'UserDeactivated', data: { userId } }];
+    case 'Reactivate':
+      return user.status === 'active' ? [] : [{ type: 'UserReactivated', data: { userId } }];
+  }
+}

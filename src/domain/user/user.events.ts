@@ -1,0 +1,54 @@
+import type { DomainEvent } from '../shared/event.js';
+import type { Role } from './role.js';
+
+/** Data of the events in a `user-<id>` stream. The password hash is state, never a public view. */
+export type UserRegistered = DomainEvent<
+  'UserRegistered',
+  {
+    readonly userId: string;
+    readonly email: string;
+    readonly username: string | null;
+    readonly fullName: string | null;
+    readonly passwordHash: string;
+    readonly role: Role;
+  }
+>;
+export type UserProfileUpdated = DomainEvent<
+  'UserProfileUpdated',
+  { readonly userId: string; readonly fullName: string | null; readonly username: string | null }
+>;
+export type UserEmailChanged = DomainEvent<
+  'UserEmailChanged',
+  { readonly userId: string; readonly previousEmail: string; readonly email: string }
+>;
+export type PasswordChanged = DomainEvent<
+  'PasswordChanged',
+  { readonly userId: string; readonly passwordHash: string }
+>;
+export type UserRoleChanged = DomainEvent<
+  'UserRoleChanged',
+  { readonly userId: string; readonly previousRole: Role; readonly role: Role }
+>;
+export type UserDeactivated = DomainEvent<'UserDeactivated', { readonly userId: string }>;
+export type UserReactivated = DomainEvent<'UserReactivated', { readonly userId: string }>;
+
+export type UserEvent =
+  | UserRegistered
+  | UserProfileUpdated
+  | UserEmailChanged
+  | PasswordChanged
+  | UserRoleChanged
+  | UserDeactivated
+  | UserReactivated;
+
+export const USER_EVENT_TYPES: readonly UserEvent['type'][] = [
+  'UserRegistered',
+  'UserProfileUpdated',
+  'UserEmailChanged',
+  'PasswordChanged',
+  'UserRoleChanged',
+  'UserDeactivated',
+  'UserReactivated',
+];
+
+export const userStreamId = (userId: string): string => `user-${userId}`;
