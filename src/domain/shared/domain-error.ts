@@ -16,7 +16,7 @@ export type DomainErrorCode =
   | 'refresh_token_invalid'
   | 'refresh_token_reused'
   | 'forbidden'
-  | 'not_registered';
+  | 'conflict';
 
 export interface FieldProblem {
   readonly field: string;

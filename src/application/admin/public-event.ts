@@ -1,0 +1,27 @@
+import type { StoredEvent } from '../ports/event-store.port.js';
+import { upcast } from '../upcasters.js';
+
+/** Fields that are state, not information: they never leave through the API, logs or exports. */
+const SECRET_FIELDS: ReadonlySet<string> = new Set(['passwordHash', 'refreshTokenDigest']);
+
+export interface PublicEvent {
+  readonly type: string;
+  readonly version: number;
+  readonly streamVersion: number;
+  readonly position: number;
+  readonly occurredAt: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export function publicEvent(stored: StoredEvent): PublicEvent {
+  const event = upcast(stored);
+  const data = Object.fromEntries(Object.entries(event.data).filter(([key]) => !SECRET_FIELDS.has(key)));
+  return {
+    type: event.type,
+    version: event.version,
+    streamVersion: event.streamVersion,
+    position: event.position,
+    occurredAt: event.occurredAt.toISOString(),
+    data,
+  };
+}

@@ -1,0 +1,41 @@
+import { inject, injectable } from 'tsyringe';
+import type { Role } from '../../domain/user/role.js';
+import { ACCESS_TOKEN_SERVICE, type AccessTokenService } from '../ports/token-service.port.js';
+import { AUTH_SETTINGS, type AuthSettings } from '../ports/auth-settings.port.js';
+
+/** What a successful login or refresh hands to the client (the refresh token only this once). */
+export interface TokenPair {
+  readonly accessToken: string;
+  readonly expiresIn: number;
+  readonly refreshToken: string;
+  readonly refreshExpiresIn: number;
+  readonly userId: string;
+  readonly sessionId: string;
+}
+
+@injectable()
+export class TokenPairIssuer {
+  constructor(
+    @inject(ACCESS_TOKEN_SERVICE) private readonly accessTokens: AccessTokenService,
+    @inject(AUTH_SETTINGS) private readonly settings: AuthSettings,
+  ) {}
+
+  refreshExpiry(now: Date): Date {
+    return new Date(now.getTime() + this.settings.refreshTokenTtlSeconds * 1000);
+  }
+
+  async issue(
+    session: { userId: string; sessionId: string; role: Role; refreshToken: string },
+    now: Date,
+  ): Promise<TokenPair> {
+    const access = await this.accessTokens.issue(session, now);
+    return {
+      accessToken: access.token,
+      expiresIn: access.expiresIn,
+      refreshToken: session.refreshToken,
+      refreshExpiresIn: this.settings.refreshTokenTtlSeconds,
+      userId: session.userId,
+      sessionId: session.sessionId,
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import { inject, injectable } from 'tsyringe';
+import type { LogoutReason } from '../../domain/session/session.events.js';
+import { sessionStreamId } from '../../domain/session/session.events.js';
+import { sessionDecider } from '../deciders.js';
+import { handle } from '../event-sourcing.js';
+import { AUTH_SETTINGS, type AuthSettings } from '../ports/auth-settings.port.js';
+import { CLOCK, type Clock } from '../ports/clock.port.js';
+import { EVENT_STORE, type EventMetadata, type EventStore } from '../ports/event-store.port.js';
+import { READ_MODEL_SYNC, type ReadModelSync } from '../ports/read-model-sync.port.js';
+import { SESSION_READ_MODEL, type SessionReadModel } from '../ports/session-read-model.port.js';
+import { SESSION_REVOCATIONS, type SessionRevocations } from '../ports/session-revocations.port.js';
+
+/** Revokes sessions: `LoggedOut` in each session's stream, effective at once on this instance. */
+@injectable()
+export class EndSessions {
+  constructor(
+    @inject(EVENT_STORE) private readonly store: EventStore,
+    @inject(CLOCK) private readonly clock: Clock,
+    @inject(SESSION_REVOCATIONS) private readonly revocations: SessionRevocations,
+    @inject(SESSION_READ_MODEL) private readonly sessions: SessionReadModel,
+    @inject(READ_MODEL_SYNC) private readonly sync: ReadModelSync,
+    @inject(AUTH_SETTINGS) private readonly settings: AuthSettings,
+  ) {}
+
+  async endOne(sessionId: string, reason: LogoutReason, metadata: EventMetadata): Promise<void> {
+    const now = this.clock.now();
+    await handle(this.store, sessionStreamId(sessionId), sessionDecider, { type: 'EndSession', reason }, { metadata, now });
+    this.revocations.markRevoked(sessionId, now);
+  }
+
+  /**
+   * Every session of a user whose tokens may still work, except `keep`. The session list comes
+   * from the read model once it has caught up with the log's head as of now, so a session opened
+   * a moment ago on another instance is included.
+   */
+  async endAllOf(userId: string, reason: LogoutReason, metadata: EventMetadata, keep?: string): Promise<number> {
+    await this.sync.catchUp();
+    // A session whose refresh token just expired may still have a live access token.
+    const horizon = new Date(this.clock.now().getTime() - this.settings.accessTokenTtlSeconds * 1000);
+    const ids: string[] = [];
+    let after: number | undefined;
+    do {
+      const page = await this.sessions.activeOf(userId, horizon, { limit: 200, after });
+      ids.push(...page.items.map((s) => s.id).filter((id) => id !== keep));
+      after = page.nextAfter ?? undefined;
+    } while (after !== undefined);
+    for (const id of ids) await this.endOne(id, reason, metadata);
+    return ids.length;
+  }
+}

@@ -1,0 +1,68 @@
+import { inject, injectable } from 'tsyringe';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import { sessionStreamId } from '../../domain/session/session.events.js';
+import { sessionDecider } from '../deciders.js';
+import { handle } from '../event-sourcing.js';
+import { CLOCK, type Clock } from '../ports/clock.port.js';
+import { ConcurrencyError, EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
+import { SESSION_REVOCATIONS, type SessionRevocations } from '../ports/session-revocations.port.js';
+import { REFRESH_TOKEN_CODEC, type RefreshTokenCodec } from '../ports/token-service.port.js';
+import { metadataOf, type RequestContext } from '../request-context.js';
+import { TokenPairIssuer, type TokenPair } from '../auth/token-pair.js';
+import { UserRepository } from '../users/user-repository.js';
+
+const invalid = (): DomainError => new DomainError('refresh_token_invalid', 'The refresh token is invalid, expired or revoked.');
+
+@injectable()
+export class RefreshSession {
+  constructor(
+    @inject(EVENT_STORE) private readonly store: EventStore,
+    @inject(REFRESH_TOKEN_CODEC) private readonly refreshTokens: RefreshTokenCodec,
+    @inject(CLOCK) private readonly clock: Clock,
+    @inject(SESSION_REVOCATIONS) private readonly revocations: SessionRevocations,
+    @inject(UserRepository) private readonly users: UserRepository,
+    @inject(TokenPairIssuer) private readonly tokens: TokenPairIssuer,
+  ) {}
+
+  /**
+   * Rotation is decided by optimistic concurrency on the session stream, not by a lock, so it
+   * holds across instances: of two refreshes racing with one token, one appends and the other
+   * fails its append and is refused. A token presented after it was rotated is reuse and revokes
+   * the session. A racing loser is not treated as reuse: a client retrying a timed-out request
+   * keeps the session the winner opened.
+   */
+  async execute(refreshToken: string, ctx: RequestContext): Promise<TokenPair> {
+    const parsed = this.refreshTokens.parse(refreshToken);
+    if (parsed === null) throw invalid();
+    const now = this.clock.now();
+    const next = this.refreshTokens.issue(parsed.sessionId);
+    let decided;
+    try {
+      decided = await handle(
+        this.store,
+        sessionStreamId(parsed.sessionId),
+        sessionDecider,
+        {
+          type: 'RefreshSession',
+          presentedDigest: parsed.digest,
+          newDigest: next.digest,
+          expiresAt: this.tokens.refreshExpiry(now),
+          now,
+        },
+        { metadata: metadataOf(ctx), now, retries: 0 },
+      );
+    } catch (error) {
+      if (error instanceof ConcurrencyError) throw invalid();
+      throw error;
+    }
+    const { state, events } = decided;
+    if (state.status === 'none') throw invalid();
+    if (events.some((e) => e.type === 'RefreshTokenReuseDetected')) {
+      this.revocations.markRevoked(parsed.sessionId, now);
+      throw new DomainError('refresh_token_reused', 'The refresh token was already used; the session is revoked.');
+    }
+    const user = await this.users.find(state.userId);
+    if (user === null || user.status !== 'active') throw invalid();
+    return this.tokens.issue({ userId: user.id, sessionId: parsed.sessionId, role: user.role, refreshToken: next.token }, now);
+  }
+}

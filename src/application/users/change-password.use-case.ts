@@ -1,0 +1,48 @@
+import { inject, injectable } from 'tsyringe';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import { parsePassword } from '../../domain/user/password-policy.js';
+import { userStreamId } from '../../domain/user/user.events.js';
+import { userDecider } from '../deciders.js';
+import { handle } from '../event-sourcing.js';
+import { parseAll } from '../parse-all.js';
+import { CLOCK, type Clock } from '../ports/clock.port.js';
+import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
+import { PASSWORD_HASHER, type PasswordHasher } from '../ports/password-hasher.port.js';
+import type { Principal } from '../auth/authenticate.use-case.js';
+import { metadataOf, type RequestContext } from '../request-context.js';
+import { EndSessions } from '../sessions/end-sessions.js';
+import { UserRepository } from './user-repository.js';
+
+@injectable()
+export class ChangePassword {
+  constructor(
+    @inject(EVENT_STORE) private readonly store: EventStore,
+    @inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
+    @inject(CLOCK) private readonly clock: Clock,
+    @inject(UserRepository) private readonly users: UserRepository,
+    @inject(EndSessions) private readonly endSessions: EndSessions,
+  ) {}
+
+  /** Every other session is revoked: whoever else held this account's tokens is out. */
+  async execute(
+    principal: Principal,
+    input: { currentPassword: string; newPassword: string },
+    ctx: RequestContext,
+  ): Promise<void> {
+    const { newPassword } = parseAll({ newPassword: () => parsePassword(input.newPassword, 'new_password') });
+    const user = await this.users.find(principal.userId);
+    if (user === null || !(await this.hasher.verify(input.currentPassword, user.passwordHash))) {
+      throw new DomainError('invalid_credentials', 'The current password is incorrect.');
+    }
+    const passwordHash = await this.hasher.hash(newPassword);
+    const metadata = metadataOf({ ...ctx, actorId: principal.userId });
+    await handle(
+      this.store,
+      userStreamId(principal.userId),
+      userDecider,
+      { type: 'ChangePassword', passwordHash },
+      { metadata, now: this.clock.now() },
+    );
+    await this.endSessions.endAllOf(principal.userId, 'password-change', metadata, principal.sessionId);
+  }
+}

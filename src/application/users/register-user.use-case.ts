@@ -1,0 +1,84 @@
+import { inject, injectable } from 'tsyringe';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import { RetryLaterError } from '../../domain/shared/retry-later-error.js';
+import { parseEmail } from '../../domain/user/email.js';
+import { parseFullName } from '../../domain/user/full-name.js';
+import { parsePassword } from '../../domain/user/password-policy.js';
+import type { Role } from '../../domain/user/role.js';
+import { parseUsername, usernameKey } from '../../domain/user/username.js';
+import { userStreamId } from '../../domain/user/user.events.js';
+import { userDecider } from '../deciders.js';
+import { handle } from '../event-sourcing.js';
+import { parseAll } from '../parse-all.js';
+import { CLOCK, type Clock } from '../ports/clock.port.js';
+import { ConcurrencyError, EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
+import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
+import { PASSWORD_HASHER, type PasswordHasher } from '../ports/password-hasher.port.js';
+import { RATE_LIMITER, type RateLimiter } from '../ports/rate-limiter.port.js';
+import { metadataOf, type RequestContext } from '../request-context.js';
+import { profileOf, type UserProfile } from '../user-profile.js';
+import { IdentityClaims } from './identity-claims.js';
+
+export interface RegisterUserInput {
+  readonly email: string;
+  readonly password: string;
+  readonly username?: string | null | undefined;
+  readonly fullName?: string | null | undefined;
+}
+
+export interface Registered {
+  readonly user: UserProfile;
+  readonly position: number;
+}
+
+@injectable()
+export class RegisterUser {
+  constructor(
+    @inject(EVENT_STORE) private readonly store: EventStore,
+    @inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
+    @inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @inject(CLOCK) private readonly clock: Clock,
+    @inject(RATE_LIMITER) private readonly rateLimiter: RateLimiter,
+    @inject(IdentityClaims) private readonly claims: IdentityClaims,
+  ) {}
+
+  /** `role` is only ever set by trusted callers (the first-administrator bootstrap), never by a body. */
+  async execute(input: RegisterUserInput, ctx: RequestContext, role: Role = 'user'): Promise<Registered> {
+    const fields = parseAll({
+      email: () => parseEmail(input.email),
+      password: () => parsePassword(input.password),
+      username: () => (input.username == null ? null : parseUsername(input.username)),
+      fullName: () => (input.fullName == null ? null : parseFullName(input.fullName)),
+    });
+    if (ctx.ip !== null) {
+      const budget = await this.rateLimiter.consume('register', ctx.ip);
+      if (!budget.allowed) {
+        throw new RetryLaterError('rate_limited', 'Too many registrations; try again later.', budget.retryAfterSeconds);
+      }
+    }
+    // Hashing first keeps the window between claiming the email and appending the user short.
+    const passwordHash = await this.hasher.hash(fields.password);
+    const metadata = metadataOf(ctx);
+    const userId = await this.claims.claim('email', fields.email, this.ids.uuid(), metadata, { adoptOrphan: true });
+    if (fields.username !== null) {
+      await this.claims.claim('username', usernameKey(fields.username), userId, metadata);
+    }
+    try {
+      const { state, appended } = await handle(
+        this.store,
+        userStreamId(userId),
+        userDecider,
+        { type: 'RegisterUser', userId, role, passwordHash, ...fields },
+        { metadata: { ...metadata, actorId: ctx.actorId ?? userId }, now: this.clock.now(), retries: 0 },
+      );
+      if (state.status === 'unregistered' || appended === null) throw new Error('registration appended nothing');
+      return { user: profileOf(state), position: appended.position };
+    } catch (error) {
+      // Another request adopted the same claim and registered first: the email is taken.
+      if (error instanceof ConcurrencyError) {
+        throw new DomainError('email_taken', 'An account with this email already exists.');
+      }
+      throw error;
+    }
+  }
+}

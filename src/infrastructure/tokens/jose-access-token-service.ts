@@ -1,0 +1,76 @@
+import { jwtVerify, SignJWT } from 'jose';
+import { randomUUID } from 'node:crypto';
+import type {
+  AccessTokenClaims,
+  AccessTokenService,
+  IssuedAccessToken,
+  VerifiedAccessToken,
+} from '../../application/ports/token-service.port.js';
+import { isRole } from '../../domain/user/role.js';
+import type { SigningKeyRing } from './signing-key-ring.js';
+
+export interface AccessTokenOptions {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly ttlSeconds: number;
+  readonly clockToleranceSeconds?: number;
+}
+
+/** RFC 9068 access tokens: `typ: at+jwt`, `kid`, iss/aud/sub/sid/role/iat/exp/jti. */
+export class JoseAccessTokenService implements AccessTokenService {
+  constructor(
+    private readonly keys: SigningKeyRing,
+    private readonly options: AccessTokenOptions,
+  ) {}
+
+  async issue(claims: AccessTokenClaims, now: Date): Promise<IssuedAccessToken> {
+    const key = this.keys.current();
+    const jti = randomUUID();
+    const iat = Math.floor(now.getTime() / 1000);
+    const token = await new SignJWT({ sid: claims.sessionId, role: claims.role })
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
+      .setIssuer(this.options.issuer)
+      .setAudience(this.options.audience)
+      .setSubject(claims.userId)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + this.options.ttlSeconds)
+      .setJti(jti)
+      .sign(key.signingKey);
+    return { token, expiresIn: this.options.ttlSeconds, jti };
+  }
+
+  async verify(token: string): Promise<VerifiedAccessToken | null> {
+    if (token.length === 0 || token.length > 4096) return null;
+    try {
+      const { payload } = await jwtVerify(
+        token,
+        async (header) => {
+          const key = await this.keys.verificationKey(header.kid);
+          if (key === null) throw new Error('unknown key');
+          return key;
+        },
+        {
+          issuer: this.options.issuer,
+          audience: this.options.audience,
+          algorithms: [this.keys.algorithm],
+          typ: 'at+jwt',
+          clockTolerance: this.options.clockToleranceSeconds ?? 5,
+          requiredClaims: ['sub', 'sid', 'role', 'jti', 'iat', 'exp'],
+        },
+      );
+      const { sub, sid, role, jti, iat, exp } = payload;
+      if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string' || !isRole(role)) return null;
+      if (iat === undefined || exp === undefined) return null;
+      return {
+        userId: sub,
+        sessionId: sid,
+        role,
+        jti,
+        issuedAt: new Date(iat * 1000),
+        expiresAt: new Date(exp * 1000),
+      };
+    } catch {
+      return null;
+    }
+  }
+}

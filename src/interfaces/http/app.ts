@@ -1,0 +1,66 @@
+import Koa from 'koa';
+import type Router from '@koa/router';
+import type { Logger } from 'pino';
+import type { DependencyContainer } from 'tsyringe';
+import type { HttpState } from './http-state.js';
+import { accessLog, type RequestObserver } from './middleware/access-log.js';
+import { bodies } from './middleware/body.js';
+import { errors } from './middleware/errors.js';
+import { requestId } from './middleware/request-id.js';
+import { adminRoutes } from './routes/admin.routes.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { discoveryRoutes, type DiscoveryOptions } from './routes/discovery.routes.js';
+import { healthRoutes, type ReadinessReport } from './routes/health.routes.js';
+import { meRoutes } from './routes/me.routes.js';
+
+export interface HttpAppOptions {
+  readonly container: DependencyContainer;
+  readonly logger: Logger;
+  readonly trustProxy: boolean;
+  readonly bodyLimit: string;
+  readonly discovery: DiscoveryOptions;
+  readonly readiness: () => Promise<ReadinessReport>;
+  readonly observe?: RequestObserver;
+  /** Extra routers (metrics, OpenAPI, docs) mounted after the API. */
+  readonly extraRouters?: readonly Router<HttpState>[];
+}
+
+/** Labels each request with its route pattern (never the raw path, which holds ids). */
+const mount = (app: Koa<HttpState>, router: Router<HttpState>): void => {
+  router.use(async (ctx, next) => {
+    ctx.state.route = (ctx as unknown as { routerPath?: string }).routerPath ?? ctx._matchedRoute?.toString();
+    await next();
+  });
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+};
+
+export function createHttpApp(options: HttpAppOptions): Koa<HttpState> {
+  const app = new Koa<HttpState>({ proxy: options.trustProxy });
+  app.silent = true;
+  app.use(requestId(options.logger));
+  app.use(accessLog(options.observe));
+  app.use(errors());
+  app.use(async (ctx, next) => {
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Referrer-Policy', 'no-referrer');
+    ctx.set('X-Frame-Options', 'DENY');
+    await next();
+    if (ctx.path.startsWith('/auth') || ctx.path.startsWith('/users') || ctx.path.startsWith('/admin')) {
+      ctx.set('Cache-Control', 'no-store');
+    }
+  });
+  app.use(bodies(options.bodyLimit));
+  const container = options.container;
+  for (const router of [
+    authRoutes(container),
+    meRoutes(container),
+    adminRoutes(container),
+    discoveryRoutes(options.discovery),
+    healthRoutes(options.readiness),
+    ...(options.extraRouters ?? []),
+  ]) {
+    mount(app, router);
+  }
+  return app;
+}

@@ -1,0 +1,47 @@
+import { DomainError, type DomainErrorCode } from '../../domain/shared/domain-error.js';
+import { RetryLaterError } from '../../domain/shared/retry-later-error.js';
+import { StoreUnavailableError } from '../../application/ports/event-store.port.js';
+import { bearerChallenge, HttpProblem } from './problem.js';
+
+const STATUS: Record<DomainErrorCode, { status: number; title: string }> = {
+  validation_failed: { status: 422, title: 'Validation failed' },
+  email_taken: { status: 409, title: 'Email taken' },
+  username_taken: { status: 409, title: 'Username taken' },
+  conflict: { status: 409, title: 'Conflict' },
+  invalid_credentials: { status: 401, title: 'Invalid credentials' },
+  account_inactive: { status: 403, title: 'Account deactivated' },
+  account_locked: { status: 429, title: 'Too many attempts' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  user_not_found: { status: 404, title: 'Not found' },
+  session_not_found: { status: 404, title: 'Not found' },
+  session_revoked: { status: 401, title: 'Unauthorized' },
+  refresh_token_invalid: { status: 401, title: 'Invalid refresh token' },
+  refresh_token_reused: { status: 401, title: 'Invalid refresh token' },
+  forbidden: { status: 403, title: 'Forbidden' },
+};
+
+/**
+ * The one place where domain refusals become HTTP. Locked and rate-limited share one body so a
+ * client cannot tell an account lock from an address limit; both carry Retry-After.
+ */
+export function toProblem(error: unknown): HttpProblem | null {
+  if (error instanceof HttpProblem) return error;
+  if (error instanceof StoreUnavailableError) {
+    return new HttpProblem(503, 'Service unavailable', 'The store is unavailable; retry shortly.', {
+      headers: { 'Retry-After': '1' },
+    });
+  }
+  if (!(error instanceof DomainError)) return null;
+  const { status, title } = STATUS[error.code];
+  const headers: Record<string, string> = {};
+  if (status === 401) Object.assign(headers, bearerChallenge(false));
+  if (error instanceof RetryLaterError) {
+    headers['Retry-After'] = String(error.retryAfterSeconds);
+    return new HttpProblem(429, 'Too many requests', 'Too many attempts; try again later.', { headers });
+  }
+  const detail = error.code === 'refresh_token_reused' ? 'The refresh token is invalid, expired or revoked.' : error.message;
+  return new HttpProblem(status, title, detail, {
+    headers,
+    ...(error.fieldProblems.length > 0 ? { errors: error.fieldProblems } : {}),
+  });
+}

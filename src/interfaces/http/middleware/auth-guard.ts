@@ -1,0 +1,31 @@
+import type { Middleware } from 'koa';
+import type { Authenticate } from '../../../application/auth/authenticate.use-case.js';
+import type { Role } from '../../../domain/user/role.js';
+import type { HttpState } from '../http-state.js';
+import { HttpProblem, unauthorized } from '../problem.js';
+
+const BEARER = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)[ ]*$/i;
+
+export const bearerTokenOf = (header: string): string | null => BEARER.exec(header)?.[1] ?? null;
+
+/** Requires a valid access token of a live session; 401 with a Bearer challenge otherwise. */
+export const requireAuth =
+  (authenticate: Authenticate): Middleware<HttpState> =>
+  async (ctx, next) => {
+    const header = ctx.get('Authorization');
+    if (header === '') throw unauthorized('Authentication required.', false);
+    const token = bearerTokenOf(header);
+    const principal = token === null ? null : await authenticate.execute(token);
+    if (principal === null) throw unauthorized('The access token is invalid, expired or revoked.', true);
+    ctx.state.principal = principal;
+    await next();
+  };
+
+export const requireRole =
+  (role: Role): Middleware<HttpState> =>
+  async (ctx, next) => {
+    if (ctx.state.principal?.role !== role) {
+      throw new HttpProblem(403, 'Forbidden', `This requires the ${role} role.`);
+    }
+    await next();
+  };

@@ -1,0 +1,46 @@
+import type { TokenPair } from '../../application/auth/token-pair.js';
+import type { LoginAttemptView } from '../../application/ports/login-attempt-read-model.port.js';
+import type { UserView } from '../../application/ports/user-read-model.port.js';
+import type { ListedSession } from '../../application/sessions/user-sessions.use-case.js';
+import type { UserProfile } from '../../application/user-profile.js';
+
+/** The wire shapes of API.md: snake_case, and never a hash, digest or secret. */
+export const presentUser = (u: UserProfile | UserView) => ({
+  id: u.id,
+  email: u.email,
+  username: u.username,
+  full_name: u.fullName,
+  role: u.role,
+  is_active: u.isActive,
+  created_at: u.createdAt,
+  updated_at: u.updatedAt,
+});
+
+export const presentTokens = (t: TokenPair) => ({
+  access_token: t.accessToken,
+  token_type: 'bearer',
+  expires_in: t.expiresIn,
+  refresh_token: t.refreshToken,
+  refresh_expires_in: t.refreshExpiresIn,
+});
+
+export const presentSession = (s: ListedSession) => ({
+  id: s.id,
+  created_at: s.createdAt,
+  last_refreshed_at: s.lastRefreshedAt,
+  expires_at: s.expiresAt,
+  ip: s.ip,
+  user_agent: s.userAgent,
+  current: s.current,
+});
+
+export const presentAttempt = (a: LoginAttemptView) => ({
+  id: a.id,
+  occurred_at: a.occurredAt,
+  outcome: a.outcome,
+  user_id: a.userId,
+  identifier: a.identifier,
+  ip: a.ip,
+  user_agent: a.userAgent,
+  session_id: a.sessionId,
+});

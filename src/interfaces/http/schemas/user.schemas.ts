@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { ROLES } from '../../../domain/user/role.js';
+import { text } from './common.js';
+
+export const profileBody = z
+  .object({
+    full_name: text(500).nullish(),
+    name: text(500).nullish(),
+    email: text(320).optional(),
+    username: text(64).nullish(),
+  })
+  .transform((b) => ({ fullName: b.full_name !== undefined ? b.full_name : b.name, email: b.email, username: b.username }));
+
+export const passwordChangeBody = z
+  .object({ current_password: text(1024), new_password: text(1024) })
+  .transform((b) => ({ currentPassword: b.current_password, newPassword: b.new_password }));
+
+export const roleBody = z.object({ role: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }) });
