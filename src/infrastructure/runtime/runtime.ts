@@ -1,0 +1,95 @@
+import type { Logger } from 'pino';
+import { BootstrapAdmin } from '../../application/admin/bootstrap-admin.use-case.js';
+import type { Config } from '../config/config.js';
+import { wire, type Wiring } from '../container.js';
+import { RevocationFeed } from '../sessions/revocation-feed.js';
+import { openStorage, type Storage } from './storage.js';
+
+export interface ReadinessReport {
+  readonly ready: boolean;
+  readonly checks: Readonly<Record<string, { readonly ok: boolean; readonly detail?: string }>>;
+}
+
+/** Projections further behind than this make the instance report not-ready. */
+const MAX_READY_LAG = 1000;
+const STORE_PING_TIMEOUT_MS = 2000;
+
+const withTimeout = <T>(work: Promise<T>, ms: number): Promise<T> =>
+  Promise.race([work, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref())]);
+
+/** Storage, wiring and the background work (projections, revocation feed, sweeps) of one process. */
+export class Runtime {
+  private feed: RevocationFeed | null = null;
+  private sweeper: NodeJS.Timeout | null = null;
+
+  private constructor(
+    readonly config: Config,
+    readonly logger: Logger,
+    readonly storage: Storage,
+    readonly wiring: Wiring,
+  ) {}
+
+  static async boot(config: Config, logger: Logger): Promise<Runtime> {
+    const storage = await openStorage(config, logger);
+    return new Runtime(config, logger, storage, await wire(config, storage, logger));
+  }
+
+  get container(): Wiring['container'] {
+    return this.wiring.container;
+  }
+
+  /**
+   * Catches the read models up with the log before serving (in the embedded mode this replays
+   * the whole log into memory), then follows revocations and seeds the first administrator.
+   */
+  async start(): Promise<void> {
+    const { runner, revocations } = this.wiring;
+    const started = Date.now();
+    runner.start();
+    const head = await this.storage.eventStore.headPosition();
+    while (!(await runner.waitFor(head, 10_000))) {
+      this.logger.info({ head, positions: runner.positions() }, 'catching up read models');
+    }
+    this.logger.info({ head, ms: Date.now() - started, mode: this.storage.mode }, 'read models caught up');
+
+    const now = new Date();
+    const since = new Date(now.getTime() - (this.config.accessTokenTtl + 60) * 1000);
+    const from = await this.storage.sessions.checkpoint();
+    for (const { id, revokedAt } of await this.storage.sessions.revokedSince(since)) {
+      revocations.markRevoked(id, new Date(revokedAt));
+    }
+    this.feed = new RevocationFeed(this.storage.eventStore, revocations, { logger: this.logger });
+    this.feed.start(from);
+
+    if (this.config.admin !== undefined) {
+      const outcome = await this.container
+        .resolve(BootstrapAdmin)
+        .ensure(this.config.admin.email, this.config.admin.password);
+      this.logger.info({ email: this.config.admin.email, outcome }, 'first administrator');
+    }
+    this.sweeper = setInterval(() => {
+      this.storage.sweep(new Date()).catch((error: unknown) => this.logger.warn({ err: error }, 'sweep failed'));
+    }, 60_000).unref();
+  }
+
+  async readiness(): Promise<ReadinessReport> {
+    const checks: Record<string, { ok: boolean; detail?: string }> = {};
+    try {
+      const head = await withTimeout(this.storage.eventStore.headPosition(), STORE_PING_TIMEOUT_MS);
+      checks.store = { ok: true, detail: `${this.storage.mode}, head ${head}` };
+      const behind = Math.max(0, ...this.wiring.runner.positions().map((p) => head - p.checkpoint));
+      checks.projections = { ok: behind <= MAX_READY_LAG, detail: `${behind} events behind` };
+    } catch (error) {
+      checks.store = { ok: false, detail: error instanceof Error ? error.message : 'unreachable' };
+    }
+    return { ready: Object.values(checks).every((c) => c.ok), checks };
+  }
+
+  /** Stops at a checkpoint: the runner finishes its batch and saves where it got to. */
+  async stop(): Promise<void> {
+    if (this.sweeper !== null) clearInterval(this.sweeper);
+    await this.feed?.stop();
+    await this.wiring.runner.stop();
+    await this.storage.close();
+  }
+}

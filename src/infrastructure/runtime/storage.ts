@@ -1,0 +1,96 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Db, MongoClient } from 'mongodb';
+import type { EventStore } from '../../application/ports/event-store.port.js';
+import type { Logger } from '../../application/ports/logger.port.js';
+import type { LoginAttemptReadModel } from '../../application/ports/login-attempt-read-model.port.js';
+import type { RateLimiter } from '../../application/ports/rate-limiter.port.js';
+import type { SessionReadModel } from '../../application/ports/session-read-model.port.js';
+import type { UserReadModel } from '../../application/ports/user-read-model.port.js';
+import type { Config } from '../config/config.js';
+import { MongoEventStore } from '../event-store/mongo-event-store.js';
+import { SqliteEventStore } from '../event-store/sqlite-event-store.js';
+import { connectMongo } from '../mongo/mongo-connection.js';
+import { FlexibleRateLimiter } from '../rate-limiting/flexible-rate-limiter.js';
+import { InMemoryLoginAttemptReadModel } from '../read-models/in-memory/in-memory-login-attempt-read-model.js';
+import { InMemorySessionReadModel } from '../read-models/in-memory/in-memory-session-read-model.js';
+import { InMemoryUserReadModel } from '../read-models/in-memory/in-memory-user-read-model.js';
+import { MongoLoginAttemptReadModel } from '../read-models/mongo/mongo-login-attempt-read-model.js';
+import { MongoSessionReadModel } from '../read-models/mongo/mongo-session-read-model.js';
+import { MongoUserReadModel } from '../read-models/mongo/mongo-user-read-model.js';
+import { FileSigningKeyRepository } from '../tokens/file-signing-key-repository.js';
+import { MongoSigningKeyRepository } from '../tokens/mongo-signing-key-repository.js';
+import type { SigningKeyRepository } from '../tokens/signing-key-repository.js';
+
+/** Every adapter that depends on where data lives, chosen once from configuration. */
+export interface Storage {
+  readonly mode: 'mongodb' | 'embedded';
+  readonly eventStore: EventStore;
+  readonly users: UserReadModel;
+  readonly sessions: SessionReadModel;
+  readonly loginAttempts: LoginAttemptReadModel;
+  readonly signingKeys: SigningKeyRepository;
+  readonly rateLimiter: RateLimiter;
+  /** Periodic housekeeping the store needs (expired rate-limit counters on MongoDB). */
+  sweep(now: Date): Promise<void>;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** MongoDB may start after us (compose, a restart): retry with backoff, saying so each time. */
+async function connectWithRetry(uri: string, logger: Logger): Promise<{ client: MongoClient; db: Db }> {
+  const deadline = Date.now() + 120_000;
+  for (let attempt = 1, delay = 500; ; attempt++, delay = Math.min(delay * 2, 10_000)) {
+    try {
+      return await connectMongo(uri, { appName: 'auth-service' });
+    } catch (error) {
+      if (Date.now() + delay > deadline) throw error;
+      logger.warn({ attempt, retryInMs: delay, err: error }, 'MongoDB is not reachable yet; retrying');
+      await sleep(delay);
+    }
+  }
+}
+
+export async function openStorage(config: Config, logger: Logger): Promise<Storage> {
+  if (config.mongodbUri !== undefined) {
+    const { client, db } = await connectWithRetry(config.mongodbUri, logger);
+    const users = new MongoUserReadModel(db);
+    const sessions = new MongoSessionReadModel(db);
+    const loginAttempts = new MongoLoginAttemptReadModel(db);
+    const [eventStore, rateLimiter] = await Promise.all([
+      MongoEventStore.create(db),
+      FlexibleRateLimiter.mongo(db, config.rateLimits),
+      users.init(),
+      sessions.init(),
+      loginAttempts.init(),
+    ]);
+    return {
+      mode: 'mongodb',
+      eventStore,
+      users,
+      sessions,
+      loginAttempts,
+      signingKeys: new MongoSigningKeyRepository(db),
+      rateLimiter,
+      sweep: async (now) => void (await FlexibleRateLimiter.sweepMongo(db, now)),
+      close: async () => {
+        await eventStore.close();
+        await client.close();
+      },
+    };
+  }
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const eventStore = new SqliteEventStore({ file: path.join(config.dataDir, 'events.sqlite') });
+  return {
+    mode: 'embedded',
+    eventStore,
+    users: new InMemoryUserReadModel(),
+    sessions: new InMemorySessionReadModel(),
+    loginAttempts: new InMemoryLoginAttemptReadModel(),
+    signingKeys: new FileSigningKeyRepository(config.dataDir),
+    rateLimiter: FlexibleRateLimiter.inMemory(config.rateLimits),
+    sweep: async () => {},
+    close: () => eventStore.close(),
+  };
+}

@@ -1,0 +1,85 @@
+import 'reflect-metadata';
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig, type Config } from './infrastructure/config/config.js';
+import { createLogger } from './infrastructure/logging/pino-logger.js';
+import { Runtime } from './infrastructure/runtime/runtime.js';
+import { createHttpApp } from './interfaces/http/app.js';
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+}
+
+/** Stops accepting, lets in-flight requests finish (bounded), then stops background work. */
+function closeServer(server: Server, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      server.closeAllConnections();
+      resolve();
+    }, timeoutMs).unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config.logLevel);
+  const runtime = await Runtime.boot(config, logger);
+  await runtime.start();
+  const { keyRing } = runtime.wiring;
+  const app = createHttpApp({
+    container: runtime.container,
+    logger,
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimit,
+    discovery: {
+      issuer: config.issuer,
+      publicJwks: () => keyRing.publicJwks(),
+      signingAlgorithm: () => keyRing.algorithm,
+    },
+    readiness: () => runtime.readiness(),
+  });
+  const server = app.listen(config.port, config.host);
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 15_000;
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  logger.info({ host: config.host, port, mode: runtime.storage.mode }, `listening on http://${config.host}:${port}`);
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    void (async () => {
+      await closeServer(server, config.shutdownTimeoutSeconds * 1000);
+      await runtime.stop();
+      logger.info('stopped');
+      logger.flush();
+      process.exit(0);
+    })();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`auth-service failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
