@@ -1,9 +1,8 @@
 import 'reflect-metadata';
-import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './infrastructure/config/config.js';
 import { createLogger } from './infrastructure/logging/pino-logger.js';
 import { Runtime } from './infrastructure/runtime/runtime.js';
-import { createHttpApp } from './interfaces/http/app.js';
+import { closeServer, createServerApp, listen } from './interfaces/http/server.js';
 
 function readConfig(): Config {
   try {
@@ -17,47 +16,12 @@ function readConfig(): Config {
   }
 }
 
-/** Stops accepting, lets in-flight requests finish (bounded), then stops background work. */
-function closeServer(server: Server, timeoutMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      server.closeAllConnections();
-      resolve();
-    }, timeoutMs).unref();
-    server.close(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
-}
-
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
   const runtime = await Runtime.boot(config, logger);
   await runtime.start();
-  const { keyRing } = runtime.wiring;
-  const app = createHttpApp({
-    container: runtime.container,
-    logger,
-    trustProxy: config.trustProxy,
-    bodyLimit: config.bodyLimit,
-    discovery: {
-      issuer: config.issuer,
-      publicJwks: () => keyRing.publicJwks(),
-      signingAlgorithm: () => keyRing.algorithm,
-    },
-    readiness: () => runtime.readiness(),
-  });
-  const server = app.listen(config.port, config.host);
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 15_000;
-  server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
+  const server = await listen(createServerApp(runtime), config.port, config.host);
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   logger.info({ host: config.host, port, mode: runtime.storage.mode }, `listening on http://${config.host}:${port}`);

@@ -44,7 +44,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   ACCESS_TOKEN_TTL: duration(30, 86_400).default(900),
   REFRESH_TOKEN_TTL: duration(60, 400 * 86_400).default(7 * 86_400),
-  BCRYPT_COST: integer(4, 15).default(12),
+  BCRYPT_COST: integer(10, 15).default(12),
   ADMIN_EMAIL: z.string().min(3).max(254).optional(),
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(128).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,0 +1,50 @@
+import type { Server } from 'node:http';
+import type Koa from 'koa';
+import type { Runtime } from '../../infrastructure/runtime/runtime.js';
+import { createHttpApp } from './app.js';
+import type { HttpState } from './http-state.js';
+
+/** The HTTP app over a booted runtime: the same assembly for `main` and for the tests. */
+export function createServerApp(runtime: Runtime): Koa<HttpState> {
+  const { config, logger } = runtime;
+  const { keyRing } = runtime.wiring;
+  return createHttpApp({
+    container: runtime.container,
+    logger,
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimit,
+    discovery: {
+      issuer: config.issuer,
+      publicJwks: () => keyRing.publicJwks(),
+      signingAlgorithm: () => keyRing.algorithm,
+    },
+    readiness: () => runtime.readiness(),
+  });
+}
+
+export async function listen(app: Koa<HttpState>, port: number, host: string): Promise<Server> {
+  const server = app.listen(port, host);
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 15_000;
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  return server;
+}
+
+/** Stops accepting, lets in-flight requests finish (bounded), then resolves. */
+export function closeServer(server: Server, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      server.closeAllConnections();
+      resolve();
+    }, timeoutMs).unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
