@@ -1,0 +1,276 @@
+/**
+ * The embedded event store: one SQLite file through `node:sqlite`.
+ *
+ * Every append runs inside `BEGIN IMMEDIATE … COMMIT`, which takes SQLite's single write lock up
+ * front. All reads that decide the append (idempotency, stream version, last position) happen under
+ * that lock, so appends are serialised even across processes on the same file (an operator CLI next
+ * to the server), positions are dense (last + 1) and a reader never sees position p+1 before p.
+ * `DatabaseSync` is synchronous: an append never yields to the event loop half-way, so two stores
+ * in one process cannot interleave either.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type SQLOutputValue, type StatementSync } from 'node:sqlite';
+import {
+  ConcurrencyError,
+  StoreUnavailableError,
+  type AppendRequest,
+  type AppendResult,
+  type EventData,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedVersion,
+  type StoredEvent,
+} from '../../application/ports/event-store.port.js';
+
+export interface SqliteEventStoreOptions {
+  /** Path of the database file (its directory is created if missing), or ':memory:'. */
+  readonly file: string;
+  /** How long to wait for another process's write lock before giving up. Default 5000 ms. */
+  readonly busyTimeoutMs?: number;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    position       INTEGER PRIMARY KEY,
+    stream_id      TEXT    NOT NULL,
+    stream_version INTEGER NOT NULL,
+    type           TEXT    NOT NULL,
+    version        INTEGER NOT NULL,
+    data           TEXT    NOT NULL,
+    metadata       TEXT    NOT NULL,
+    occurred_at    TEXT    NOT NULL,
+    commit_id      TEXT    NOT NULL,
+    -- Also the index readStream and the stream-version lookup use.
+    UNIQUE (stream_id, stream_version)
+  ) STRICT;
+  -- One row per append, so a retried commit id returns the first result without writing.
+  CREATE TABLE IF NOT EXISTS commits (
+    commit_id     TEXT    PRIMARY KEY,
+    stream_id     TEXT    NOT NULL,
+    last_position INTEGER NOT NULL,
+    next_version  INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
+`;
+
+/** SQLite result codes that mean "another connection holds the lock", not "the data is wrong". */
+const SQLITE_BUSY = 5;
+const SQLITE_LOCKED = 6;
+
+type Row = Record<string, SQLOutputValue>;
+
+export class SqliteEventStore implements EventStore {
+  private readonly db: DatabaseSync;
+  private readonly statements: {
+    readonly findCommit: StatementSync;
+    readonly streamVersion: StatementSync;
+    readonly lastPosition: StatementSync;
+    readonly insertEvent: StatementSync;
+    readonly insertCommit: StatementSync;
+    readonly readStream: StatementSync;
+    readonly readAll: StatementSync;
+  };
+  private readonly listeners = new Set<(position: number) => void>();
+
+  constructor(options: SqliteEventStoreOptions) {
+    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+    this.db = new DatabaseSync(options.file);
+    // busy_timeout first: switching to WAL and creating the schema may wait for another process.
+    this.db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5_000)}`);
+    this.db.exec('PRAGMA journal_mode = WAL');
+    // NORMAL is durable against application crashes in WAL mode; only an OS crash can lose the
+    // last commits, never corrupt the file.
+    this.db.exec('PRAGMA synchronous = NORMAL');
+    this.db.exec(SCHEMA);
+    this.statements = {
+      findCommit: this.db.prepare('SELECT last_position, next_version FROM commits WHERE commit_id = ?'),
+      streamVersion: this.db.prepare(
+        'SELECT COALESCE(MAX(stream_version), 0) AS v FROM events WHERE stream_id = ?',
+      ),
+      lastPosition: this.db.prepare('SELECT COALESCE(MAX(position), 0) AS p FROM events'),
+      insertEvent: this.db.prepare(
+        `INSERT INTO events (position, stream_id, stream_version, type, version, data, metadata,
+                             occurred_at, commit_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertCommit: this.db.prepare(
+        'INSERT INTO commits (commit_id, stream_id, last_position, next_version) VALUES (?, ?, ?, ?)',
+      ),
+      readStream: this.db.prepare(
+        `SELECT * FROM events WHERE stream_id = ? AND stream_version >= ?
+         ORDER BY stream_version`,
+      ),
+      readAll: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+    };
+  }
+
+  append(request: AppendRequest): Promise<AppendResult> {
+    return this.run(() => {
+      validateAppend(request);
+      const result = this.appendInTransaction(request);
+      if (result.written) notify(this.listeners, result.position);
+      return { nextExpectedVersion: result.nextExpectedVersion, position: result.position };
+    });
+  }
+
+  readStream(streamId: string, fromVersion = 1): Promise<StoredEvent[]> {
+    return this.run(() => this.statements.readStream.all(streamId, fromVersion).map(toStoredEvent));
+  }
+
+  readAll(afterPosition: number, limit: number): Promise<StoredEvent[]> {
+    return this.run(() =>
+      limit <= 0 ? [] : this.statements.readAll.all(afterPosition, Math.trunc(limit)).map(toStoredEvent),
+    );
+  }
+
+  headPosition(): Promise<number> {
+    return this.run(() => numberColumn(this.statements.lastPosition.get(), 'p'));
+  }
+
+  onAppended(listener: (position: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  close(): Promise<void> {
+    return this.run(() => {
+      this.listeners.clear();
+      if (this.db.isOpen) this.db.close();
+    });
+  }
+
+  private appendInTransaction(request: AppendRequest): AppendResult & { readonly written: boolean } {
+    const { streamId, events } = request;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      if (request.commitId !== undefined) {
+        const previous = this.statements.findCommit.get(request.commitId);
+        if (previous !== undefined) {
+          this.db.exec('COMMIT');
+          return {
+            nextExpectedVersion: numberColumn(previous, 'next_version'),
+            position: numberColumn(previous, 'last_position'),
+            written: false,
+          };
+        }
+      }
+
+      const current = numberColumn(this.statements.streamVersion.get(streamId), 'v');
+      if (!satisfies(request.expectedVersion, current)) {
+        throw new ConcurrencyError(streamId, request.expectedVersion, current);
+      }
+
+      const commitId = request.commitId ?? randomUUID();
+      const metadata = JSON.stringify(request.metadata);
+      const occurredAt = request.occurredAt.toISOString();
+      let position = numberColumn(this.statements.lastPosition.get(), 'p');
+      let streamVersion = current;
+      for (const event of events) {
+        position += 1;
+        streamVersion += 1;
+        this.statements.insertEvent.run(
+          position,
+          streamId,
+          streamVersion,
+          event.type,
+          event.version ?? 1,
+          JSON.stringify(event.data),
+          metadata,
+          occurredAt,
+          commitId,
+        );
+      }
+      this.statements.insertCommit.run(commitId, streamId, position, streamVersion);
+      this.db.exec('COMMIT');
+      return { nextExpectedVersion: streamVersion, position, written: true };
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /**
+   * Runs a synchronous operation behind the port's promise, so every failure is a rejection.
+   * A lock held too long by another process is "try again later", not a bug.
+   */
+  private run<T>(operation: () => T): Promise<T> {
+    try {
+      return Promise.resolve(operation());
+    } catch (error) {
+      if (isBusyError(error)) {
+        return Promise.reject(
+          new StoreUnavailableError('The SQLite event store is locked by another writer.', {
+            cause: error,
+          }),
+        );
+      }
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+}
+
+/** Whether a stream at `current` (0 = no stream) satisfies the expectation. A number 0 means "no stream". */
+function satisfies(expected: ExpectedVersion, current: number): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return current === 0;
+    case 'stream_exists':
+      return current > 0;
+    default:
+      return current === expected;
+  }
+}
+
+function validateAppend(request: AppendRequest): void {
+  if (request.events.length === 0) throw new RangeError('An append needs at least one event.');
+  const expected = request.expectedVersion;
+  if (typeof expected === 'number' && !(Number.isSafeInteger(expected) && expected >= 0)) {
+    throw new RangeError(`Invalid expected version ${expected}.`);
+  }
+}
+
+function notify(listeners: ReadonlySet<(position: number) => void>, position: number): void {
+  for (const listener of listeners) {
+    try {
+      listener(position);
+    } catch {
+      // A listener is a wake-up hint; its failure is its own and must not fail a committed append.
+    }
+  }
+}
+
+function isBusyError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('errcode' in error)) return false;
+  const primary = Number(error.errcode) & 0xff;
+  return primary === SQLITE_BUSY || primary === SQLITE_LOCKED;
+}
+
+function toStoredEvent(row: Row): StoredEvent {
+  return {
+    type: stringColumn(row, 'type'),
+    version: numberColumn(row, 'version'),
+    streamId: stringColumn(row, 'stream_id'),
+    streamVersion: numberColumn(row, 'stream_version'),
+    position: numberColumn(row, 'position'),
+    occurredAt: new Date(stringColumn(row, 'occurred_at')),
+    data: JSON.parse(stringColumn(row, 'data')) as EventData,
+    metadata: JSON.parse(stringColumn(row, 'metadata')) as EventMetadata,
+  };
+}
+
+function numberColumn(row: Row | undefined, column: string): number {
+  const value = row?.[column];
+  if (typeof value !== 'number') throw new TypeError(`Column ${column} is not a number.`);
+  return value;
+}
+
+function stringColumn(row: Row, column: string): string {
+  const value = row[column];
+  if (typeof value !== 'string') throw new TypeError(`Column ${column} is not text.`);
+  return value;
+}

@@ -1,0 +1,85 @@
+import { createServer } from 'node:net';
+import { MongoClient } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { StoreUnavailableError } from '../../src/application/ports/event-store.port.js';
+import { MongoEventStore } from '../../src/infrastructure/event-store/mongo-event-store.js';
+import { connectMongo, databaseNameFromUri } from '../../src/infrastructure/mongo/mongo-connection.js';
+import { mongoServerLabel, useTestDatabase } from '../support/mongo.js';
+import { describeEventStoreContract } from './event-store.contract.js';
+
+describeEventStoreContract(`MongoEventStore on ${mongoServerLabel()}`, async () => {
+  const database = await useTestDatabase('es');
+  const extraClients: MongoClient[] = [];
+  return {
+    store: await MongoEventStore.create(database.db),
+    // Another instance: its own client (own pool, own position hint) opened the way the service does.
+    other: async () => {
+      const { client, db } = await connectMongo(database.uri, { appName: 'contract-other' });
+      extraClients.push(client);
+      return MongoEventStore.create(db);
+    },
+    cleanup: async () => {
+      for (const client of extraClients) await client.close();
+      await database.drop();
+    },
+  };
+});
+
+describe('MongoEventStore when the server is unreachable', () => {
+  it('fails with StoreUnavailableError carrying the driver error', async () => {
+    const client = new MongoClient(`mongodb://127.0.0.1:${await closedPort()}/x`, {
+      serverSelectionTimeoutMS: 300,
+    });
+    const store = new MongoEventStore(client.db('x'));
+    try {
+      const error = await store.readAll(0, 10).catch((reason: unknown) => reason);
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      expect((error as StoreUnavailableError).cause).toBeInstanceOf(Error);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('connectMongo', () => {
+  it('takes the database name from the URI path, defaulting to auth', () => {
+    expect(databaseNameFromUri('mongodb://127.0.0.1:27017')).toBe('auth');
+    expect(databaseNameFromUri('mongodb://127.0.0.1:27017/')).toBe('auth');
+    expect(databaseNameFromUri('mongodb://127.0.0.1:27017/?w=1')).toBe('auth');
+    expect(databaseNameFromUri('mongodb://u:p@a:1,b:2/accounts?replicaSet=rs')).toBe('accounts');
+    expect(databaseNameFromUri('mongodb+srv://cluster.example.com/prod')).toBe('prod');
+  });
+
+  it('connects to the database named in the URI', async () => {
+    const database = await useTestDatabase('conn');
+    const { client, db } = await connectMongo(database.uri);
+    try {
+      expect(db.databaseName).toBe(database.dbName);
+      await db.collection<{ _id: string }>('probe').insertOne({ _id: 'x' });
+      expect(await database.db.collection('probe').countDocuments()).toBe(1);
+    } finally {
+      await client.close();
+      await database.drop();
+    }
+  });
+
+  it('fails with StoreUnavailableError when no server answers', async () => {
+    const uri = `mongodb://127.0.0.1:${await closedPort()}`;
+    await expect(connectMongo(uri, { serverSelectionTimeoutMS: 300 })).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+  });
+});
+
+/** A port nothing listens on. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,332 @@
+/**
+ * Vitest global setup: finds a MongoDB-compatible server once per run and hands its URI to every
+ * test worker (`inject('mongoUri')`). Resolution order:
+ *   1. MONGODB_URI from the environment;
+ *   2. a MongoDB replica set in a container (testcontainers), only when a Docker engine answers;
+ *   3. a local FerretDB v1.24.2 over SQLite (binary cached outside git, built with Go on first use).
+ * If none works the run fails with instructions: a silently skipped store suite proves nothing.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, cp, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    mongoUri: string;
+    mongoServer: string;
+  }
+}
+
+const FERRETDB_VERSION = 'v1.24.2';
+const LOG_PREFIX = '[test-mongo]';
+
+interface RunningServer {
+  uri: string;
+  label: string;
+  stop(): Promise<void>;
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const server = await resolveServer();
+  console.log(`${LOG_PREFIX} using ${server.label}`);
+  project.provide('mongoUri', server.uri);
+  project.provide('mongoServer', server.label);
+  return () => server.stop();
+}
+
+async function resolveServer(): Promise<RunningServer> {
+  const fromEnv = process.env['MONGODB_URI'];
+  if (fromEnv !== undefined && fromEnv !== '') {
+    return { uri: fromEnv, label: 'MONGODB_URI', stop: async () => {} };
+  }
+
+  const failures: string[] = [];
+  if (await dockerEngineAnswers()) {
+    try {
+      return await startMongoContainer();
+    } catch (error) {
+      failures.push(`testcontainers: ${messageOf(error)}`);
+    }
+  } else {
+    failures.push('testcontainers: no Docker engine answered');
+  }
+
+  try {
+    return await startFerretDb();
+  } catch (error) {
+    failures.push(`FerretDB: ${messageOf(error)}`);
+  }
+
+  throw new Error(
+    [
+      `${LOG_PREFIX} no MongoDB-compatible server available for the tests.`,
+      ...failures.map((failure) => `  - ${failure}`),
+      'Fix one of:',
+      '  * set MONGODB_URI to a MongoDB (or FerretDB) server, e.g. MONGODB_URI=mongodb://127.0.0.1:27017',
+      '  * start a Docker engine (testcontainers will run a MongoDB replica set)',
+      `  * install Go >= 1.24 so FerretDB ${FERRETDB_VERSION} can be built into ${ferretDbBinaryPath()}`,
+    ].join('\n'),
+  );
+}
+
+// --- Docker / testcontainers ------------------------------------------------------------------
+
+/**
+ * Asks testcontainers for a runtime, but only when something that looks like one is configured,
+ * and gives up quickly: its own discovery can take long when no engine answers.
+ */
+async function dockerEngineAnswers(): Promise<boolean> {
+  const candidates = [
+    '/var/run/docker.sock',
+    join(homedir(), '.docker', 'run', 'docker.sock'),
+    join(homedir(), '.testcontainers.properties'),
+    ...(process.env['XDG_RUNTIME_DIR'] ? [join(process.env['XDG_RUNTIME_DIR'], 'docker.sock')] : []),
+  ];
+  const configured = (process.env['DOCKER_HOST'] ?? '') !== '' || candidates.some((path) => existsSync(path));
+  if (!configured) return false;
+  try {
+    const { getContainerRuntimeClient } = await import('testcontainers');
+    const probe = getContainerRuntimeClient().then(() => true);
+    probe.catch(() => {});
+    return await withTimeout(probe, 5_000, false);
+  } catch {
+    return false;
+  }
+}
+
+async function startMongoContainer(): Promise<RunningServer> {
+  const { MongoDBContainer } = await import('@testcontainers/mongodb');
+  const container = await new MongoDBContainer('mongo:8').start();
+  // directConnection: the replica set advertises its in-container host name.
+  const base = container.getConnectionString();
+  const uri = base.includes('?') ? `${base}&directConnection=true` : `${base}/?directConnection=true`;
+  return {
+    uri,
+    label: `MongoDB (testcontainers replica set) at ${uri}`,
+    stop: async () => {
+      await container.stop();
+    },
+  };
+}
+
+// --- FerretDB -------------------------------------------------------------------------------
+
+function ferretDbBinaryPath(): string {
+  const cacheRoot = process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
+  return join(cacheRoot, 'auth-service', `ferretdb-${FERRETDB_VERSION}`, 'ferretdb');
+}
+
+/**
+ * Runs FerretDB under a tiny shell watchdog: it stops FerretDB and removes its data directory when
+ * our end of its stdin closes, which also happens when vitest is killed or interrupted before its
+ * teardown runs. So an aborted run leaves neither a stray server nor a temp directory behind.
+ */
+const WATCHDOG = `
+trap '' INT
+dir="$1"; shift
+exec 3<&0
+"$@" </dev/null &
+pid=$!
+( read -r _ <&3; kill "$pid" 2>/dev/null ) &
+wait "$pid"; status=$?
+rm -rf "$dir"
+exit "$status"
+`;
+
+async function startFerretDb(): Promise<RunningServer> {
+  const binary = await ensureFerretDbBinary();
+  const dataDir = await mkdtemp(join(tmpdir(), 'ferretdb-test-'));
+  const port = await freePort();
+  const child = spawn(
+    'sh',
+    [
+      '-c',
+      WATCHDOG,
+      'ferretdb-watchdog',
+      dataDir,
+      binary,
+      '--handler=sqlite',
+      `--sqlite-url=file:${dataDir}/`,
+      `--listen-addr=127.0.0.1:${port}`,
+      '--state-dir=-',
+      '--telemetry=disable',
+      '--debug-addr=-',
+      '--log-level=error',
+    ],
+    { stdio: ['pipe', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const stop = async (): Promise<void> => {
+    await stopWatchdog(child);
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  const uri = `mongodb://127.0.0.1:${port}`;
+  try {
+    await waitForPing(uri, child, 30_000);
+  } catch (error) {
+    await stop();
+    throw new Error(`FerretDB did not answer on ${uri}: ${messageOf(error)}\nstderr:\n${stderr}`);
+  }
+  return { uri, label: `FerretDB ${FERRETDB_VERSION.slice(1)} (sqlite) at ${uri}`, stop };
+}
+
+/**
+ * `go install …@v1.24.2` fails here (the module proxy refuses the version list), so the binary is
+ * built from a throwaway module that requires the exact version. FerretDB panics at start-up unless
+ * build/version/version.txt is embedded, and the module-cache copy lacks it, so the build uses a
+ * writable copy of the source with that file added (a `replace` directive). The binary is written
+ * under a temporary name and renamed, so an interrupted build never leaves a half-written binary.
+ * A cached binary that cannot even print its version (e.g. built without version.txt) is rebuilt.
+ */
+async function ensureFerretDbBinary(): Promise<string> {
+  const target = ferretDbBinaryPath();
+  if (existsSync(target) && spawnSync(target, ['--version'], { stdio: 'ignore' }).status === 0) {
+    return target;
+  }
+  if (spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) {
+    throw new Error(`no working binary at ${target} and no Go toolchain on PATH to build it`);
+  }
+
+  console.log(`${LOG_PREFIX} building FerretDB ${FERRETDB_VERSION} into ${target} (first run only, ~2 min)…`);
+  const buildDir = await mkdtemp(join(tmpdir(), 'ferretdb-build-'));
+  try {
+    const moduleDir = await downloadFerretDbSource(buildDir);
+    const source = join(buildDir, 'ferretdb-src');
+    await cp(moduleDir, source, { recursive: true });
+    await makeWritable(source);
+    await writeFile(join(source, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+    await writeFile(
+      join(buildDir, 'go.mod'),
+      `module ferretdb-build\n\ngo 1.24\n\nrequire github.com/FerretDB/FerretDB ${FERRETDB_VERSION}\n\n` +
+        'replace github.com/FerretDB/FerretDB => ./ferretdb-src\n',
+    );
+    await writeFile(
+      join(buildDir, 'tools.go'),
+      '//go:build tools\n\npackage tools\n\nimport _ "github.com/FerretDB/FerretDB/cmd/ferretdb"\n',
+    );
+    await mkdir(dirname(target), { recursive: true });
+    const partial = `${target}.partial-${process.pid}`;
+    await runCommand('go', ['mod', 'tidy'], buildDir);
+    await runCommand('go', ['build', '-o', partial, 'github.com/FerretDB/FerretDB/cmd/ferretdb'], buildDir);
+    await rename(partial, target);
+    return target;
+  } finally {
+    await rm(buildDir, { recursive: true, force: true });
+  }
+}
+
+/** Fetches the exact module version into the Go module cache and returns its (read-only) dir. */
+async function downloadFerretDbSource(cwd: string): Promise<string> {
+  const output = await runCommand(
+    'go',
+    ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`],
+    cwd,
+  );
+  const parsed: unknown = JSON.parse(output);
+  const dir = typeof parsed === 'object' && parsed !== null && 'Dir' in parsed ? parsed.Dir : undefined;
+  if (typeof dir !== 'string') throw new Error(`go mod download printed no Dir:\n${output}`);
+  return dir;
+}
+
+/** The module cache is read-only; the copy must accept version.txt. */
+async function makeWritable(dir: string): Promise<void> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  await chmod(dir, 0o755);
+  for (const entry of entries) {
+    await chmod(join(entry.parentPath, entry.name), entry.isDirectory() ? 0o755 : 0o644);
+  }
+}
+
+/** Runs a command to completion and resolves with its stdout. */
+function runCommand(command: string, args: string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`${command} ${args.join(' ')} exited with ${String(code)}:\n${stderr}`));
+    });
+  });
+}
+
+async function waitForPing(uri: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown = new Error('timed out');
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`process exited with code ${child.exitCode}`);
+    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 1_000 });
+    try {
+      await client.db('admin').command({ ping: 1 });
+      return;
+    } catch (error) {
+      lastError = error;
+    } finally {
+      await client.close().catch(() => {});
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw lastError;
+}
+
+/** Closing stdin tells the watchdog to stop FerretDB and clean up; SIGKILL only as a last resort. */
+function stopWatchdog(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    child.stdin?.destroy();
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    const forceKill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(forceKill);
+      resolve();
+    });
+    child.stdin?.end();
+  });
+}
+
+// --- helpers --------------------------------------------------------------------------------
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
