@@ -7,7 +7,7 @@ export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   test: {
     include: ['tests/**/*.spec.ts'],
-    globalSetup: ['tests/support/mongo-global-setup.ts'],
+    globalSetup: ['tests/support/build-global-setup.ts', 'tests/support/mongo-global-setup.ts'],
     setupFiles: ['tests/support/setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,

@@ -18,6 +18,10 @@ import { loginAttemptsProjection, sessionsProjection, usersProjection } from '..
 import type { Config } from './config/config.js';
 import { BcryptPasswordHasher } from './crypto/bcrypt-password-hasher.js';
 import { OpaqueRefreshTokenCodec } from './crypto/refresh-token-codec.js';
+import { AuthMetrics } from './metrics/auth-metrics.js';
+import { InstrumentedEventStore } from './metrics/instrumented-event-store.js';
+import { InstrumentedPasswordHasher } from './metrics/instrumented-password-hasher.js';
+import { registerProjectionGauges } from './metrics/projection-gauges.js';
 import { bind, ProjectionRunner } from './projections/projection-runner.js';
 import type { Storage } from './runtime/storage.js';
 import { RevocationList } from './sessions/revocation-list.js';
@@ -34,6 +38,8 @@ export interface Wiring {
   readonly revocations: RevocationList;
   readonly keyRing: SigningKeyRing;
   readonly hasher: BcryptPasswordHasher;
+  /** This runtime's Prometheus registry and instruments (served at /metrics). */
+  readonly metrics: AuthMetrics;
 }
 
 /** The one place ports meet adapters. Use cases are resolved from the returned container. */
@@ -58,23 +64,27 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
       bind(sessionsProjection, storage.sessions),
       bind(loginAttemptsProjection, storage.loginAttempts),
     ],
-    { logger },
+    // Generous: on FerretDB every read-model query is a scan, and a stale answer is worse than a slow one.
+    { logger, defaultWaitMs: 5000 },
   );
   const revocations = new RevocationList((config.accessTokenTtl + 60) * 1000, () => clock.now());
+  // Metrics wrap adapters, never use cases: the appended events and the bcrypt calls say it all.
+  const metrics = new AuthMetrics();
+  registerProjectionGauges(metrics, runner, storage.eventStore);
 
   const container = rootContainer.createChildContainer();
   container.register(LOGGER, { useValue: logger });
   container.register(CLOCK, { useValue: clock });
   container.register(ID_GENERATOR, { useValue: new CryptoIdGenerator() });
   container.register(AUTH_SETTINGS, { useValue: settings });
-  container.register(EVENT_STORE, { useValue: storage.eventStore });
+  container.register(EVENT_STORE, { useValue: new InstrumentedEventStore(storage.eventStore, metrics) });
   container.register(USER_READ_MODEL, { useValue: storage.users });
   container.register(SESSION_READ_MODEL, { useValue: storage.sessions });
   container.register(LOGIN_ATTEMPT_READ_MODEL, { useValue: storage.loginAttempts });
   container.register(RATE_LIMITER, { useValue: storage.rateLimiter });
   container.register(READ_MODEL_SYNC, { useValue: runner });
   container.register(SESSION_REVOCATIONS, { useValue: revocations });
-  container.register(PASSWORD_HASHER, { useValue: hasher });
+  container.register(PASSWORD_HASHER, { useValue: new InstrumentedPasswordHasher(hasher, metrics) });
   container.register(REFRESH_TOKEN_CODEC, { useValue: new OpaqueRefreshTokenCodec() });
   container.register(ACCESS_TOKEN_SERVICE, {
     useValue: new JoseAccessTokenService(keyRing, {
@@ -84,5 +94,5 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
       clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS,
     }),
   });
-  return { container, runner, revocations, keyRing, hasher };
+  return { container, runner, revocations, keyRing, hasher, metrics };
 }

@@ -1,6 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import {
-  loginAttemptsStreamId,
+  loginFailuresStreamId,
+  loginRefusalsStreamId,
   type LoginAttemptEvent,
   type LoginFailureOutcome,
 } from '../../domain/login-attempt/login-attempt.events.js';
@@ -26,7 +27,7 @@ export class LoginAttempts {
     const { windowSeconds, durationSeconds } = this.settings.lockout;
     const hours = Math.ceil(Math.max(windowSeconds, durationSeconds) / 3600) + 1;
     const streams = Array.from({ length: hours }, (_, i) =>
-      loginAttemptsStreamId(identifier, ip, new Date(now.getTime() - i * HOUR_MS)),
+      loginFailuresStreamId(identifier, ip, new Date(now.getTime() - i * HOUR_MS)),
     );
     const events = (await Promise.all(streams.map((s) => this.store.readStream(s)))).flat();
     return lockoutStatus(events.map((e) => asRecorded<LoginAttemptEvent>(e)), this.settings.lockout, now);
@@ -61,7 +62,7 @@ export class LoginAttempts {
       });
     }
     await this.store.append({
-      streamId: loginAttemptsStreamId(identifier, ctx.ip, now),
+      streamId: (counted ? loginFailuresStreamId : loginRefusalsStreamId)(identifier, ctx.ip, now),
       expectedVersion: 'any',
       events: events.map((e) => ({ type: e.type, data: e.data })),
       metadata: metadataOf(ctx),

@@ -38,9 +38,13 @@ export type LoginAttemptEvent = LoginFailed | AccountLocked;
 const hourBucket = (at: Date): string => at.toISOString().slice(0, 13).replace(/[-T]/g, '');
 
 /**
- * Attempts are filed per identifier, client address and hour: lockout for one account from one
- * address reads one short stream, and a flood against one account never grows a stream that every
- * other login must read.
+ * Guesses (wrong password, unknown account) and locks are filed per identifier, client address and
+ * hour: the lockout check reads one or two short streams. Attempts refused without a guess (locked,
+ * rate limited, inactive) go to a sibling stream that no login reads, so a flood against a locked
+ * account never lengthens the streams every later attempt must read.
  */
-export const loginAttemptsStreamId = (identifier: string, ip: string | null, at: Date): string =>
-  `login-attempts-${hourBucket(at)}-${ip ?? 'unknown'}-${identifier}`;
+export const loginFailuresStreamId = (identifier: string, ip: string | null, at: Date): string =>
+  `login-failures-${hourBucket(at)}-${ip ?? 'unknown'}-${identifier}`;
+
+export const loginRefusalsStreamId = (identifier: string, ip: string | null, at: Date): string =>
+  `login-refusals-${hourBucket(at)}-${ip ?? 'unknown'}-${identifier}`;
