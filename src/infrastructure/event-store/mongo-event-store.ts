@@ -1,0 +1,434 @@
+/**
+ * The MongoDB event store (research/eventstore-mongo.md §2.2–2.5). Portable to a standalone mongod,
+ * a replica set and FerretDB 1.x, so correctness rests on ONE primitive: a single-document insert
+ * guarded by unique indexes. No transactions, sessions, conditional updates or counters.
+ *
+ * - One commit document per append holds all its events, so a multi-event append is atomic.
+ * - Unique {streamId, fromVersion}: two appends that read the same stream head collide.
+ * - Unique {position}: the commit's first global position is "last committed position + 1", so
+ *   positions are dense, and position p+1 exists only after its writer saw p committed. A reader
+ *   scanning in position order therefore never sees p+1 without p: no gap detector is needed.
+ * - _id = commitId: retrying an append with the same id returns the first result.
+ * A duplicate-key error is disambiguated by looking documents up, never by parsing its message
+ * (FerretDB's names no index).
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  MongoClientClosedError,
+  MongoError,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoOperationTimeoutError,
+  MongoServerClosedError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+  type Collection,
+  type Db,
+} from 'mongodb';
+import {
+  ConcurrencyError,
+  StoreUnavailableError,
+  type AppendRequest,
+  type AppendResult,
+  type EventData,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedVersion,
+  type StoredEvent,
+} from '../../application/ports/event-store.port.js';
+
+export interface MongoEventStoreOptions {
+  /** Prefix of the collection names; the commits live in `<prefix>commits`. Default 'es_'. */
+  readonly collectionPrefix?: string;
+  /** Attempts at an append that keeps losing the race for the next global position. Default 50. */
+  readonly maxAppendAttempts?: number;
+}
+
+/** One append: the unit of atomicity, concurrency control and idempotency. */
+interface CommitDocument {
+  /** The commit id (a UUID string: FerretDB pushes `_id` string equality down to SQLite). */
+  _id: string;
+  streamId: string;
+  /** Stream version of the first event; unique per stream. */
+  fromVersion: number;
+  /** Stream version of the last event. */
+  toVersion: number;
+  /** Global position of the first event; unique, dense across commits. */
+  position: number;
+  /** Global position of the last event (position + events.length - 1). */
+  lastPosition: number;
+  events: CommitEvent[];
+  /** Shared by every event of the commit. */
+  metadata: EventMetadata;
+  occurredAt: Date;
+}
+
+interface CommitEvent {
+  type: string;
+  version: number;
+  data: EventData;
+}
+
+type Listener = (position: number) => void;
+
+const DUPLICATE_KEY = 11000;
+const DEFAULT_MAX_APPEND_ATTEMPTS = 50;
+
+/** Server error codes that mean "no usable primary right now" rather than "the request is wrong". */
+const TRANSIENT_SERVER_CODES = new Set([
+  6, // HostUnreachable
+  7, // HostNotFound
+  89, // NetworkTimeout
+  91, // ShutdownInProgress
+  189, // PrimarySteppedDown
+  262, // ExceededTimeLimit
+  9001, // SocketException
+  10107, // NotWritablePrimary
+  11600, // InterruptedAtShutdown
+  11602, // InterruptedDueToReplStateChange
+  13435, // NotPrimaryNoSecondaryOk
+  13436, // NotPrimaryOrSecondary
+]);
+
+/**
+ * `close()` only detaches this store: the MongoClient belongs to the caller, who closes it (the
+ * same client usually serves the read models too).
+ */
+export class MongoEventStore implements EventStore {
+  private readonly commits: Collection<CommitDocument>;
+  private readonly maxAppendAttempts: number;
+  private readonly listeners = new Set<Listener>();
+  /** Serialises this process's position claims, so its own appends never race each other. */
+  private readonly positionLock = new AsyncLock();
+  /**
+   * The highest position this process has seen committed: a hint for the next insert, never a
+   * reservation. A stale hint only costs a duplicate-key error and a re-read.
+   */
+  private lastPositionHint: number | undefined;
+  private initialized: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(db: Db, options: MongoEventStoreOptions = {}) {
+    this.commits = db.collection<CommitDocument>(`${options.collectionPrefix ?? 'es_'}commits`);
+    this.maxAppendAttempts = options.maxAppendAttempts ?? DEFAULT_MAX_APPEND_ATTEMPTS;
+  }
+
+  /** A store whose indexes exist. */
+  static async create(db: Db, options?: MongoEventStoreOptions): Promise<MongoEventStore> {
+    const store = new MongoEventStore(db, options);
+    await store.init();
+    return store;
+  }
+
+  /**
+   * Creates the indexes (idempotent). Every operation awaits it, because appending without the
+   * unique indexes would silently corrupt the store.
+   */
+  init(): Promise<void> {
+    this.initialized ??= this.guard(async () => {
+      // One index per command: FerretDB 1.24.2 drops the connection (a server-side panic) when a
+      // createIndexes with several indexes finds them all existing, e.g. a second instance starting.
+      await this.commits.createIndex(
+        { streamId: 1, fromVersion: 1 },
+        { name: 'stream_version_unique', unique: true },
+      );
+      await this.commits.createIndex({ position: 1 }, { name: 'position_unique', unique: true });
+      // readAll's range scan; ascending lastPosition is the same order as ascending position.
+      await this.commits.createIndex({ lastPosition: 1 }, { name: 'last_position' });
+    }).catch((error: unknown) => {
+      this.initialized = undefined; // let a later call try again
+      throw error;
+    });
+    return this.initialized;
+  }
+
+  append(request: AppendRequest): Promise<AppendResult> {
+    return this.guard(async () => {
+      validateAppend(request);
+      await this.ready();
+      const result = await this.appendWithRetries(request);
+      if (result.written) notify(this.listeners, result.position);
+      return { nextExpectedVersion: result.nextExpectedVersion, position: result.position };
+    });
+  }
+
+  readStream(streamId: string, fromVersion = 1): Promise<StoredEvent[]> {
+    return this.guard(async () => {
+      await this.ready();
+      const commits = await this.commits
+        .find({ streamId, toVersion: { $gte: fromVersion } })
+        .sort({ fromVersion: 1 })
+        .toArray();
+      return commits.flatMap(expandCommit).filter((event) => event.streamVersion >= fromVersion);
+    });
+  }
+
+  readAll(afterPosition: number, limit: number): Promise<StoredEvent[]> {
+    return this.guard(async () => {
+      await this.ready();
+      if (limit <= 0) return [];
+      // Each commit holds at least one event past `afterPosition`, so `limit` commits are enough.
+      // Sorting by lastPosition (same order as position) lets one index serve filter and sort.
+      const commits = await this.commits
+        .find({ lastPosition: { $gt: afterPosition } })
+        .sort({ lastPosition: 1 })
+        .limit(Math.trunc(limit))
+        .toArray();
+      return commits
+        .flatMap(expandCommit)
+        .filter((event) => event.position > afterPosition)
+        .slice(0, limit);
+    });
+  }
+
+  headPosition(): Promise<number> {
+    return this.guard(async () => {
+      await this.ready();
+      return this.readLastPosition();
+    });
+  }
+
+  onAppended(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Detaches listeners and refuses further calls. Does NOT close the MongoClient (see above). */
+  close(): Promise<void> {
+    this.closed = true;
+    this.listeners.clear();
+    return Promise.resolve();
+  }
+
+  private async ready(): Promise<void> {
+    if (this.closed) throw new Error('The event store is closed.');
+    await this.init();
+  }
+
+  private async appendWithRetries(
+    request: AppendRequest,
+  ): Promise<AppendResult & { readonly written: boolean }> {
+    const { streamId, expectedVersion } = request;
+    const commitId = request.commitId ?? randomUUID();
+    const events = request.events.map((event): CommitEvent => ({
+      type: event.type,
+      version: event.version ?? 1,
+      data: asJson(event.data),
+    }));
+    const metadata = asJson(request.metadata);
+
+    for (let attempt = 1; attempt <= this.maxAppendAttempts; attempt += 1) {
+      const current = await this.streamVersionFor(streamId, expectedVersion);
+      if (!satisfies(expectedVersion, current)) {
+        // A retry of an append that already succeeded sees the stream past its expectation.
+        const previous = await this.previousResult(request.commitId);
+        if (previous !== undefined) return previous;
+        throw new ConcurrencyError(streamId, expectedVersion, current);
+      }
+
+      const inserted = await this.positionLock.run(() =>
+        this.tryInsert({
+          _id: commitId,
+          streamId,
+          fromVersion: current + 1,
+          toVersion: current + events.length,
+          events,
+          metadata,
+          occurredAt: request.occurredAt,
+        }),
+      );
+      if (inserted !== undefined) return { ...inserted, written: true };
+
+      // Duplicate key. Which constraint? Look, in this order: our own commit (an idempotent
+      // retry), then the stream (someone appended first), else only the position was taken.
+      const [previous, streamMoved] = await Promise.all([
+        this.previousResult(request.commitId),
+        this.commits
+          .findOne({ streamId, fromVersion: current + 1 }, { projection: { _id: 1 } })
+          .then((found) => found !== null),
+      ]);
+      if (previous !== undefined) return previous;
+      if (streamMoved) {
+        // 'any' and 'stream_exists' still hold against the new head: just try again.
+        if (expectedVersion !== 'any' && expectedVersion !== 'stream_exists') {
+          throw new ConcurrencyError(streamId, expectedVersion, await this.readStreamVersion(streamId));
+        }
+      } else {
+        await jitteredBackoff(attempt);
+      }
+    }
+    throw new StoreUnavailableError(
+      `Append to ${streamId} lost the race for a global position ${this.maxAppendAttempts} times.`,
+    );
+  }
+
+  /**
+   * Inserts the commit at the next global position. Returns undefined on a duplicate key (after
+   * forgetting the position hint, which may be what was stale).
+   */
+  private async tryInsert(
+    commit: Omit<CommitDocument, 'position' | 'lastPosition'>,
+  ): Promise<AppendResult | undefined> {
+    const last = this.lastPositionHint ?? (await this.readLastPosition());
+    const position = last + 1;
+    const lastPosition = last + commit.events.length;
+    try {
+      await this.commits.insertOne({ ...commit, position, lastPosition });
+    } catch (error) {
+      this.lastPositionHint = undefined;
+      if (isDuplicateKey(error)) return undefined;
+      throw error;
+    }
+    this.lastPositionHint = Math.max(this.lastPositionHint ?? 0, lastPosition);
+    return { nextExpectedVersion: commit.toVersion, position: lastPosition };
+  }
+
+  /**
+   * The stream version to build on. For 'no_stream' (or 0) it is 0 without a read: every stream's
+   * first commit has fromVersion 1, so an existing stream makes the insert collide anyway.
+   */
+  private streamVersionFor(streamId: string, expected: ExpectedVersion): Promise<number> {
+    return expected === 'no_stream' || expected === 0 ? Promise.resolve(0) : this.readStreamVersion(streamId);
+  }
+
+  private async readStreamVersion(streamId: string): Promise<number> {
+    const head = await this.commits.findOne<Pick<CommitDocument, 'toVersion'>>(
+      { streamId },
+      { sort: { fromVersion: -1 }, projection: { _id: 0, toVersion: 1 } },
+    );
+    return head?.toVersion ?? 0;
+  }
+
+  private async readLastPosition(): Promise<number> {
+    const last = await this.commits.findOne<Pick<CommitDocument, 'lastPosition'>>(
+      {},
+      { sort: { position: -1 }, projection: { _id: 0, lastPosition: 1 } },
+    );
+    return last?.lastPosition ?? 0;
+  }
+
+  private async previousResult(
+    commitId: string | undefined,
+  ): Promise<(AppendResult & { readonly written: false }) | undefined> {
+    if (commitId === undefined) return undefined; // a fresh UUID cannot have been stored before
+    const previous = await this.commits.findOne<Pick<CommitDocument, 'toVersion' | 'lastPosition'>>(
+      { _id: commitId },
+      { projection: { _id: 0, toVersion: 1, lastPosition: 1 } },
+    );
+    return previous === null
+      ? undefined
+      : { nextExpectedVersion: previous.toVersion, position: previous.lastPosition, written: false };
+  }
+
+  /** Runs an operation, turning "the database is not reachable" into StoreUnavailableError. */
+  private async guard<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (isUnavailable(error)) {
+        this.lastPositionHint = undefined;
+        throw new StoreUnavailableError(`MongoDB is unavailable: ${error.message}`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+}
+
+/** Serialises async critical sections in this process (a promise chain, FIFO). */
+class AsyncLock {
+  private tail: Promise<void> = Promise.resolve();
+
+  async run<T>(section: () => Promise<T>): Promise<T> {
+    const previous = this.tail;
+    let release: () => void = () => {};
+    this.tail = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await previous;
+    try {
+      return await section();
+    } finally {
+      release();
+    }
+  }
+}
+
+function expandCommit(commit: CommitDocument): StoredEvent[] {
+  return commit.events.map((event, index) => ({
+    type: event.type,
+    version: event.version,
+    streamId: commit.streamId,
+    streamVersion: commit.fromVersion + index,
+    position: commit.position + index,
+    occurredAt: commit.occurredAt,
+    data: event.data,
+    metadata: commit.metadata,
+  }));
+}
+
+/** Whether a stream at `current` (0 = no stream) satisfies the expectation. A number 0 means "no stream". */
+function satisfies(expected: ExpectedVersion, current: number): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return current === 0;
+    case 'stream_exists':
+      return current > 0;
+    default:
+      return current === expected;
+  }
+}
+
+function validateAppend(request: AppendRequest): void {
+  if (request.events.length === 0) throw new RangeError('An append needs at least one event.');
+  const expected = request.expectedVersion;
+  if (typeof expected === 'number' && !(Number.isSafeInteger(expected) && expected >= 0)) {
+    throw new RangeError(`Invalid expected version ${expected}.`);
+  }
+}
+
+/**
+ * Stores exactly what JSON would: undefined properties dropped (the driver would write null),
+ * Dates as ISO strings. Both stores then return the same data.
+ */
+function asJson<T extends object>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+function notify(listeners: ReadonlySet<Listener>, position: number): void {
+  for (const listener of listeners) {
+    try {
+      listener(position);
+    } catch {
+      // A listener is a wake-up hint; its failure is its own and must not fail a committed append.
+    }
+  }
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return error instanceof MongoError && error.code === DUPLICATE_KEY;
+}
+
+function isUnavailable(error: unknown): error is MongoError {
+  return (
+    error instanceof MongoNetworkError ||
+    error instanceof MongoServerSelectionError ||
+    error instanceof MongoOperationTimeoutError ||
+    error instanceof MongoTopologyClosedError ||
+    error instanceof MongoClientClosedError ||
+    error instanceof MongoServerClosedError ||
+    error instanceof MongoNotConnectedError ||
+    (error instanceof MongoError && typeof error.code === 'number' && TRANSIENT_SERVER_CODES.has(error.code))
+  );
+}
+
+/** Up to 1, 2, 4 … 32 ms, random: two instances that collided should not collide again in step. */
+function jitteredBackoff(attempt: number): Promise<void> {
+  const ceilingMs = Math.min(2 ** (attempt - 1), 32);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceilingMs));
+}
