@@ -1,6 +1,8 @@
 import { inject, injectable } from 'tsyringe';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { RetryLaterError } from '../../domain/shared/retry-later-error.js';
+import type { LoginFailureOutcome } from '../../domain/login-attempt/login-attempt.events.js';
+import { loginOutcome } from '../../domain/login-attempt/login-outcome.js';
 import { sessionStreamId } from '../../domain/session/session.events.js';
 import { sessionDecider } from '../deciders.js';
 import { handle } from '../event-sourcing.js';
@@ -48,42 +50,37 @@ export class LogIn {
   async execute(input: LogInInput, ctx: RequestContext): Promise<TokenPair> {
     const identifier = input.identifier.trim().toLowerCase();
     const now = this.clock.now();
+    const facts = { rateLimited: false, locked: false, userExists: false, passwordMatches: false, userActive: false };
 
-    if (ctx.ip !== null) {
-      const budget = await this.rateLimiter.consume('login', ctx.ip);
-      if (!budget.allowed) {
-        await this.attempts.recordFailure({ identifier, userId: null, outcome: 'rate_limited', status: null }, ctx, now);
-        throw new RetryLaterError('rate_limited', 'Too many login attempts; try again later.', budget.retryAfterSeconds);
-      }
+    // Established cheapest first: a refusal that needs no password check spends no bcrypt.
+    const budget = ctx.ip === null ? null : await this.rateLimiter.consume('login', ctx.ip);
+    facts.rateLimited = budget !== null && !budget.allowed;
+    const [status, user] = facts.rateLimited
+      ? [null, null]
+      : await Promise.all([
+          this.attempts.status(identifier, ctx.ip, now),
+          this.claims.holder(identifier.includes('@') ? 'email' : 'username', identifier),
+        ]);
+    facts.locked = status?.lockedUntil != null;
+    if (!facts.rateLimited && !facts.locked) {
+      facts.userExists = user !== null;
+      facts.passwordMatches =
+        user === null
+          ? await this.hasher.verifyAgainstDummy(input.password)
+          : await this.hasher.verify(input.password, user.passwordHash);
+      facts.userActive = user?.status === 'active';
     }
 
-    const [status, user] = await Promise.all([
-      this.attempts.status(identifier, ctx.ip, now),
-      this.claims.holder(identifier.includes('@') ? 'email' : 'username', identifier),
-    ]);
-    const userId = user?.id ?? null;
-    if (status.lockedUntil !== null) {
-      await this.attempts.recordFailure({ identifier, userId, outcome: 'locked', status }, ctx, now);
-      throw new RetryLaterError('account_locked', 'Too many failed attempts; try again later.', secondsUntil(status.lockedUntil, now));
+    const outcome = loginOutcome(facts);
+    if (outcome !== 'success' || user === null) {
+      const failure = outcome === 'success' ? 'unknown_user' : outcome;
+      const { lockedUntil } = await this.attempts.recordFailure(
+        { identifier, userId: user?.id ?? null, outcome: failure, status },
+        ctx,
+        now,
+      );
+      throw this.refusal(failure, lockedUntil ?? status?.lockedUntil ?? null, budget?.retryAfterSeconds ?? 1, now);
     }
-
-    const matches =
-      user === null
-        ? await this.hasher.verifyAgainstDummy(input.password)
-        : await this.hasher.verify(input.password, user.passwordHash);
-    if (user === null || !matches) {
-      const outcome = user === null ? 'unknown_user' : 'invalid_credentials';
-      const { lockedUntil } = await this.attempts.recordFailure({ identifier, userId, outcome, status }, ctx, now);
-      if (lockedUntil !== null) {
-        throw new RetryLaterError('account_locked', 'Too many failed attempts; try again later.', secondsUntil(lockedUntil, now));
-      }
-      throw invalidCredentials();
-    }
-    if (user.status !== 'active') {
-      await this.attempts.recordFailure({ identifier, userId, outcome: 'inactive', status }, ctx, now);
-      throw new DomainError('account_inactive', 'The account is deactivated.');
-    }
-
     const sessionId = this.ids.uuid();
     const refresh = this.refreshTokens.issue(sessionId);
     await handle(
@@ -103,5 +100,17 @@ export class LogIn {
       { metadata: { ...metadataOf(ctx), actorId: user.id }, now, retries: 0 },
     );
     return this.tokens.issue({ userId: user.id, sessionId, role: user.role, refreshToken: refresh.token }, now);
+  }
+
+  /** A guess that reaches the lockout threshold is answered as locked at once. */
+  private refusal(outcome: LoginFailureOutcome, lockedUntil: Date | null, retryAfter: number, now: Date): DomainError {
+    if (outcome === 'rate_limited') {
+      return new RetryLaterError('rate_limited', 'Too many login attempts; try again later.', retryAfter);
+    }
+    if (lockedUntil !== null) {
+      return new RetryLaterError('account_locked', 'Too many failed attempts; try again later.', secondsUntil(lockedUntil, now));
+    }
+    if (outcome === 'inactive') return new DomainError('account_inactive', 'The account is deactivated.');
+    return invalidCredentials();
   }
 }
