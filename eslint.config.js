@@ -28,7 +28,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: outward(['application', 'infrastructure', 'interfaces']), message: 'domain depends on nothing outward' },
+            {
+              group: outward(['application', 'infrastructure', 'interfaces']),
+              message: 'domain depends on nothing outward',
+            },
             { regex: '^(?!\\.)', message: 'domain imports no package and no node module' },
           ],
         },
@@ -55,7 +58,10 @@ export default tseslint.config(
   {
     files: ['src/infrastructure/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: outward(['interfaces']), message: 'adapters do not know the interfaces' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: outward(['interfaces']), message: 'adapters do not know the interfaces' }] },
+      ],
     },
   },
   {

@@ -1,10 +1,10 @@
-import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
-// SWC compiles the tests with the same legacy decorators and decorator metadata as `tsc` does for
-// dist/, so tsyringe behaves identically in tests and in production.
+// Vite's Oxc transformer compiles the tests with the same legacy decorators and decorator metadata
+// as `tsc` does for dist/, so tsyringe behaves identically in tests and in production. (Oxc ships
+// inside Vite; SWC would need platform packages that not every registry mirror carries.)
 export default defineConfig({
-  plugins: [swc.vite({ module: { type: 'es6' } })],
+  oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } },
   test: {
     include: ['tests/**/*.spec.ts'],
     globalSetup: ['tests/support/build-global-setup.ts', 'tests/support/mongo-global-setup.ts'],

@@ -1,6 +1,12 @@
 import type { DomainEvent } from '../domain/shared/event.js';
 import type { Recorded } from '../domain/user/user.decider.js';
-import type { AppendResult, EventMetadata, EventStore, ExpectedVersion, StoredEvent } from './ports/event-store.port.js';
+import type {
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  ExpectedVersion,
+  StoredEvent,
+} from './ports/event-store.port.js';
 import { ConcurrencyError } from './ports/event-store.port.js';
 import { upcast } from './upcasters.js';
 
@@ -19,7 +25,11 @@ export interface Loaded<State> {
 /** Our own streams hold only events our deciders produced, so the type is known by construction. */
 export const asRecorded = <Event extends DomainEvent>(event: StoredEvent): Recorded<Event> => {
   const current = upcast(event);
-  return { type: current.type, data: current.data, occurredAt: current.occurredAt } as unknown as Recorded<Event>;
+  return {
+    type: current.type,
+    data: current.data,
+    occurredAt: current.occurredAt,
+  } as unknown as Recorded<Event>;
 };
 
 export async function load<Command, Event extends DomainEvent, State>(

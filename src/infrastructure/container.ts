@@ -14,7 +14,11 @@ import { READ_MODEL_SYNC } from '../application/ports/read-model-sync.port.js';
 import { SESSION_READ_MODEL } from '../application/ports/session-read-model.port.js';
 import { SESSION_REVOCATIONS } from '../application/ports/session-revocations.port.js';
 import { USER_READ_MODEL } from '../application/ports/user-read-model.port.js';
-import { loginAttemptsProjection, sessionsProjection, usersProjection } from '../application/projections/index.js';
+import {
+  loginAttemptsProjection,
+  sessionsProjection,
+  usersProjection,
+} from '../application/projections/index.js';
 import type { Config } from './config/config.js';
 import { BcryptPasswordHasher } from './crypto/bcrypt-password-hasher.js';
 import { OpaqueRefreshTokenCodec } from './crypto/refresh-token-codec.js';

@@ -22,7 +22,10 @@ describe.each(STORES)('authentication API on the %s store', (store) => {
     });
 
     it('rejects objects where strings are expected (no operator injection)', async () => {
-      const response = await app.request('/auth/register', { method: 'POST', json: { email: { $ne: '' }, password: PASSWORD } });
+      const response = await app.request('/auth/register', {
+        method: 'POST',
+        json: { email: { $ne: '' }, password: PASSWORD },
+      });
       const problem = await expectProblem(response, 422);
       expect(problem.errors?.[0]?.field).toBe('email');
     });
@@ -38,7 +41,11 @@ describe.each(STORES)('authentication API on the %s store', (store) => {
       // A JSON body carrying __proto__ is refused outright by the body parser, and nothing is stored.
       const protoEmail = uniqueEmail();
       const raw = `{"email":"${protoEmail}","password":"${PASSWORD}","__proto__":{"role":"admin"}}`;
-      const proto = await app.request('/auth/register', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: raw });
+      const proto = await app.request('/auth/register', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: raw,
+      });
       await expectProblem(proto, 400);
       expect((await register(app, { email: protoEmail })).email).toBe(protoEmail);
     });
@@ -51,7 +58,10 @@ describe.each(STORES)('authentication API on the %s store', (store) => {
     it('answers 409 for a taken email, case-insensitively and after trimming', async () => {
       const email = uniqueEmail('dup');
       await register(app, { email });
-      const again = await app.request('/auth/register', { method: 'POST', json: { email: `  ${email.toUpperCase()} `, password: PASSWORD } });
+      const again = await app.request('/auth/register', {
+        method: 'POST',
+        json: { email: `  ${email.toUpperCase()} `, password: PASSWORD },
+      });
       await expectProblem(again, 409);
     });
 
@@ -66,11 +76,22 @@ describe.each(STORES)('authentication API on the %s store', (store) => {
     });
 
     it('answers 400 for malformed JSON, 413 over the body limit and 415 for other media types', async () => {
-      const malformed = await app.request('/auth/register', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"email":' });
+      const malformed = await app.request('/auth/register', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"email":',
+      });
       await expectProblem(malformed, 400);
-      const huge = await app.request('/auth/register', { method: 'POST', json: { email: uniqueEmail(), password: PASSWORD, name: 'x'.repeat(10_000) } });
+      const huge = await app.request('/auth/register', {
+        method: 'POST',
+        json: { email: uniqueEmail(), password: PASSWORD, name: 'x'.repeat(10_000) },
+      });
       await expectProblem(huge, 413);
-      const xml = await app.request('/auth/register', { method: 'POST', headers: { 'Content-Type': 'application/xml' }, body: '<user/>' });
+      const xml = await app.request('/auth/register', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/xml' },
+        body: '<user/>',
+      });
       await expectProblem(xml, 415);
     });
   });
@@ -85,16 +106,28 @@ describe.each(STORES)('authentication API on the %s store', (store) => {
     it('logs in with JSON by email or by username, and with the OAuth 2.0 password form', async () => {
       const byEmail = await logIn(app, email);
       expect(byEmail).toMatchObject({ token_type: 'bearer', expires_in: 900, refresh_expires_in: 604800 });
-      const byUsername = await app.request('/auth/login', { method: 'POST', json: { username: username.toUpperCase(), password: PASSWORD } });
+      const byUsername = await app.request('/auth/login', {
+        method: 'POST',
+        json: { username: username.toUpperCase(), password: PASSWORD },
+      });
       expect(byUsername.status).toBe(200);
-      const byForm = await app.request('/auth/login', form({ username: email, password: PASSWORD, grant_type: 'password', scope: '' }));
+      const byForm = await app.request(
+        '/auth/login',
+        form({ username: email, password: PASSWORD, grant_type: 'password', scope: '' }),
+      );
       expect(byForm.status).toBe(200);
       expect(byForm.headers.get('cache-control')).toBe('no-store');
     });
 
     it('answers an unknown account exactly like a wrong password', async () => {
-      const wrong = await app.request('/auth/login', { method: 'POST', json: { email, password: 'wrong password' } });
-      const unknown = await app.request('/auth/login', { method: 'POST', json: { email: uniqueEmail('ghost'), password: 'wrong password' } });
+      const wrong = await app.request('/auth/login', {
+        method: 'POST',
+        json: { email, password: 'wrong password' },
+      });
+      const unknown = await app.request('/auth/login', {
+        method: 'POST',
+        json: { email: uniqueEmail('ghost'), password: 'wrong password' },
+      });
       const a = await expectProblem(wrong, 401);
       const b = await expectProblem(unknown, 401);
       expect(a).toEqual(b);
@@ -104,10 +137,15 @@ describe.each(STORES)('authentication API on the %s store', (store) => {
 
     it('issues an ES256 at+jwt access token with the documented claims', async () => {
       const { access_token } = await logIn(app, email);
-      const [header, payload] = access_token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>);
+      const [header, payload] = access_token
+        .split('.')
+        .slice(0, 2)
+        .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>);
       expect(header).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
       expect(typeof header?.kid).toBe('string');
-      expect(Object.keys(payload ?? {}).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'role', 'sid', 'sub'].sort());
+      expect(Object.keys(payload ?? {}).sort()).toEqual(
+        ['aud', 'exp', 'iat', 'iss', 'jti', 'role', 'sid', 'sub'].sort(),
+      );
       expect(payload).toMatchObject({ iss: 'http://auth.test', aud: 'auth-service', role: 'user' });
     });
   });
@@ -153,12 +191,21 @@ describe.each(STORES)('authentication API on the %s store', (store) => {
 
     it('the token endpoint runs the password and refresh_token grants', async () => {
       const user = await register(app);
-      const password = await app.request('/auth/token', form({ grant_type: 'password', username: user.email, password: PASSWORD }));
+      const password = await app.request(
+        '/auth/token',
+        form({ grant_type: 'password', username: user.email, password: PASSWORD }),
+      );
       expect(password.status).toBe(200);
       const tokens = (await password.json()) as Tokens;
-      const refreshed = await app.request('/auth/token', form({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token }));
+      const refreshed = await app.request(
+        '/auth/token',
+        form({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token }),
+      );
       expect(refreshed.status).toBe(200);
-      const bad = await app.request('/auth/token', form({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token + 'x' }));
+      const bad = await app.request(
+        '/auth/token',
+        form({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token + 'x' }),
+      );
       expect((await expectProblem(bad, 401)).error).toBe('invalid_grant');
     });
   });

@@ -4,7 +4,10 @@ import { allEvents } from '../support/events.js';
 import { STORES, startTestApp, type TestApp } from '../support/test-app.js';
 
 const statusesOf = (responses: Response[]): Record<number, number> =>
-  responses.reduce<Record<number, number>>((counts, r) => ({ ...counts, [r.status]: (counts[r.status] ?? 0) + 1 }), {});
+  responses.reduce<Record<number, number>>(
+    (counts, r) => ({ ...counts, [r.status]: (counts[r.status] ?? 0) + 1 }),
+    {},
+  );
 
 describe.each(STORES)('races decided by the %s store', (store) => {
   let app: TestApp;
@@ -19,11 +22,16 @@ describe.each(STORES)('races decided by the %s store', (store) => {
     const email = uniqueEmail('race');
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        app.request('/auth/register', { method: 'POST', json: { email: i % 2 === 0 ? email : email.toUpperCase(), password: PASSWORD } }),
+        app.request('/auth/register', {
+          method: 'POST',
+          json: { email: i % 2 === 0 ? email : email.toUpperCase(), password: PASSWORD },
+        }),
       ),
     );
     expect(statusesOf(responses)).toEqual({ 201: 1, 409: 19 });
-    const registered = (await allEvents(app)).filter((e) => e.type === 'UserRegistered' && e.data.email === email);
+    const registered = (await allEvents(app)).filter(
+      (e) => e.type === 'UserRegistered' && e.data.email === email,
+    );
     expect(registered).toHaveLength(1);
     await logIn(app, email);
   });
@@ -32,7 +40,9 @@ describe.each(STORES)('races decided by the %s store', (store) => {
     const user = await register(app);
     const { refresh_token } = await logIn(app, user.email);
     const responses = await Promise.all(
-      Array.from({ length: 10 }, () => app.request('/auth/refresh', { method: 'POST', json: { refresh_token } })),
+      Array.from({ length: 10 }, () =>
+        app.request('/auth/refresh', { method: 'POST', json: { refresh_token } }),
+      ),
     );
     const counts = statusesOf(responses);
     expect(counts[200] ?? 0).toBeLessThanOrEqual(1);
@@ -60,17 +70,26 @@ describe('two instances on one MongoDB', () => {
   it('keep emails unique across instances', async () => {
     const email = uniqueEmail('twin');
     const responses = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).request('/auth/register', { method: 'POST', json: { email, password: PASSWORD } })),
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 === 0 ? a : b).request('/auth/register', {
+          method: 'POST',
+          json: { email, password: PASSWORD },
+        }),
+      ),
     );
     expect(statusesOf(responses)).toEqual({ 201: 1, 409: 19 });
-    expect((await allEvents(a)).filter((e) => e.type === 'UserRegistered' && e.data.email === email)).toHaveLength(1);
+    expect(
+      (await allEvents(a)).filter((e) => e.type === 'UserRegistered' && e.data.email === email),
+    ).toHaveLength(1);
   });
 
   it('let one refresh of a token win across instances', async () => {
     const user = await register(a);
     const { refresh_token } = await logIn(b, user.email);
     const responses = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? a : b).request('/auth/refresh', { method: 'POST', json: { refresh_token } })),
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 === 0 ? a : b).request('/auth/refresh', { method: 'POST', json: { refresh_token } }),
+      ),
     );
     expect(statusesOf(responses)[200] ?? 0).toBeLessThanOrEqual(1);
   });

@@ -6,7 +6,9 @@ import { STORES, startTestApp, type TestApp } from '../support/test-app.js';
 const b64 = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 const partsOf = (jwt: string): [Record<string, unknown>, Record<string, unknown>, string] => {
   const [h = '', p = '', s = ''] = jwt.split('.');
-  return [JSON.parse(Buffer.from(h, 'base64url').toString()), JSON.parse(Buffer.from(p, 'base64url').toString()), s];
+  const decode = (part: string): Record<string, unknown> =>
+    JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>;
+  return [decode(h), decode(p), s];
 };
 
 describe('forged and misused tokens are all 401', () => {
@@ -45,7 +47,9 @@ describe('forged and misused tokens are all 401', () => {
   it('HS256 signed with the public key as the secret', async () => {
     const jwks = (await (await app.request('/.well-known/jwks.json')).json()) as { keys: object[] };
     const publicJwk = JSON.stringify(jwks.keys[0]);
-    const forged = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: header.kid as string, typ: 'at+jwt' }).sign(new TextEncoder().encode(publicJwk));
+    const forged = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', kid: header.kid as string, typ: 'at+jwt' })
+      .sign(new TextEncoder().encode(publicJwk));
     await rejected(forged);
   });
 
@@ -57,10 +61,18 @@ describe('forged and misused tokens are all 401', () => {
   it('a key carried in the header (jwk, jku) is never trusted', async () => {
     const attacker = await generateKeyPair('ES256', { extractable: true });
     const jwk = await exportJWK(attacker.publicKey);
-    const withJwk = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', jwk }).sign(attacker.privateKey);
+    const withJwk = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', jwk })
+      .sign(attacker.privateKey);
     await rejected(withJwk);
     const withKid = await new SignJWT(claims)
-      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: header.kid as string, jku: 'http://127.0.0.1:1/jwks', x5u: 'http://127.0.0.1:1/x5u' })
+      .setProtectedHeader({
+        alg: 'ES256',
+        typ: 'at+jwt',
+        kid: header.kid as string,
+        jku: 'http://127.0.0.1:1/jwks',
+        x5u: 'http://127.0.0.1:1/x5u',
+      })
       .sign(attacker.privateKey);
     await rejected(withKid);
     expect(await exportSPKI(attacker.publicKey)).toContain('PUBLIC KEY');
@@ -77,7 +89,10 @@ describe('forged and misused tokens are all 401', () => {
 
   it('a refresh token used as an access token, and an access token used as a refresh token', async () => {
     await rejected(tokens.refresh_token);
-    await expectProblem(await app.request('/auth/refresh', { method: 'POST', json: { refresh_token: tokens.access_token } }), 401);
+    await expectProblem(
+      await app.request('/auth/refresh', { method: 'POST', json: { refresh_token: tokens.access_token } }),
+      401,
+    );
   });
 });
 
@@ -86,22 +101,34 @@ describe.each(STORES)('signing keys on the %s store', (store) => {
     const app = await startTestApp(store);
     try {
       const { tokens } = await registerAndLogIn(app);
-      const before = (await (await app.request('/.well-known/jwks.json')).json()) as { keys: { kid: string; kty: string; d?: string }[] };
+      const before = (await (await app.request('/.well-known/jwks.json')).json()) as {
+        keys: { kid: string; kty: string; d?: string }[];
+      };
       expect(before.keys).toHaveLength(1);
       expect(before.keys[0]?.d).toBeUndefined();
       const kid = await app.runtime.wiring.keyRing.rotate();
-      const after = (await (await app.request('/.well-known/jwks.json')).json()) as { keys: { kid: string }[] };
+      const after = (await (await app.request('/.well-known/jwks.json')).json()) as {
+        keys: { kid: string }[];
+      };
       expect(after.keys.map((k) => k.kid)).toEqual([before.keys[0]?.kid, kid]);
       expect((await app.request('/users/me', { token: tokens.access_token })).status).toBe(200);
-      const refreshed = (await (await app.request('/auth/refresh', { method: 'POST', json: { refresh_token: tokens.refresh_token } })).json()) as Tokens;
+      const refreshed = (await (
+        await app.request('/auth/refresh', { method: 'POST', json: { refresh_token: tokens.refresh_token } })
+      ).json()) as Tokens;
       expect(partsOf(refreshed.access_token)[0].kid).toBe(kid);
       await app.stop();
       const restarted = await startTestApp(store, { shareWith: app });
       try {
         expect((await restarted.request('/users/me', { token: tokens.access_token })).status).toBe(200);
         expect((await restarted.request('/users/me', { token: refreshed.access_token })).status).toBe(200);
-        const config = (await (await restarted.request('/.well-known/openid-configuration')).json()) as Record<string, unknown>;
-        expect(config).toMatchObject({ issuer: 'http://auth.test', jwks_uri: 'http://auth.test/.well-known/jwks.json', token_endpoint: 'http://auth.test/auth/token' });
+        const config = (await (
+          await restarted.request('/.well-known/openid-configuration')
+        ).json()) as Record<string, unknown>;
+        expect(config).toMatchObject({
+          issuer: 'http://auth.test',
+          jwks_uri: 'http://auth.test/.well-known/jwks.json',
+          token_endpoint: 'http://auth.test/auth/token',
+        });
       } finally {
         await restarted.stop();
       }
@@ -113,7 +140,9 @@ describe.each(STORES)('signing keys on the %s store', (store) => {
 
 describe('HMAC mode', () => {
   it('signs HS256 with a configured secret of at least 32 bytes and publishes no keys', async () => {
-    const app = await startTestApp('embedded', { env: { JWT_HMAC_SECRET: 'a-shared-secret-of-at-least-32-bytes!!' } });
+    const app = await startTestApp('embedded', {
+      env: { JWT_HMAC_SECRET: 'a-shared-secret-of-at-least-32-bytes!!' },
+    });
     try {
       const { tokens } = await registerAndLogIn(app);
       expect(partsOf(tokens.access_token)[0]).toMatchObject({ alg: 'HS256', typ: 'at+jwt' });

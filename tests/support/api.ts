@@ -20,24 +20,39 @@ export interface Problem {
 
 let counter = 0;
 /** A fresh, valid email per call so tests never collide on one store. */
-export const uniqueEmail = (label = 'user'): string => `${label}.${process.pid}.${Date.now()}.${++counter}@example.com`;
+export const uniqueEmail = (label = 'user'): string =>
+  `${label}.${process.pid}.${Date.now()}.${++counter}@example.com`;
 
 export const PASSWORD = 'correct horse battery';
 
-export async function register(app: TestApp, body: Record<string, unknown> = {}): Promise<{ id: string; email: string }> {
+export async function register(
+  app: TestApp,
+  body: Record<string, unknown> = {},
+): Promise<{ id: string; email: string }> {
   const email = (body.email as string | undefined) ?? uniqueEmail();
-  const response = await app.request('/auth/register', { method: 'POST', json: { email, password: PASSWORD, ...body } });
+  const response = await app.request('/auth/register', {
+    method: 'POST',
+    json: { email, password: PASSWORD, ...body },
+  });
   expect(response.status, await response.clone().text()).toBe(201);
   return (await response.json()) as { id: string; email: string };
 }
 
-export async function logIn(app: TestApp, email: string, password = PASSWORD, headers: Record<string, string> = {}): Promise<Tokens> {
+export async function logIn(
+  app: TestApp,
+  email: string,
+  password = PASSWORD,
+  headers: Record<string, string> = {},
+): Promise<Tokens> {
   const response = await app.request('/auth/login', { method: 'POST', json: { email, password }, headers });
   expect(response.status, await response.clone().text()).toBe(200);
   return (await response.json()) as Tokens;
 }
 
-export async function registerAndLogIn(app: TestApp, body: Record<string, unknown> = {}): Promise<{ id: string; email: string; tokens: Tokens }> {
+export async function registerAndLogIn(
+  app: TestApp,
+  body: Record<string, unknown> = {},
+): Promise<{ id: string; email: string; tokens: Tokens }> {
   const user = await register(app, body);
   return { ...user, tokens: await logIn(app, user.email) };
 }

@@ -6,10 +6,15 @@ import type { DomainEvent } from '../../src/domain/shared/event.js';
 const AT = new Date('2026-01-01T00:00:00Z');
 
 /** given(past events) → when(command) → then(new events) | thenFails(code), as in Emmett's specs. */
-export function deciderSpec<Command, Event extends DomainEvent, State>(decider: Decider<Command, Event, State>) {
+export function deciderSpec<Command, Event extends DomainEvent, State>(
+  decider: Decider<Command, Event, State>,
+) {
   return {
     given(history: readonly Event[]) {
-      const state = history.reduce((s, e) => decider.evolve(s, { ...e, occurredAt: AT }), decider.initialState());
+      const state = history.reduce(
+        (s, e) => decider.evolve(s, { ...e, occurredAt: AT }),
+        decider.initialState(),
+      );
       return {
         when(command: Command) {
           return {

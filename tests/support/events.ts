@@ -5,7 +5,7 @@ import type { TestApp } from './test-app.js';
 export async function allEvents(app: TestApp): Promise<StoredEvent[]> {
   const store = app.runtime.storage.eventStore;
   const events: StoredEvent[] = [];
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const batch = await store.readAll(after, 1000);
     if (batch.length === 0) return events;
     events.push(...batch);

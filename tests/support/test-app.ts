@@ -79,13 +79,20 @@ export async function startTestApp(kind: StoreKind, options: TestAppOptions = {}
   return {
     baseUrl,
     runtime,
-    storage: { ...(dataDir !== undefined ? { dataDir } : {}), ...(mongoUri !== undefined ? { mongoUri } : {}) },
+    storage: {
+      ...(dataDir !== undefined ? { dataDir } : {}),
+      ...(mongoUri !== undefined ? { mongoUri } : {}),
+    },
     request: (p, init = {}) => {
       const { json, token, headers, ...rest } = init;
       const h = new Headers(headers);
       if (json !== undefined) h.set('Content-Type', 'application/json');
       if (token !== undefined) h.set('Authorization', `Bearer ${token}`);
-      return fetch(`${baseUrl}${p}`, { ...rest, headers: h, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) });
+      return fetch(`${baseUrl}${p}`, {
+        ...rest,
+        headers: h,
+        ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+      });
     },
     stop,
     dispose: async () => {

@@ -57,7 +57,8 @@ export class AdministerUsers {
     const before = await this.users.find(userId);
     if (before === null) throw notFound();
     const user = await this.change(userId, { type: 'ChangeRole', role }, ctx);
-    if (before.role === 'admin' && role !== 'admin') await this.endSessions.endAllOf(userId, 'admin', metadataOf(ctx));
+    if (before.role === 'admin' && role !== 'admin')
+      await this.endSessions.endAllOf(userId, 'admin', metadataOf(ctx));
     return user;
   }
 

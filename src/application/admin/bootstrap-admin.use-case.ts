@@ -6,7 +6,12 @@ import { IdentityClaims } from '../users/identity-claims.js';
 import { RegisterUser } from '../users/register-user.use-case.js';
 import { AdministerUsers } from './administer-users.use-case.js';
 
-const SYSTEM: RequestContext = { requestId: 'bootstrap', ip: null, userAgent: 'auth-service', actorId: 'system' };
+const SYSTEM: RequestContext = {
+  requestId: 'bootstrap',
+  ip: null,
+  userAgent: 'auth-service',
+  actorId: 'system',
+};
 
 /** The first administrator and the operator's role commands. */
 @injectable()

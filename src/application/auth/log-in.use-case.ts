@@ -26,7 +26,8 @@ export interface LogInInput {
 const invalidCredentials = (): DomainError =>
   new DomainError('invalid_credentials', 'Incorrect email, username or password.');
 
-const secondsUntil = (until: Date, now: Date): number => Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
+const secondsUntil = (until: Date, now: Date): number =>
+  Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
 
 /**
  * Every attempt ends as an event: `LoggedIn` in a new session stream, or `LoginFailed` in the
@@ -50,7 +51,13 @@ export class LogIn {
   async execute(input: LogInInput, ctx: RequestContext): Promise<TokenPair> {
     const identifier = input.identifier.trim().toLowerCase();
     const now = this.clock.now();
-    const facts = { rateLimited: false, locked: false, userExists: false, passwordMatches: false, userActive: false };
+    const facts = {
+      rateLimited: false,
+      locked: false,
+      userExists: false,
+      passwordMatches: false,
+      userActive: false,
+    };
 
     // Established cheapest first: a refusal that needs no password check spends no bcrypt.
     const budget = ctx.ip === null ? null : await this.rateLimiter.consume('login', ctx.ip);
@@ -79,7 +86,12 @@ export class LogIn {
         ctx,
         now,
       );
-      throw this.refusal(failure, lockedUntil ?? status?.lockedUntil ?? null, budget?.retryAfterSeconds ?? 1, now);
+      throw this.refusal(
+        failure,
+        lockedUntil ?? status?.lockedUntil ?? null,
+        budget?.retryAfterSeconds ?? 1,
+        now,
+      );
     }
     const sessionId = this.ids.uuid();
     const refresh = this.refreshTokens.issue(sessionId);
@@ -99,16 +111,28 @@ export class LogIn {
       },
       { metadata: { ...metadataOf(ctx), actorId: user.id }, now, retries: 0 },
     );
-    return this.tokens.issue({ userId: user.id, sessionId, role: user.role, refreshToken: refresh.token }, now);
+    return this.tokens.issue(
+      { userId: user.id, sessionId, role: user.role, refreshToken: refresh.token },
+      now,
+    );
   }
 
   /** A guess that reaches the lockout threshold is answered as locked at once. */
-  private refusal(outcome: LoginFailureOutcome, lockedUntil: Date | null, retryAfter: number, now: Date): DomainError {
+  private refusal(
+    outcome: LoginFailureOutcome,
+    lockedUntil: Date | null,
+    retryAfter: number,
+    now: Date,
+  ): DomainError {
     if (outcome === 'rate_limited') {
       return new RetryLaterError('rate_limited', 'Too many login attempts; try again later.', retryAfter);
     }
     if (lockedUntil !== null) {
-      return new RetryLaterError('account_locked', 'Too many failed attempts; try again later.', secondsUntil(lockedUntil, now));
+      return new RetryLaterError(
+        'account_locked',
+        'Too many failed attempts; try again later.',
+        secondsUntil(lockedUntil, now),
+      );
     }
     if (outcome === 'inactive') return new DomainError('account_inactive', 'The account is deactivated.');
     return invalidCredentials();

@@ -30,12 +30,21 @@ export class LoginAttempts {
       loginFailuresStreamId(identifier, ip, new Date(now.getTime() - i * HOUR_MS)),
     );
     const events = (await Promise.all(streams.map((s) => this.store.readStream(s)))).flat();
-    return lockoutStatus(events.map((e) => asRecorded<LoginAttemptEvent>(e)), this.settings.lockout, now);
+    return lockoutStatus(
+      events.map((e) => asRecorded<LoginAttemptEvent>(e)),
+      this.settings.lockout,
+      now,
+    );
   }
 
   /** Appends `LoginFailed`, plus `AccountLocked` when this failure reaches the threshold. */
   async recordFailure(
-    attempt: { identifier: string; userId: string | null; outcome: LoginFailureOutcome; status: LockoutStatus | null },
+    attempt: {
+      identifier: string;
+      userId: string | null;
+      outcome: LoginFailureOutcome;
+      status: LockoutStatus | null;
+    },
     ctx: RequestContext,
     now: Date,
   ): Promise<{ lockedUntil: Date | null }> {
@@ -43,7 +52,14 @@ export class LoginAttempts {
     const events: LoginAttemptEvent[] = [
       {
         type: 'LoginFailed',
-        data: { attemptId: this.ids.uuid(), identifier, userId, outcome, ip: ctx.ip, userAgent: ctx.userAgent },
+        data: {
+          attemptId: this.ids.uuid(),
+          identifier,
+          userId,
+          outcome,
+          ip: ctx.ip,
+          userAgent: ctx.userAgent,
+        },
       },
     ];
     const counted = outcome === 'invalid_credentials' || outcome === 'unknown_user';

@@ -24,7 +24,13 @@ export class EndSessions {
 
   async endOne(sessionId: string, reason: LogoutReason, metadata: EventMetadata): Promise<void> {
     const now = this.clock.now();
-    await handle(this.store, sessionStreamId(sessionId), sessionDecider, { type: 'EndSession', reason }, { metadata, now });
+    await handle(
+      this.store,
+      sessionStreamId(sessionId),
+      sessionDecider,
+      { type: 'EndSession', reason },
+      { metadata, now },
+    );
     this.revocations.markRevoked(sessionId, now);
   }
 
@@ -33,7 +39,12 @@ export class EndSessions {
    * from the read model once it has caught up with the log's head as of now, so a session opened
    * a moment ago on another instance is included.
    */
-  async endAllOf(userId: string, reason: LogoutReason, metadata: EventMetadata, keep?: string): Promise<number> {
+  async endAllOf(
+    userId: string,
+    reason: LogoutReason,
+    metadata: EventMetadata,
+    keep?: string,
+  ): Promise<number> {
     await this.sync.catchUp();
     // A session whose refresh token just expired may still have a live access token.
     const horizon = new Date(this.clock.now().getTime() - this.settings.accessTokenTtlSeconds * 1000);

@@ -28,10 +28,18 @@ export class LogOut {
   }
 
   async withAccessToken(principal: Principal, ctx: RequestContext): Promise<void> {
-    await this.endSessions.endOne(principal.sessionId, 'user', metadataOf({ ...ctx, actorId: principal.userId }));
+    await this.endSessions.endOne(
+      principal.sessionId,
+      'user',
+      metadataOf({ ...ctx, actorId: principal.userId }),
+    );
   }
 
   async everywhere(principal: Principal, ctx: RequestContext): Promise<number> {
-    return this.endSessions.endAllOf(principal.userId, 'logout-all', metadataOf({ ...ctx, actorId: principal.userId }));
+    return this.endSessions.endAllOf(
+      principal.userId,
+      'logout-all',
+      metadataOf({ ...ctx, actorId: principal.userId }),
+    );
   }
 }

@@ -11,7 +11,8 @@ import { metadataOf, type RequestContext } from '../request-context.js';
 import { TokenPairIssuer, type TokenPair } from '../auth/token-pair.js';
 import { UserRepository } from '../users/user-repository.js';
 
-const invalid = (): DomainError => new DomainError('refresh_token_invalid', 'The refresh token is invalid, expired or revoked.');
+const invalid = (): DomainError =>
+  new DomainError('refresh_token_invalid', 'The refresh token is invalid, expired or revoked.');
 
 @injectable()
 export class RefreshSession {
@@ -59,10 +60,16 @@ export class RefreshSession {
     if (state.status === 'none') throw invalid();
     if (events.some((e) => e.type === 'RefreshTokenReuseDetected')) {
       this.revocations.markRevoked(parsed.sessionId, now);
-      throw new DomainError('refresh_token_reused', 'The refresh token was already used; the session is revoked.');
+      throw new DomainError(
+        'refresh_token_reused',
+        'The refresh token was already used; the session is revoked.',
+      );
     }
     const user = await this.users.find(state.userId);
     if (user === null || user.status !== 'active') throw invalid();
-    return this.tokens.issue({ userId: user.id, sessionId: parsed.sessionId, role: user.role, refreshToken: next.token }, now);
+    return this.tokens.issue(
+      { userId: user.id, sessionId: parsed.sessionId, role: user.role, refreshToken: next.token },
+      now,
+    );
   }
 }

@@ -7,7 +7,11 @@ import type { Page, PageRequest } from '../pagination.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { READ_MODEL_SYNC, type ReadModelSync } from '../ports/read-model-sync.port.js';
-import { SESSION_READ_MODEL, type SessionReadModel, type SessionView } from '../ports/session-read-model.port.js';
+import {
+  SESSION_READ_MODEL,
+  type SessionReadModel,
+  type SessionView,
+} from '../ports/session-read-model.port.js';
 import type { Principal } from '../auth/authenticate.use-case.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
 import { EndSessions } from './end-sessions.js';

@@ -5,7 +5,12 @@ import type { RegisteredUser } from '../../domain/user/user.decider.js';
 import { claimDecider } from '../deciders.js';
 import { load } from '../event-sourcing.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
-import { ConcurrencyError, EVENT_STORE, type EventMetadata, type EventStore } from '../ports/event-store.port.js';
+import {
+  ConcurrencyError,
+  EVENT_STORE,
+  type EventMetadata,
+  type EventStore,
+} from '../ports/event-store.port.js';
 import { UserRepository } from './user-repository.js';
 
 /**
@@ -16,7 +21,9 @@ const ABANDONED_AFTER_MS = 60_000;
 const MAX_ATTEMPTS = 8;
 
 const holds = (user: RegisteredUser, kind: ClaimKind, value: string): boolean =>
-  kind === 'email' ? user.email === value : user.username !== null && usernameKey(user.username as Username) === value;
+  kind === 'email'
+    ? user.email === value
+    : user.username !== null && usernameKey(user.username as Username) === value;
 
 /**
  * Uniqueness of emails and usernames, decided by optimistic concurrency on one claim stream per
@@ -85,7 +92,13 @@ export class IdentityClaims {
       const events = claimDecider.decide({ type: 'Release', kind, value, userId }, state);
       if (events.length === 0) return;
       try {
-        await this.store.append({ streamId, expectedVersion: version, events, metadata, occurredAt: this.clock.now() });
+        await this.store.append({
+          streamId,
+          expectedVersion: version,
+          events,
+          metadata,
+          occurredAt: this.clock.now(),
+        });
         return;
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;

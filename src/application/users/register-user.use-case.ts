@@ -53,13 +53,19 @@ export class RegisterUser {
     if (ctx.ip !== null) {
       const budget = await this.rateLimiter.consume('register', ctx.ip);
       if (!budget.allowed) {
-        throw new RetryLaterError('rate_limited', 'Too many registrations; try again later.', budget.retryAfterSeconds);
+        throw new RetryLaterError(
+          'rate_limited',
+          'Too many registrations; try again later.',
+          budget.retryAfterSeconds,
+        );
       }
     }
     // Hashing first keeps the window between claiming the email and appending the user short.
     const passwordHash = await this.hasher.hash(fields.password);
     const metadata = metadataOf(ctx);
-    const userId = await this.claims.claim('email', fields.email, this.ids.uuid(), metadata, { adoptOrphan: true });
+    const userId = await this.claims.claim('email', fields.email, this.ids.uuid(), metadata, {
+      adoptOrphan: true,
+    });
     if (fields.username !== null) {
       await this.claims.claim('username', usernameKey(fields.username), userId, metadata);
     }
@@ -71,7 +77,8 @@ export class RegisterUser {
         { type: 'RegisterUser', userId, role, passwordHash, ...fields },
         { metadata: { ...metadata, actorId: ctx.actorId ?? userId }, now: this.clock.now(), retries: 0 },
       );
-      if (state.status === 'unregistered' || appended === null) throw new Error('registration appended nothing');
+      if (state.status === 'unregistered' || appended === null)
+        throw new Error('registration appended nothing');
       return { user: profileOf(state), position: appended.position };
     } catch (error) {
       // Another request adopted the same claim and registered first: the email is taken.

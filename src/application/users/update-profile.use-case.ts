@@ -36,26 +36,40 @@ export class UpdateProfile {
    * at the version read, and the old values are released last. A crash in between leaves at worst
    * a stale claim, which the claim rules treat as free.
    */
-  async execute(principal: Principal, changes: ProfileChanges, ctx: RequestContext): Promise<{ user: UserProfile; position: number | null }> {
+  async execute(
+    principal: Principal,
+    changes: ProfileChanges,
+    ctx: RequestContext,
+  ): Promise<{ user: UserProfile; position: number | null }> {
     const fields = parseAll({
       fullName: (): string | null | undefined =>
-        changes.fullName === undefined ? undefined : changes.fullName === null ? null : parseFullName(changes.fullName),
+        changes.fullName === undefined
+          ? undefined
+          : changes.fullName === null
+            ? null
+            : parseFullName(changes.fullName),
       email: (): Email | undefined => (changes.email === undefined ? undefined : parseEmail(changes.email)),
       username: (): Username | null | undefined =>
-        changes.username === undefined ? undefined : changes.username === null || changes.username.trim() === '' ? null : parseUsername(changes.username),
+        changes.username === undefined
+          ? undefined
+          : changes.username === null || changes.username.trim() === ''
+            ? null
+            : parseUsername(changes.username),
     });
     const userId = principal.userId;
     const metadata = metadataOf({ ...ctx, actorId: userId });
     const streamId = userStreamId(userId);
     const { state, version } = await load(this.store, streamId, userDecider);
-    if (state.status === 'unregistered') throw new DomainError('user_not_found', 'The user no longer exists.');
+    if (state.status === 'unregistered')
+      throw new DomainError('user_not_found', 'The user no longer exists.');
 
     const newEmail = fields.email !== undefined && fields.email !== state.email ? fields.email : undefined;
     const oldUsernameKey = state.username === null ? null : usernameKey(state.username as Username);
     const newUsernameKey = fields.username == null ? null : usernameKey(fields.username);
     const usernameChanges = fields.username !== undefined && newUsernameKey !== oldUsernameKey;
     if (newEmail !== undefined) await this.claims.claim('email', newEmail, userId, metadata);
-    if (usernameChanges && newUsernameKey !== null) await this.claims.claim('username', newUsernameKey, userId, metadata);
+    if (usernameChanges && newUsernameKey !== null)
+      await this.claims.claim('username', newUsernameKey, userId, metadata);
 
     const now = this.clock.now();
     const events: UserEvent[] = [];
@@ -68,7 +82,12 @@ export class UpdateProfile {
       }
     };
     if (newEmail !== undefined) apply(userDecider.decide({ type: 'ChangeEmail', email: newEmail }, next));
-    apply(userDecider.decide({ type: 'UpdateProfile', fullName: fields.fullName, username: fields.username }, next));
+    apply(
+      userDecider.decide(
+        { type: 'UpdateProfile', fullName: fields.fullName, username: fields.username },
+        next,
+      ),
+    );
     if (events.length === 0) return { user: profileOf(state), position: null };
 
     let position: number;
@@ -87,7 +106,8 @@ export class UpdateProfile {
       throw error;
     }
     if (newEmail !== undefined) await this.claims.release('email', state.email, userId, metadata);
-    if (usernameChanges && oldUsernameKey !== null) await this.claims.release('username', oldUsernameKey, userId, metadata);
+    if (usernameChanges && oldUsernameKey !== null)
+      await this.claims.release('username', oldUsernameKey, userId, metadata);
     return { user: profileOf(next), position };
   }
 }

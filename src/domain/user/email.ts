@@ -13,7 +13,8 @@ const isLocalChar = (c: number): boolean =>
   (c >= 0x30 && c <= 0x39) ||
   "!#$%&'*+/=?^_`{|}~.-".includes(String.fromCharCode(c));
 
-const isLabelChar = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d;
+const isLabelChar = (c: number): boolean =>
+  (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d;
 
 /**
  * Parses an email with a single linear scan instead of a regular expression, so no input can

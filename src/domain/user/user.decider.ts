@@ -79,7 +79,9 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
     }
     case 'ChangeEmail':
       if (command.email === user.email) return [];
-      return [{ type: 'UserEmailChanged', data: { userId, previousEmail: user.email, email: command.email } }];
+      return [
+        { type: 'UserEmailChanged', data: { userId, previousEmail: user.email, email: command.email } },
+      ];
     case 'ChangePassword':
       if (user.status !== 'active') throw new DomainError('account_inactive', 'The account is deactivated.');
       return [{ type: 'PasswordChanged', data: { userId, passwordHash: command.passwordHash } }];

@@ -17,7 +17,10 @@ const duration = (min: number, max: number) =>
   z.string().transform((raw, ctx) => {
     const seconds = parseDurationSeconds(raw);
     if (seconds === null || seconds < min || seconds > max) {
-      ctx.addIssue({ code: 'custom', message: `must be a duration like 900s, 15m, 12h or 7d, from ${min}s to ${max}s` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a duration like 900s, 15m, 12h or 7d, from ${min}s to ${max}s`,
+      });
       return z.NEVER;
     }
     return seconds;
@@ -53,7 +56,10 @@ const envSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).default('auth-service'),
   JWT_HMAC_SECRET: z.string().min(32, 'must be at least 32 bytes').optional(),
   JWT_ALGORITHM: z.enum(['ES256', 'EdDSA', 'RS256']).default('ES256'),
-  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 16kb').default('16kb'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/, 'must look like 16kb')
+    .default('16kb'),
   SHUTDOWN_TIMEOUT: duration(1, 600).default(10),
   LOCKOUT_THRESHOLD: integer(1, 1000).default(5),
   LOCKOUT_WINDOW: duration(1, 86_400).default(15 * 60),
@@ -79,14 +85,20 @@ export interface Config {
   readonly jwtAlgorithm: 'ES256' | 'EdDSA' | 'RS256';
   readonly bodyLimit: string;
   readonly shutdownTimeoutSeconds: number;
-  readonly lockout: { readonly threshold: number; readonly windowSeconds: number; readonly durationSeconds: number };
+  readonly lockout: {
+    readonly threshold: number;
+    readonly windowSeconds: number;
+    readonly durationSeconds: number;
+  };
   readonly rateLimits: { readonly loginPerMinute: number; readonly registerPerHour: number };
 }
 
 /** Reads the environment once at start-up. Empty strings count as unset, as in most deployments. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
+    ),
   );
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
@@ -95,7 +107,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
-    throw new ConfigError(e.ADMIN_EMAIL === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD', 'must be set together with its pair');
+    throw new ConfigError(
+      e.ADMIN_EMAIL === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD',
+      'must be set together with its pair',
+    );
   }
   if (e.JWT_HMAC_SECRET !== undefined && Buffer.byteLength(e.JWT_HMAC_SECRET) < 32) {
     throw new ConfigError('JWT_HMAC_SECRET', 'must be at least 32 bytes');
@@ -108,7 +123,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtl: e.ACCESS_TOKEN_TTL,
     refreshTokenTtl: e.REFRESH_TOKEN_TTL,
     bcryptCost: e.BCRYPT_COST,
-    admin: e.ADMIN_EMAIL !== undefined && e.ADMIN_PASSWORD !== undefined ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
+    admin:
+      e.ADMIN_EMAIL !== undefined && e.ADMIN_PASSWORD !== undefined
+        ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }
+        : undefined,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     issuer: e.JWT_ISSUER ?? `http://${e.HOST}:${e.PORT}`,
@@ -117,7 +135,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtAlgorithm: e.JWT_ALGORITHM,
     bodyLimit: e.BODY_LIMIT,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT,
-    lockout: { threshold: e.LOCKOUT_THRESHOLD, windowSeconds: e.LOCKOUT_WINDOW, durationSeconds: e.LOCKOUT_DURATION },
-    rateLimits: { loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE, registerPerHour: e.RATE_LIMIT_REGISTER_PER_HOUR },
+    lockout: {
+      threshold: e.LOCKOUT_THRESHOLD,
+      windowSeconds: e.LOCKOUT_WINDOW,
+      durationSeconds: e.LOCKOUT_DURATION,
+    },
+    rateLimits: {
+      loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE,
+      registerPerHour: e.RATE_LIMIT_REGISTER_PER_HOUR,
+    },
   };
 }

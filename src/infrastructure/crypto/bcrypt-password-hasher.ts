@@ -10,7 +10,8 @@ import type { PlainPassword } from '../../domain/user/password-policy.js';
  * digests distinct from plain SHA-256 hashes of the same passwords found elsewhere.
  */
 const PREHASH_KEY = 'event-sourced-auth/bcrypt-prehash/v1';
-const prehash = (password: string): string => createHmac('sha256', PREHASH_KEY).update(password, 'utf8').digest('base64');
+const prehash = (password: string): string =>
+  createHmac('sha256', PREHASH_KEY).update(password, 'utf8').digest('base64');
 
 export class BcryptPasswordHasher implements PasswordHasher {
   private readonly dummyHash: Promise<string>;

@@ -1,6 +1,15 @@
 import type { Db } from 'mongodb';
-import { RateLimiterMemory, RateLimiterMongo, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { RateLimitDecision, RateLimitedAction, RateLimiter } from '../../application/ports/rate-limiter.port.js';
+import {
+  RateLimiterMemory,
+  RateLimiterMongo,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
+import type {
+  RateLimitDecision,
+  RateLimitedAction,
+  RateLimiter,
+} from '../../application/ports/rate-limiter.port.js';
 
 export interface RateLimits {
   readonly loginPerMinute: number;
@@ -21,7 +30,11 @@ export class FlexibleRateLimiter implements RateLimiter {
   static inMemory(limits: RateLimits): FlexibleRateLimiter {
     return new FlexibleRateLimiter({
       login: new RateLimiterMemory({ keyPrefix: 'login', points: limits.loginPerMinute, duration: 60 }),
-      register: new RateLimiterMemory({ keyPrefix: 'register', points: limits.registerPerHour, duration: 3600 }),
+      register: new RateLimiterMemory({
+        keyPrefix: 'register',
+        points: limits.registerPerHour,
+        duration: 3600,
+      }),
     });
   }
 
@@ -30,8 +43,18 @@ export class FlexibleRateLimiter implements RateLimiter {
     await db.collection(COLLECTION).createIndex({ key: 1 }, { unique: true });
     const options = { storeClient: db, tableName: COLLECTION, disableIndexesCreation: true };
     return new FlexibleRateLimiter({
-      login: new RateLimiterMongo({ ...options, keyPrefix: 'login', points: limits.loginPerMinute, duration: 60 }),
-      register: new RateLimiterMongo({ ...options, keyPrefix: 'register', points: limits.registerPerHour, duration: 3600 }),
+      login: new RateLimiterMongo({
+        ...options,
+        keyPrefix: 'login',
+        points: limits.loginPerMinute,
+        duration: 60,
+      }),
+      register: new RateLimiterMongo({
+        ...options,
+        keyPrefix: 'register',
+        points: limits.registerPerHour,
+        duration: 3600,
+      }),
     });
   }
 

@@ -59,7 +59,8 @@ export class JoseAccessTokenService implements AccessTokenService {
         },
       );
       const { sub, sid, role, jti, iat, exp } = payload;
-      if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string' || !isRole(role)) return null;
+      if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string' || !isRole(role))
+        return null;
       if (iat === undefined || exp === undefined) return null;
       return {
         userId: sub,

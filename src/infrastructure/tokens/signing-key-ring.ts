@@ -1,4 +1,11 @@
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type CryptoKey,
+  type JWK,
+} from 'jose';
 import type { SigningKeyRepository, StoredSigningKey } from './signing-key-repository.js';
 
 interface LoadedKey {
@@ -40,7 +47,14 @@ export class SigningKeyRing {
     if (options.hmacSecret !== undefined) {
       const secret = new TextEncoder().encode(options.hmacSecret);
       ring.keys = [
-        { kid: 'hs256', alg: 'HS256', createdAt: 0, publicJwk: {}, signingKey: secret, verificationKey: secret },
+        {
+          kid: 'hs256',
+          alg: 'HS256',
+          createdAt: 0,
+          publicJwk: {},
+          signingKey: secret,
+          verificationKey: secret,
+        },
       ];
       return ring;
     }
@@ -78,7 +92,10 @@ export class SigningKeyRing {
   async rotate(): Promise<string> {
     if (this.repository === null) throw new Error('HMAC keys are rotated by changing JWT_HMAC_SECRET.');
     const { algorithm } = this.options;
-    const pair = await generateKeyPair(algorithm, { extractable: true, ...(algorithm === 'EdDSA' ? { crv: 'Ed25519' } : {}) });
+    const pair = await generateKeyPair(algorithm, {
+      extractable: true,
+      ...(algorithm === 'EdDSA' ? { crv: 'Ed25519' } : {}),
+    });
     const publicJwk = await exportJWK(pair.publicKey);
     const stored: StoredSigningKey = {
       kid: await calculateJwkThumbprint(publicJwk),

@@ -39,7 +39,10 @@ export function toProblem(error: unknown): HttpProblem | null {
     headers['Retry-After'] = String(error.retryAfterSeconds);
     return new HttpProblem(429, 'Too many requests', 'Too many attempts; try again later.', { headers });
   }
-  const detail = error.code === 'refresh_token_reused' ? 'The refresh token is invalid, expired or revoked.' : error.message;
+  const detail =
+    error.code === 'refresh_token_reused'
+      ? 'The refresh token is invalid, expired or revoked.'
+      : error.message;
   return new HttpProblem(status, title, detail, {
     headers,
     ...(error.fieldProblems.length > 0 ? { errors: error.fieldProblems } : {}),

@@ -6,15 +6,31 @@ import type { Recorded } from '../../../src/domain/user/user.decider.js';
 const policy = { threshold: 3, windowSeconds: 600, durationSeconds: 900 };
 const now = new Date('2026-01-01T12:00:00Z');
 const ago = (s: number) => new Date(now.getTime() - s * 1000);
-const failed = (at: Date, outcome: 'invalid_credentials' | 'unknown_user' | 'locked' = 'invalid_credentials'): Recorded<LoginAttemptEvent> => ({
+const failed = (
+  at: Date,
+  outcome: 'invalid_credentials' | 'unknown_user' | 'locked' = 'invalid_credentials',
+): Recorded<LoginAttemptEvent> => ({
   type: 'LoginFailed',
   occurredAt: at,
-  data: { attemptId: at.toISOString(), identifier: 'a@example.com', userId: null, outcome, ip: '1.2.3.4', userAgent: null },
+  data: {
+    attemptId: at.toISOString(),
+    identifier: 'a@example.com',
+    userId: null,
+    outcome,
+    ip: '1.2.3.4',
+    userAgent: null,
+  },
 });
 const locked = (at: Date, until: Date): Recorded<LoginAttemptEvent> => ({
   type: 'AccountLocked',
   occurredAt: at,
-  data: { identifier: 'a@example.com', userId: null, ip: '1.2.3.4', failures: 3, lockedUntil: until.toISOString() },
+  data: {
+    identifier: 'a@example.com',
+    userId: null,
+    ip: '1.2.3.4',
+    failures: 3,
+    lockedUntil: until.toISOString(),
+  },
 });
 
 describe('lockout policy', () => {
@@ -32,7 +48,11 @@ describe('lockout policy', () => {
   it('is locked until the lock ends, then counts afresh', () => {
     const until = new Date(now.getTime() + 60_000);
     expect(lockoutStatus([failed(ago(30)), locked(ago(20), until)], policy, now).lockedUntil).toEqual(until);
-    const ended = lockoutStatus([failed(ago(300)), failed(ago(290)), locked(ago(280), ago(100)), failed(ago(50))], policy, now);
+    const ended = lockoutStatus(
+      [failed(ago(300)), failed(ago(290)), locked(ago(280), ago(100)), failed(ago(50))],
+      policy,
+      now,
+    );
     expect(ended).toEqual({ lockedUntil: null, recentFailures: 1 });
   });
 });

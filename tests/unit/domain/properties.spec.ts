@@ -15,7 +15,11 @@ const at = (step: number): Date => new Date(T0 + step * 60_000);
 
 /** Runs commands through decide/evolve as the application does, keeping the recorded history. */
 function run<C, E extends { type: string }, S>(
-  decider: { initialState: () => S; decide: (c: C, s: S) => E[]; evolve: (s: S, e: E & { occurredAt: Date }) => S },
+  decider: {
+    initialState: () => S;
+    decide: (c: C, s: S) => E[];
+    evolve: (s: S, e: E & { occurredAt: Date }) => S;
+  },
   commands: readonly C[],
 ): { state: S; history: (E & { occurredAt: Date; version: number })[] } {
   let state = decider.initialState();
@@ -36,20 +40,27 @@ function run<C, E extends { type: string }, S>(
   return { state, history };
 }
 
-const replay = <E, S>(decider: { initialState: () => S; evolve: (s: S, e: E) => S }, history: readonly E[]): S =>
-  history.reduce(decider.evolve, decider.initialState());
+const replay = <E, S>(
+  decider: { initialState: () => S; evolve: (s: S, e: E) => S },
+  history: readonly E[],
+): S => history.reduce(decider.evolve, decider.initialState());
 
 describe('session decider properties', () => {
   const digest = fc.constantFrom('d0', 'd1', 'd2', 'd3', 'd4', 'd5');
   const command: fc.Arbitrary<SessionCommand> = fc.oneof(
-    fc.record({ presentedDigest: digest, newDigest: digest, step: fc.integer({ min: 0, max: 20_000 }) }).map(({ presentedDigest, newDigest, step }) => ({
-      type: 'RefreshSession' as const,
-      presentedDigest,
-      newDigest,
-      expiresAt: at(step + 10_080),
-      now: at(step),
-    })),
-    fc.constantFrom<SessionCommand>({ type: 'EndSession', reason: 'user' }, { type: 'EndSession', reason: 'reuse' }),
+    fc
+      .record({ presentedDigest: digest, newDigest: digest, step: fc.integer({ min: 0, max: 20_000 }) })
+      .map(({ presentedDigest, newDigest, step }) => ({
+        type: 'RefreshSession' as const,
+        presentedDigest,
+        newDigest,
+        expiresAt: at(step + 10_080),
+        now: at(step),
+      })),
+    fc.constantFrom<SessionCommand>(
+      { type: 'EndSession', reason: 'user' },
+      { type: 'EndSession', reason: 'reuse' },
+    ),
   );
   const start: SessionCommand = {
     type: 'StartSession',
@@ -72,8 +83,13 @@ describe('session decider properties', () => {
           expect(history.filter((e) => e.type === 'LoggedOut')).toHaveLength(1);
         }
         // Exactly one current refresh token: the digest of the last rotation (or of the login).
-        const issued = history.filter((e): e is SessionEvent & { type: 'LoggedIn' | 'TokenRefreshed' } & { occurredAt: Date; version: number } =>
-          e.type === 'LoggedIn' || e.type === 'TokenRefreshed',
+        const issued = history.filter(
+          (
+            e,
+          ): e is SessionEvent & { type: 'LoggedIn' | 'TokenRefreshed' } & {
+            occurredAt: Date;
+            version: number;
+          } => e.type === 'LoggedIn' || e.type === 'TokenRefreshed',
         );
         const live = state as Exclude<SessionState, { status: 'none' }>;
         expect(live.currentDigest).toBe(issued.at(-1)?.data.refreshTokenDigest);
@@ -87,9 +103,18 @@ describe('session decider properties', () => {
 
 describe('user decider properties', () => {
   const command: fc.Arbitrary<UserCommand> = fc.oneof(
-    fc.constantFrom<UserCommand>({ type: 'Deactivate' }, { type: 'Reactivate' }, { type: 'ChangeRole', role: 'admin' }, { type: 'ChangeRole', role: 'user' }),
-    fc.string({ maxLength: 8 }).map((name) => ({ type: 'UpdateProfile' as const, fullName: name === '' ? null : name })),
-    fc.constantFrom('a', 'b').map((local) => ({ type: 'ChangeEmail' as const, email: `${local}@example.com` as Email })),
+    fc.constantFrom<UserCommand>(
+      { type: 'Deactivate' },
+      { type: 'Reactivate' },
+      { type: 'ChangeRole', role: 'admin' },
+      { type: 'ChangeRole', role: 'user' },
+    ),
+    fc
+      .string({ maxLength: 8 })
+      .map((name) => ({ type: 'UpdateProfile' as const, fullName: name === '' ? null : name })),
+    fc
+      .constantFrom('a', 'b')
+      .map((local) => ({ type: 'ChangeEmail' as const, email: `${local}@example.com` as Email })),
     fc.constantFrom('h1', 'h2').map((passwordHash) => ({ type: 'ChangePassword' as const, passwordHash })),
   );
   const register: UserCommand = {
@@ -106,7 +131,9 @@ describe('user decider properties', () => {
     fc.assert(
       fc.property(fc.array(command, { maxLength: 40 }), (commands) => {
         const { state, history } = run(userDecider, [register, ...commands]);
-        const toggles = history.filter((e: UserEvent) => e.type === 'UserDeactivated' || e.type === 'UserReactivated');
+        const toggles = history.filter(
+          (e: UserEvent) => e.type === 'UserDeactivated' || e.type === 'UserReactivated',
+        );
         const expected = toggles.at(-1)?.type === 'UserDeactivated' ? 'deactivated' : 'active';
         expect((state as Exclude<UserState, { status: 'unregistered' }>).status).toBe(expected);
         // Idempotent commands never emit twice in a row: no two consecutive identical toggles.
@@ -121,10 +148,21 @@ describe('user decider properties', () => {
   it('never lets a deactivated, locked, rate-limited or wrong-password attempt log in', () => {
     fc.assert(
       fc.property(
-        fc.record({ rateLimited: fc.boolean(), locked: fc.boolean(), userExists: fc.boolean(), passwordMatches: fc.boolean(), userActive: fc.boolean() }),
+        fc.record({
+          rateLimited: fc.boolean(),
+          locked: fc.boolean(),
+          userExists: fc.boolean(),
+          passwordMatches: fc.boolean(),
+          userActive: fc.boolean(),
+        }),
         (facts) => {
           const outcome = loginOutcome(facts);
-          const allowed = !facts.rateLimited && !facts.locked && facts.userExists && facts.passwordMatches && facts.userActive;
+          const allowed =
+            !facts.rateLimited &&
+            !facts.locked &&
+            facts.userExists &&
+            facts.passwordMatches &&
+            facts.userActive;
           expect(outcome === 'success').toBe(allowed);
           if (outcome === 'inactive') expect(facts.passwordMatches).toBe(true);
         },

@@ -22,19 +22,33 @@ const refreshed = (digest: string): SessionEvent => ({
 });
 const now = new Date('2026-01-15T00:00:00Z');
 const refresh = (presentedDigest: string, at = now) =>
-  ({ type: 'RefreshSession', presentedDigest, newDigest: 'next', expiresAt: new Date('2026-02-03T00:00:00Z'), now: at }) as const;
+  ({
+    type: 'RefreshSession',
+    presentedDigest,
+    newDigest: 'next',
+    expiresAt: new Date('2026-02-03T00:00:00Z'),
+    now: at,
+  }) as const;
 
 describe('session decider', () => {
   it('opens a session', () => {
     const { type: _t, data } = loggedIn;
-    spec.given([]).when({ type: 'StartSession', ...data }).then([loggedIn]);
+    spec
+      .given([])
+      .when({ type: 'StartSession', ...data })
+      .then([loggedIn]);
   });
 
   it('rotates the current refresh token', () => {
     spec
       .given([loggedIn])
       .when(refresh('d1'))
-      .then([{ type: 'TokenRefreshed', data: { ...ids, refreshTokenDigest: 'next', expiresAt: '2026-02-03T00:00:00.000Z' } }]);
+      .then([
+        {
+          type: 'TokenRefreshed',
+          data: { ...ids, refreshTokenDigest: 'next', expiresAt: '2026-02-03T00:00:00.000Z' },
+        },
+      ]);
   });
 
   it('treats a rotated token as reuse and revokes the session', () => {
@@ -49,7 +63,10 @@ describe('session decider', () => {
 
   it('refuses an unknown token, an expired session and a revoked one', () => {
     spec.given([loggedIn]).when(refresh('never-issued')).thenFails('refresh_token_invalid');
-    spec.given([loggedIn]).when(refresh('d1', new Date('2026-02-01T00:00:00Z'))).thenFails('refresh_token_invalid');
+    spec
+      .given([loggedIn])
+      .when(refresh('d1', new Date('2026-02-01T00:00:00Z')))
+      .thenFails('refresh_token_invalid');
     spec
       .given([loggedIn, { type: 'LoggedOut', data: { ...ids, reason: 'user' } }])
       .when(refresh('d1'))
@@ -59,14 +76,25 @@ describe('session decider', () => {
 
   it('refuses the current token of a session revoked after reuse', () => {
     spec
-      .given([loggedIn, refreshed('d2'), { type: 'RefreshTokenReuseDetected', data: ids }, { type: 'LoggedOut', data: { ...ids, reason: 'reuse' } }])
+      .given([
+        loggedIn,
+        refreshed('d2'),
+        { type: 'RefreshTokenReuseDetected', data: ids },
+        { type: 'LoggedOut', data: { ...ids, reason: 'reuse' } },
+      ])
       .when(refresh('d2'))
       .thenFails('refresh_token_invalid');
   });
 
   it('ends a session once; ending it again or ending a missing one changes nothing', () => {
-    spec.given([loggedIn]).when({ type: 'EndSession', reason: 'logout-all' }).then([{ type: 'LoggedOut', data: { ...ids, reason: 'logout-all' } }]);
-    spec.given([loggedIn, { type: 'LoggedOut', data: { ...ids, reason: 'user' } }]).when({ type: 'EndSession', reason: 'user' }).then([]);
+    spec
+      .given([loggedIn])
+      .when({ type: 'EndSession', reason: 'logout-all' })
+      .then([{ type: 'LoggedOut', data: { ...ids, reason: 'logout-all' } }]);
+    spec
+      .given([loggedIn, { type: 'LoggedOut', data: { ...ids, reason: 'user' } }])
+      .when({ type: 'EndSession', reason: 'user' })
+      .then([]);
     spec.given([]).when({ type: 'EndSession', reason: 'user' }).then([]);
   });
 });

@@ -9,7 +9,14 @@ const spec = deciderSpec(userDecider);
 const userId = 'u-1';
 const registered: UserEvent = {
   type: 'UserRegistered',
-  data: { userId, email: 'a@example.com', username: 'alice', fullName: 'Alice', passwordHash: 'h1', role: 'user' },
+  data: {
+    userId,
+    email: 'a@example.com',
+    username: 'alice',
+    fullName: 'Alice',
+    passwordHash: 'h1',
+    role: 'user',
+  },
 };
 
 describe('user decider', () => {
@@ -31,7 +38,15 @@ describe('user decider', () => {
   it('refuses to register the same user twice', () => {
     spec
       .given([registered])
-      .when({ type: 'RegisterUser', userId, email: 'a@example.com' as Email, username: null, fullName: null, passwordHash: 'h', role: 'user' })
+      .when({
+        type: 'RegisterUser',
+        userId,
+        email: 'a@example.com' as Email,
+        username: null,
+        fullName: null,
+        passwordHash: 'h',
+        role: 'user',
+      })
       .thenFails('email_taken');
   });
 
@@ -44,14 +59,22 @@ describe('user decider', () => {
       .given([registered])
       .when({ type: 'UpdateProfile', fullName: 'Alice B.' })
       .then([{ type: 'UserProfileUpdated', data: { userId, fullName: 'Alice B.', username: 'alice' } }]);
-    spec.given([registered]).when({ type: 'UpdateProfile', fullName: 'Alice', username: 'alice' as Username }).then([]);
+    spec
+      .given([registered])
+      .when({ type: 'UpdateProfile', fullName: 'Alice', username: 'alice' as Username })
+      .then([]);
   });
 
   it('changes the email and records the previous one', () => {
     spec
       .given([registered])
       .when({ type: 'ChangeEmail', email: 'b@example.com' as Email })
-      .then([{ type: 'UserEmailChanged', data: { userId, previousEmail: 'a@example.com', email: 'b@example.com' } }]);
+      .then([
+        {
+          type: 'UserEmailChanged',
+          data: { userId, previousEmail: 'a@example.com', email: 'b@example.com' },
+        },
+      ]);
   });
 
   it('changes the password of an active user only', () => {
@@ -74,8 +97,14 @@ describe('user decider', () => {
   });
 
   it('deactivates and reactivates, each idempotent', () => {
-    spec.given([registered]).when({ type: 'Deactivate' }).then([{ type: 'UserDeactivated', data: { userId } }]);
-    spec.given([registered, { type: 'UserDeactivated', data: { userId } }]).when({ type: 'Deactivate' }).then([]);
+    spec
+      .given([registered])
+      .when({ type: 'Deactivate' })
+      .then([{ type: 'UserDeactivated', data: { userId } }]);
+    spec
+      .given([registered, { type: 'UserDeactivated', data: { userId } }])
+      .when({ type: 'Deactivate' })
+      .then([]);
     spec
       .given([registered, { type: 'UserDeactivated', data: { userId } }])
       .when({ type: 'Reactivate' })

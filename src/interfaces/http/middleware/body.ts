@@ -26,15 +26,24 @@ export const bodies = (limit: string): Middleware<HttpState> =>
       if (error.status === 415 || error.type === 'encoding.unsupported') {
         throw new HttpProblem(415, 'Unsupported media type', 'The body encoding is not supported.');
       }
-      throw new HttpProblem(400, 'Malformed body', `The ${ctx.is('json') ? 'JSON' : 'form'} body could not be parsed.`);
+      throw new HttpProblem(
+        400,
+        'Malformed body',
+        `The ${ctx.is('json') ? 'JSON' : 'form'} body could not be parsed.`,
+      );
     },
-  }) as unknown as Middleware<HttpState>;
+  });
 
 type MediaType = 'json' | 'form';
-const MIME: Record<MediaType, string> = { json: 'application/json', form: 'application/x-www-form-urlencoded' };
+const MIME: Record<MediaType, string> = {
+  json: 'application/json',
+  form: 'application/x-www-form-urlencoded',
+};
 
 const hasBody = (ctx: Context): boolean =>
-  ctx.request.length > 0 || ctx.get('Transfer-Encoding') !== '' || (ctx.get('Content-Type') !== '' && ctx.request.length === undefined);
+  ctx.request.length > 0 ||
+  ctx.get('Transfer-Encoding') !== '' ||
+  (ctx.get('Content-Type') !== '' && ctx.request.length === undefined);
 
 /** A route's accepted body types: anything else is 415, before the body is even looked at. */
 export const accepts =

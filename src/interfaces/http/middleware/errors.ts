@@ -10,7 +10,10 @@ export const errors = (): Middleware<HttpState> => async (ctx, next) => {
     if (ctx.status === 404 && ctx.body === undefined) {
       sendProblem(ctx, new HttpProblem(404, 'Not found', `No route for ${ctx.method} ${ctx.path}.`));
     } else if (ctx.status === 405 && ctx.body === undefined) {
-      sendProblem(ctx, new HttpProblem(405, 'Method not allowed', `${ctx.method} is not allowed on ${ctx.path}.`));
+      sendProblem(
+        ctx,
+        new HttpProblem(405, 'Method not allowed', `${ctx.method} is not allowed on ${ctx.path}.`),
+      );
     }
   } catch (error) {
     const problem = toProblem(error);

@@ -14,17 +14,25 @@ import { bearerTokenOf, requireAuth } from '../middleware/auth-guard.js';
 import { presentTokens, presentUser } from '../presenters.js';
 import { HttpProblem, unauthorized } from '../problem.js';
 import { requestContextOf } from '../request-context.js';
-import { formLoginBody, jsonLoginBody, logoutBody, refreshBody, registerBody, tokenGrant } from '../schemas/auth.schemas.js';
+import {
+  formLoginBody,
+  jsonLoginBody,
+  logoutBody,
+  refreshBody,
+  registerBody,
+  tokenGrant,
+} from '../schemas/auth.schemas.js';
 import { parseInput } from '../validation.js';
 
 /** OAuth 2.0 (RFC 6749 §5.2) error codes ride along in the problem document on the token endpoint. */
-const asOAuthError = async <T>(work: () => Promise<T>): Promise<T> => {
+const asOAuthError = async <T>(work: () => T | Promise<T>): Promise<T> => {
   try {
     return await work();
   } catch (error) {
     const problem = toProblem(error);
     if (problem === null) throw error;
-    const code = problem.status === 422 ? 'invalid_request' : problem.status === 401 ? 'invalid_grant' : undefined;
+    const code =
+      problem.status === 422 ? 'invalid_request' : problem.status === 401 ? 'invalid_grant' : undefined;
     if (code === undefined) throw problem;
     throw new HttpProblem(problem.status === 422 ? 400 : problem.status, problem.title, problem.detail, {
       ...problem.options,
@@ -43,7 +51,10 @@ export function authRoutes(container: DependencyContainer): Router<HttpState> {
   const currentUser = container.resolve(GetCurrentUser);
   const auth = requireAuth(authenticate);
 
-  const sendTokens = (ctx: { set(name: string, value: string): void; body: unknown }, tokens: TokenPair): void => {
+  const sendTokens = (
+    ctx: { set(name: string, value: string): void; body: unknown },
+    tokens: TokenPair,
+  ): void => {
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Pragma', 'no-cache');
     ctx.body = presentTokens(tokens);
@@ -58,7 +69,10 @@ export function authRoutes(container: DependencyContainer): Router<HttpState> {
   });
 
   router.post('/auth/login', accepts('json', 'form'), async (ctx) => {
-    const input = parseInput(ctx.is('application/x-www-form-urlencoded') ? formLoginBody : jsonLoginBody, ctx.request.body);
+    const input = parseInput(
+      ctx.is('application/x-www-form-urlencoded') ? formLoginBody : jsonLoginBody,
+      ctx.request.body,
+    );
     sendTokens(ctx, await logIn.execute(input, requestContextOf(ctx)));
   });
 
@@ -69,12 +83,17 @@ export function authRoutes(container: DependencyContainer): Router<HttpState> {
       const input = parseInput(formLoginBody, ctx.request.body);
       sendTokens(ctx, await asOAuthError(() => logIn.execute(input, context)));
     } else if (grant_type === 'refresh_token') {
-      const { refresh_token } = await asOAuthError(async () => parseInput(refreshBody, ctx.request.body));
+      const { refresh_token } = await asOAuthError(() => parseInput(refreshBody, ctx.request.body));
       sendTokens(ctx, await asOAuthError(() => refresh.execute(refresh_token, context)));
     } else {
-      throw new HttpProblem(400, 'Unsupported grant type', `The grant type "${grant_type.slice(0, 50)}" is not supported.`, {
-        extensions: { error: 'unsupported_grant_type' },
-      });
+      throw new HttpProblem(
+        400,
+        'Unsupported grant type',
+        `The grant type "${grant_type.slice(0, 50)}" is not supported.`,
+        {
+          extensions: { error: 'unsupported_grant_type' },
+        },
+      );
     }
   });
 
