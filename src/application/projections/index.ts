@@ -1,0 +1,4 @@
+export { loginAttemptsProjection } from './login-attempts.projection.js';
+export type { Projection } from './projection.js';
+export { sessionsProjection } from './sessions.projection.js';
+export { usersProjection } from './users.projection.js';

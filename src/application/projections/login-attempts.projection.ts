@@ -1,0 +1,50 @@
+import type { LoginFailed } from '../../domain/login-attempt/login-attempt.events.js';
+import type { LoggedIn } from '../../domain/session/session.events.js';
+import type { StoredEvent } from '../ports/event-store.port.js';
+import type { LoginAttemptView } from '../ports/login-attempt-read-model.port.js';
+import { upcast } from '../upcasters.js';
+import type { Projection } from './projection.js';
+
+/** `AccountLocked` is a consequence of attempts, not an attempt: the trail does not list it. */
+type Handled = LoginFailed | LoggedIn;
+
+const HANDLED: ReadonlySet<string> = new Set<Handled['type']>(['LoginFailed', 'LoggedIn']);
+
+/** The store holds what the deciders emitted; once upcast, that type is trusted here only. */
+const asHandled = (event: StoredEvent): Handled | null => {
+  if (!HANDLED.has(event.type)) return null;
+  const current = upcast(event);
+  return { type: current.type, data: current.data } as unknown as Handled;
+};
+
+/**
+ * The audit trail of logins: one immutable document per attempt. A success is keyed by its session
+ * id (one login opens one session), a failure by the attempt id the use case drew.
+ */
+export const loginAttemptsProjection: Projection<LoginAttemptView> = {
+  name: 'login-attempts',
+  eventTypes: HANDLED,
+
+  documentId(event) {
+    const e = asHandled(event);
+    if (e === null) return null;
+    return e.type === 'LoginFailed' ? e.data.attemptId : e.data.sessionId;
+  },
+
+  evolve(doc, event) {
+    const e = asHandled(event);
+    if (e === null) return doc;
+    const common = {
+      occurredAt: event.occurredAt.toISOString(),
+      userId: e.data.userId,
+      identifier: e.data.identifier,
+      ip: e.data.ip,
+      userAgent: e.data.userAgent,
+      seq: event.position,
+    };
+    if (e.type === 'LoginFailed') {
+      return { id: e.data.attemptId, outcome: e.data.outcome, sessionId: null, ...common };
+    }
+    return { id: e.data.sessionId, outcome: 'success', sessionId: e.data.sessionId, ...common };
+  },
+};

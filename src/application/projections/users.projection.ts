@@ -1,0 +1,68 @@
+import type { LoggedIn } from '../../domain/session/session.events.js';
+import type { UserEvent } from '../../domain/user/user.events.js';
+import { USER_EVENT_TYPES } from '../../domain/user/user.events.js';
+import type { StoredEvent } from '../ports/event-store.port.js';
+import type { UserView } from '../ports/user-read-model.port.js';
+import { upcast } from '../upcasters.js';
+import type { Projection } from './projection.js';
+
+type Handled = UserEvent | LoggedIn;
+
+const HANDLED: ReadonlySet<string> = new Set<Handled['type']>([...USER_EVENT_TYPES, 'LoggedIn']);
+
+/** The store holds what the deciders emitted; once upcast, that type is trusted here only. */
+const asHandled = (event: StoredEvent): Handled | null => {
+  if (!HANDLED.has(event.type)) return null;
+  const current = upcast(event);
+  return { type: current.type, data: current.data } as unknown as Handled;
+};
+
+/** The admin list and `/users/me`. The password hash never reaches this view. */
+export const usersProjection: Projection<UserView> = {
+  name: 'users',
+  eventTypes: HANDLED,
+
+  documentId(event) {
+    return asHandled(event)?.data.userId ?? null;
+  },
+
+  evolve(doc, event) {
+    const e = asHandled(event);
+    if (e === null) return doc;
+    const at = event.occurredAt.toISOString();
+    if (e.type === 'UserRegistered') {
+      const d = e.data;
+      return {
+        id: d.userId,
+        email: d.email,
+        username: d.username,
+        fullName: d.fullName,
+        role: d.role,
+        isActive: true,
+        createdAt: at,
+        updatedAt: at,
+        lastLoginAt: null,
+        seq: event.position,
+      };
+    }
+    // Anything else about a user we never saw registered has nothing to attach to.
+    if (doc === null) return null;
+    switch (e.type) {
+      case 'UserProfileUpdated':
+        return { ...doc, fullName: e.data.fullName, username: e.data.username, updatedAt: at };
+      case 'UserEmailChanged':
+        return { ...doc, email: e.data.email, updatedAt: at };
+      case 'PasswordChanged':
+        return { ...doc, updatedAt: at };
+      case 'UserRoleChanged':
+        return { ...doc, role: e.data.role, updatedAt: at };
+      case 'UserDeactivated':
+        return { ...doc, isActive: false, updatedAt: at };
+      case 'UserReactivated':
+        return { ...doc, isActive: true, updatedAt: at };
+      // A login is activity, not a change to the account, so `updatedAt` stays.
+      case 'LoggedIn':
+        return { ...doc, lastLoginAt: at };
+    }
+  },
+};

@@ -1,0 +1,46 @@
+import type { Db, Filter } from 'mongodb';
+import type { Page } from '../../../application/pagination.js';
+import type { UserReadModel, UserSearch, UserView } from '../../../application/ports/user-read-model.port.js';
+import type { StoredRecord } from './mongo-projection-store.js';
+import { escapeRegex, MongoProjectionStore, pageOf } from './mongo-projection-store.js';
+
+export const USERS_COLLECTION = 'rm_users';
+
+/** Users shared by every instance in the MongoDB mode. Call `init()` once before use. */
+export class MongoUserReadModel extends MongoProjectionStore<UserView> implements UserReadModel {
+  constructor(db: Db) {
+    super(db, {
+      collection: USERS_COLLECTION,
+      name: 'users',
+      indexes: [
+        { key: { email: 1 }, name: 'email' },
+        { key: { username: 1 }, name: 'username' },
+        { key: { seq: 1 }, name: 'seq' },
+      ],
+    });
+  }
+
+  async byId(id: string): Promise<UserView | null> {
+    const record = await this.collection.findOne({ _id: id });
+    return record === null ? null : this.fromRecord(record);
+  }
+
+  async search(query: UserSearch): Promise<Page<UserView>> {
+    if (query.limit < 1) return { items: [], nextAfter: null };
+    const filter: Filter<StoredRecord> = {};
+    if (query.after !== undefined) filter['seq'] = { $gt: query.after };
+    if (query.q !== undefined && query.q !== '') {
+      const pattern = { $regex: escapeRegex(query.q), $options: 'i' };
+      filter.$or = [{ email: pattern }, { username: pattern }, { fullName: pattern }];
+    }
+    const records = await this.collection
+      .find(filter)
+      .sort({ seq: 1 })
+      .limit(query.limit + 1)
+      .toArray();
+    return pageOf(
+      records.map((record) => this.fromRecord(record)),
+      query.limit,
+    );
+  }
+}

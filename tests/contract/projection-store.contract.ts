@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import type { DocChange, ProjectionStore } from '../../src/application/ports/projection-store.port.js';
+
+export interface ProjectionStoreFixture<Doc extends object> {
+  /** An empty store; each call may return the same storage, reset. */
+  create(): Promise<ProjectionStore<Doc>>;
+  /** A document for `id`; different `version`s give different documents. */
+  sample(id: string, version: number): Doc;
+}
+
+/** The write side every read model adapter shares: what the projection runner relies on. */
+export function describeProjectionStoreContract<Doc extends object>(
+  label: string,
+  fixture: ProjectionStoreFixture<Doc>,
+): void {
+  const change = (id: string, version: number, position: number): DocChange<Doc> => ({
+    id,
+    doc: fixture.sample(id, version),
+    position,
+  });
+  const positioned = (id: string, version: number, position: number) => ({
+    doc: fixture.sample(id, version),
+    position,
+  });
+
+  describe(`${label}: ProjectionStore contract`, () => {
+    it('starts empty at checkpoint 0', async () => {
+      const store = await fixture.create();
+      expect(await store.checkpoint()).toBe(0);
+      expect(await store.load(['a', 'b'])).toEqual(new Map());
+      expect(await store.load([])).toEqual(new Map());
+    });
+
+    it('loads exactly the saved documents asked for, with their positions', async () => {
+      const store = await fixture.create();
+      await store.save([change('a', 1, 3), change('b', 1, 4), change('c', 1, 5)]);
+      expect(await store.load(['a', 'c', 'missing'])).toEqual(
+        new Map([
+          ['a', positioned('a', 1, 3)],
+          ['c', positioned('c', 1, 5)],
+        ]),
+      );
+    });
+
+    it('replaces a document with a change at a higher position', async () => {
+      const store = await fixture.create();
+      await store.save([change('a', 1, 3)]);
+      await store.save([change('a', 2, 8)]);
+      expect(await store.load(['a'])).toEqual(new Map([['a', positioned('a', 2, 8)]]));
+    });
+
+    it('ignores changes at or below the stored position, and still applies the rest of the batch', async () => {
+      const store = await fixture.create();
+      await store.save([change('a', 2, 8), change('b', 1, 4)]);
+      // A replay after a crash: the same position, an older one, mixed with fresh changes.
+      await store.save([change('a', 3, 8), change('a', 1, 3), change('b', 2, 9), change('c', 1, 10)]);
+      expect(await store.load(['a', 'b', 'c'])).toEqual(
+        new Map([
+          ['a', positioned('a', 2, 8)],
+          ['b', positioned('b', 2, 9)],
+          ['c', positioned('c', 1, 10)],
+        ]),
+      );
+    });
+
+    it('keeps the newest of several changes to one document in one batch, whatever their order', async () => {
+      const store = await fixture.create();
+      await store.save([change('a', 3, 12), change('a', 2, 11), change('b', 1, 5), change('b', 2, 6)]);
+      expect(await store.load(['a', 'b'])).toEqual(
+        new Map([
+          ['a', positioned('a', 3, 12)],
+          ['b', positioned('b', 2, 6)],
+        ]),
+      );
+    });
+
+    it('accepts an empty batch', async () => {
+      const store = await fixture.create();
+      await store.save([]);
+      expect(await store.load(['a'])).toEqual(new Map());
+    });
+
+    it('saves and reads back the checkpoint', async () => {
+      const store = await fixture.create();
+      await store.saveCheckpoint(42);
+      expect(await store.checkpoint()).toBe(42);
+      await store.saveCheckpoint(57);
+      expect(await store.checkpoint()).toBe(57);
+    });
+
+    it('reset drops every document and the checkpoint, and the store is usable again', async () => {
+      const store = await fixture.create();
+      await store.save([change('a', 2, 8), change('b', 1, 4)]);
+      await store.saveCheckpoint(8);
+      await store.reset();
+      expect(await store.checkpoint()).toBe(0);
+      expect(await store.load(['a', 'b'])).toEqual(new Map());
+      // After a reset, low positions are accepted again: the rebuild starts from 0.
+      await store.save([change('a', 1, 1)]);
+      expect(await store.load(['a'])).toEqual(new Map([['a', positioned('a', 1, 1)]]));
+    });
+  });
+}
