@@ -10,6 +10,7 @@ import { requestId } from './middleware/request-id.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { discoveryRoutes, type DiscoveryOptions } from './routes/discovery.routes.js';
+import { docsRoutes } from './routes/docs.routes.js';
 import { healthRoutes, type ReadinessReport } from './routes/health.routes.js';
 import { meRoutes } from './routes/me.routes.js';
 
@@ -25,11 +26,22 @@ export interface HttpAppOptions {
   readonly extraRouters?: readonly Router<HttpState>[];
 }
 
-/** Labels each request with its route pattern (never the raw path, which holds ids). */
+type MatchedLayers = { matched?: readonly { path: string | RegExp; methods: readonly string[] }[] };
+
+/**
+ * Labels each request with its route pattern (never the raw path, which holds ids). Read after the
+ * router ran: a `router.use` added here would run after the route's handlers, i.e. never for a
+ * route that answers. The route is the last matched layer serving the method (a guard mounted with
+ * `router.use(path)` matches too but serves none), so a request its guard refuses is labelled too.
+ */
 const mount = (app: Koa<HttpState>, router: Router<HttpState>): void => {
-  router.use(async (ctx, next) => {
-    ctx.state.route = (ctx as unknown as { routerPath?: string }).routerPath ?? ctx._matchedRoute?.toString();
-    await next();
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } finally {
+      const layers = (ctx as MatchedLayers).matched ?? [];
+      ctx.state.route ??= layers.findLast((layer) => layer.methods.includes(ctx.method))?.path.toString();
+    }
   });
   app.use(router.routes());
   app.use(router.allowedMethods());
@@ -58,6 +70,7 @@ export function createHttpApp(options: HttpAppOptions): Koa<HttpState> {
     adminRoutes(container),
     discoveryRoutes(options.discovery),
     healthRoutes(options.readiness),
+    docsRoutes(),
     ...(options.extraRouters ?? []),
   ]) {
     mount(app, router);

@@ -6,13 +6,19 @@ const instant = text(40)
   .refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO-8601 timestamp')
   .transform((v) => new Date(v));
 
-export const userSearchQuery = pageQuery.extend({ q: text(200).optional() });
+export const userSearchQuery = pageQuery.extend({
+  q: text(200).optional().meta({ description: 'Matches email, username or full name.' }),
+});
 
 export const loginAttemptQuery = pageQuery.extend({
   user_id: z.string().uuid('must be a UUID').optional(),
-  email: text(320).optional(),
+  email: text(320).optional().meta({ description: 'The identifier as typed: an email or a username.' }),
   outcome: z.enum(LOGIN_OUTCOMES).optional(),
   ip: text(64).optional(),
-  from: instant.optional(),
-  to: instant.optional(),
+  from: instant
+    .optional()
+    .meta({ description: 'Inclusive lower bound on `occurred_at` (ISO-8601).', format: 'date-time' }),
+  to: instant
+    .optional()
+    .meta({ description: 'Exclusive upper bound on `occurred_at` (ISO-8601).', format: 'date-time' }),
 });

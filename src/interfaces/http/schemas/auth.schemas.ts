@@ -1,17 +1,31 @@
 import { z } from 'zod';
 import { text } from './common.js';
 
+// `.meta()` only annotates the OpenAPI document (src/interfaces/http/openapi); it never changes what validates.
+
 const password = text(1024);
 
 export const registerBody = z
   .object({
-    email: text(320),
+    email: text(320).meta({ examples: ['alice@example.com'] }),
     password,
     full_name: text(500).nullish(),
-    name: text(500).nullish(),
-    username: text(64).nullish(),
+    name: text(500).nullish().meta({ description: 'Alias of `full_name` (FastAPI tutorial clients).' }),
+    username: text(64)
+      .nullish()
+      .meta({ examples: ['alice'] }),
   })
-  .transform((b) => ({ email: b.email, password: b.password, username: b.username, fullName: b.full_name ?? b.name }));
+  .transform((b) => ({
+    email: b.email,
+    password: b.password,
+    username: b.username,
+    fullName: b.full_name ?? b.name,
+  }))
+  .meta({
+    id: 'RegisterRequest',
+    description:
+      'Email and username are unique (case-insensitive, after trimming); the domain applies the real rules.',
+  });
 
 export const jsonLoginBody = z
   .object({ email: text(320).optional(), username: text(320).optional(), password })
@@ -19,21 +33,30 @@ export const jsonLoginBody = z
     message: 'email or username is required',
     path: ['email'],
   })
-  .transform((b) => ({ identifier: b.email ?? b.username ?? '', password: b.password }));
+  .transform((b) => ({ identifier: b.email ?? b.username ?? '', password: b.password }))
+  .meta({ id: 'LoginRequest', description: 'Either `email` or `username` is required.' });
 
 /** OAuth 2.0 password grant form (RFC 6749 §4.3): `username` may hold an email or a username. */
 export const formLoginBody = z
   .object({
-    username: text(320),
+    username: text(320).meta({ description: 'An email or a username.' }),
     password,
     grant_type: z.literal('password').optional(),
-    scope: text(1000).optional(),
-    client_id: text(200).optional(),
+    scope: text(1000).optional().meta({ description: 'Accepted and ignored.' }),
+    client_id: text(200).optional().meta({ description: 'Accepted and ignored.' }),
   })
-  .transform((b) => ({ identifier: b.username, password: b.password }));
+  .transform((b) => ({ identifier: b.username, password: b.password }))
+  .meta({
+    id: 'PasswordGrantForm',
+    description:
+      'OAuth 2.0 password grant. Other fields (e.g. `client_secret`) and HTTP Basic client credentials are ignored.',
+  });
 
-export const refreshBody = z.object({ refresh_token: text(512) });
+export const refreshBody = z.object({ refresh_token: text(512) }).meta({ id: 'RefreshRequest' });
 
-export const logoutBody = z.object({ refresh_token: text(512).optional() });
+export const logoutBody = z.object({ refresh_token: text(512).optional() }).meta({
+  id: 'LogoutRequest',
+  description: 'Without `refresh_token`, the session of the bearer access token is ended.',
+});
 
 export const tokenGrant = z.object({ grant_type: text(100) });

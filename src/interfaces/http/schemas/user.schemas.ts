@@ -9,10 +9,21 @@ export const profileBody = z
     email: text(320).optional(),
     username: text(64).nullish(),
   })
-  .transform((b) => ({ fullName: b.full_name !== undefined ? b.full_name : b.name, email: b.email, username: b.username }));
+  .transform((b) => ({
+    fullName: b.full_name !== undefined ? b.full_name : b.name,
+    email: b.email,
+    username: b.username,
+  }))
+  .meta({
+    id: 'ProfileUpdate',
+    description: 'Only the fields sent change; `name` is an alias of `full_name`.',
+  });
 
 export const passwordChangeBody = z
   .object({ current_password: text(1024), new_password: text(1024) })
-  .transform((b) => ({ currentPassword: b.current_password, newPassword: b.new_password }));
+  .transform((b) => ({ currentPassword: b.current_password, newPassword: b.new_password }))
+  .meta({ id: 'PasswordChange' });
 
-export const roleBody = z.object({ role: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }) });
+export const roleBody = z
+  .object({ role: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }) })
+  .meta({ id: 'RoleChange' });

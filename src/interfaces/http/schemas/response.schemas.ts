@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import { LOGIN_OUTCOMES } from '../../../domain/login-attempt/login-attempt.events.js';
+import { ROLES } from '../../../domain/user/role.js';
+
+/**
+ * Response shapes of API.md, for the OpenAPI document only: the presenters build the bodies, and
+ * tests/integration/openapi.spec.ts checks real responses against these (keys and types).
+ */
+
+const timestamp = z.iso
+  .datetime()
+  .meta({ description: 'ISO-8601 UTC timestamp.', examples: ['2026-01-31T09:30:00.000Z'] });
+const uuid = z.uuid().meta({ examples: ['3e240ac6-ee5d-4ca4-ae9a-5b0c40faa44d'] });
+
+export const userResponse = z
+  .object({
+    id: uuid,
+    email: z.string().meta({ examples: ['alice@example.com'] }),
+    username: z
+      .string()
+      .nullable()
+      .meta({ examples: ['alice'] }),
+    full_name: z
+      .string()
+      .nullable()
+      .meta({ examples: ['Alice'] }),
+    role: z.enum(ROLES),
+    is_active: z.boolean(),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .meta({ id: 'User', description: 'A user account. No hash, token or secret ever appears.' });
+
+export const tokenResponse = z
+  .object({
+    access_token: z.string().meta({ description: 'A JWT (`typ: at+jwt`), verifiable with the JWKS.' }),
+    token_type: z.literal('bearer'),
+    expires_in: z
+      .number()
+      .int()
+      .meta({ description: 'Access token lifetime in seconds.', examples: [900] }),
+    refresh_token: z.string().meta({ description: 'Opaque, single use: every refresh returns a new one.' }),
+    refresh_expires_in: z
+      .number()
+      .int()
+      .meta({ description: 'Refresh token lifetime in seconds.', examples: [604800] }),
+  })
+  .meta({ id: 'TokenResponse' });
+
+export const sessionResponse = z
+  .object({
+    id: uuid,
+    created_at: timestamp,
+    last_refreshed_at: timestamp.nullable(),
+    expires_at: timestamp,
+    ip: z.string().nullable(),
+    user_agent: z.string().nullable(),
+    current: z
+      .boolean()
+      .meta({ description: 'True for the session of the access token making this request.' }),
+  })
+  .meta({ id: 'Session' });
+
+export const loginAttemptResponse = z
+  .object({
+    id: uuid,
+    occurred_at: timestamp,
+    outcome: z.enum(LOGIN_OUTCOMES),
+    user_id: uuid.nullable(),
+    identifier: z.string().meta({ description: 'The email or username as typed (normalised).' }),
+    ip: z.string().nullable(),
+    user_agent: z.string().nullable(),
+    session_id: uuid.nullable(),
+  })
+  .meta({ id: 'LoginAttempt' });
+
+export const userEventResponse = z
+  .object({
+    type: z.string().meta({ examples: ['UserRegistered'] }),
+    version: z.number().int().meta({ description: 'Schema version of the event type.' }),
+    stream_version: z.number().int().meta({ description: "Position in the user's own stream." }),
+    position: z.number().int().meta({ description: 'Global position in the store.' }),
+    occurred_at: timestamp,
+    data: z.record(z.string(), z.unknown()).meta({ description: 'Event payload without secrets or hashes.' }),
+  })
+  .meta({ id: 'UserEvent' });
+
+/** `{items, next_cursor}`: pass `next_cursor` back as `cursor` until it is null. */
+export const pageOf = <T extends z.ZodType>(item: T, id: string) =>
+  z
+    .object({
+      items: z.array(item),
+      next_cursor: z.string().nullable().meta({ description: 'Opaque; null on the last page.' }),
+    })
+    .meta({ id });
+
+export const fieldErrorResponse = z
+  .object({ field: z.string(), message: z.string() })
+  .meta({ id: 'FieldError' });
+
+// Loose: problem documents may carry extension members (RFC 9457 §3.2).
+const problemShape = {
+  type: z.string().meta({ description: 'A URI naming the problem type.' }),
+  title: z.string(),
+  status: z
+    .number()
+    .int()
+    .meta({ examples: [422] }),
+  detail: z.string().meta({ description: 'Always present; human-readable.' }),
+};
+
+export const problemResponse = z
+  .looseObject({ ...problemShape, errors: z.array(fieldErrorResponse).optional() })
+  .meta({ id: 'Problem', description: 'An RFC 9457 problem document (`application/problem+json`).' });
+
+export const validationProblemResponse = z
+  .looseObject({ ...problemShape, errors: z.array(fieldErrorResponse).min(1) })
+  .meta({
+    id: 'ValidationProblem',
+    description: 'A problem document naming each invalid field in `errors`.',
+  });
+
+export const oauthProblemResponse = z
+  .looseObject({
+    ...problemShape,
+    error: z.enum(['invalid_request', 'invalid_grant', 'unsupported_grant_type']),
+    error_description: z.string().optional(),
+  })
+  .meta({
+    id: 'OAuthProblem',
+    description: 'A problem document carrying the OAuth 2.0 `error` code (RFC 6749 §5.2).',
+  });
+
+export const jwksResponse = z
+  .object({
+    keys: z.array(z.record(z.string(), z.unknown())).meta({ description: 'Public JWKs (RFC 7517).' }),
+  })
+  .meta({ id: 'JsonWebKeySet' });
+
+export const openIdConfigurationResponse = z
+  .looseObject({
+    issuer: z.string(),
+    jwks_uri: z.string(),
+    token_endpoint: z.string(),
+    userinfo_endpoint: z.string(),
+    grant_types_supported: z.array(z.string()),
+    response_types_supported: z.array(z.string()),
+    token_endpoint_auth_methods_supported: z.array(z.string()),
+    id_token_signing_alg_values_supported: z.array(z.string()),
+    access_token_signing_alg_values_supported: z.array(z.string()),
+    subject_types_supported: z.array(z.string()),
+    scopes_supported: z.array(z.string()),
+  })
+  .meta({ id: 'OpenIdConfiguration' });
+
+export const livenessResponse = z.object({ status: z.literal('ok') }).meta({ id: 'Liveness' });
+
+export const readinessResponse = z
+  .object({
+    status: z.enum(['ready', 'not_ready']),
+    checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })),
+  })
+  .meta({ id: 'Readiness' });
+
+export const openApiDocumentResponse = z
+  .looseObject({
+    openapi: z.string(),
+    info: z.record(z.string(), z.unknown()),
+    paths: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'OpenApiDocument', description: 'This document.' });
