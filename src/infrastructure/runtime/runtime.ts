@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { BootstrapAdmin } from '../../application/admin/bootstrap-admin.use-case.js';
 import type { Config } from '../config/config.js';
 import { wire, type Wiring } from '../container.js';
+import type { AuthMetrics } from '../metrics/auth-metrics.js';
 import { RevocationFeed } from '../sessions/revocation-feed.js';
 import { openStorage, type Storage } from './storage.js';
 
@@ -15,12 +16,16 @@ const MAX_READY_LAG = 1000;
 const STORE_PING_TIMEOUT_MS = 2000;
 
 const withTimeout = <T>(work: Promise<T>, ms: number): Promise<T> =>
-  Promise.race([work, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref())]);
+  Promise.race([
+    work,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref()),
+  ]);
 
 /** Storage, wiring and the background work (projections, revocation feed, sweeps) of one process. */
 export class Runtime {
   private feed: RevocationFeed | null = null;
   private sweeper: NodeJS.Timeout | null = null;
+  private stopped: Promise<void> | null = null;
 
   private constructor(
     readonly config: Config,
@@ -29,21 +34,33 @@ export class Runtime {
     readonly wiring: Wiring,
   ) {}
 
+  /** Opens the storage and wires the adapters, starting nothing (the operator CLI stops here). */
   static async boot(config: Config, logger: Logger): Promise<Runtime> {
     const storage = await openStorage(config, logger);
-    return new Runtime(config, logger, storage, await wire(config, storage, logger));
+    try {
+      return new Runtime(config, logger, storage, await wire(config, storage, logger));
+    } catch (error) {
+      // An open MongoDB client would keep a failed CLI process alive.
+      await storage.close();
+      throw error;
+    }
   }
 
   get container(): Wiring['container'] {
     return this.wiring.container;
   }
 
+  get metrics(): AuthMetrics {
+    return this.wiring.metrics;
+  }
+
   /**
-   * Catches the read models up with the log before serving (in the embedded mode this replays
-   * the whole log into memory), then follows revocations and seeds the first administrator.
+   * Starts the projection runner and waits until the read models include the log's current head
+   * (in the embedded mode this replays the whole log into memory). `start` begins with it; a
+   * one-shot tool that reads the read models calls it alone, without the HTTP-side work.
    */
-  async start(): Promise<void> {
-    const { runner, revocations } = this.wiring;
+  async catchUpReadModels(): Promise<void> {
+    const { runner } = this.wiring;
     const started = Date.now();
     runner.start();
     const head = await this.storage.eventStore.headPosition();
@@ -51,6 +68,15 @@ export class Runtime {
       this.logger.info({ head, positions: runner.positions() }, 'catching up read models');
     }
     this.logger.info({ head, ms: Date.now() - started, mode: this.storage.mode }, 'read models caught up');
+  }
+
+  /**
+   * Catches the read models up with the log before serving, then follows revocations and seeds
+   * the first administrator.
+   */
+  async start(): Promise<void> {
+    const { revocations } = this.wiring;
+    await this.catchUpReadModels();
 
     const now = new Date();
     const since = new Date(now.getTime() - (this.config.accessTokenTtl + 60) * 1000);
@@ -68,7 +94,9 @@ export class Runtime {
       this.logger.info({ email: this.config.admin.email, outcome }, 'first administrator');
     }
     this.sweeper = setInterval(() => {
-      this.storage.sweep(new Date()).catch((error: unknown) => this.logger.warn({ err: error }, 'sweep failed'));
+      this.storage
+        .sweep(new Date())
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'sweep failed'));
     }, 60_000).unref();
   }
 
@@ -85,11 +113,17 @@ export class Runtime {
     return { ready: Object.values(checks).every((c) => c.ok), checks };
   }
 
-  /** Stops at a checkpoint: the runner finishes its batch and saves where it got to. */
-  async stop(): Promise<void> {
-    if (this.sweeper !== null) clearInterval(this.sweeper);
-    await this.feed?.stop();
-    await this.wiring.runner.stop();
-    await this.storage.close();
+  /**
+   * Stops at a checkpoint: the runner finishes its batch and saves where it got to. Safe after a
+   * bare `boot` (nothing started) and when called twice (the storage is closed once).
+   */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      if (this.sweeper !== null) clearInterval(this.sweeper);
+      await this.feed?.stop();
+      await this.wiring.runner.stop();
+      await this.storage.close();
+    })();
+    return this.stopped;
   }
 }

@@ -3,6 +3,7 @@ import type Koa from 'koa';
 import type { Runtime } from '../../infrastructure/runtime/runtime.js';
 import { createHttpApp } from './app.js';
 import type { HttpState } from './http-state.js';
+import { metricsRoutes } from './routes/metrics.routes.js';
 
 /** The HTTP app over a booted runtime: the same assembly for `main` and for the tests. */
 export function createServerApp(runtime: Runtime): Koa<HttpState> {
@@ -19,10 +20,12 @@ export function createServerApp(runtime: Runtime): Koa<HttpState> {
       signingAlgorithm: () => keyRing.algorithm,
     },
     readiness: () => runtime.readiness(),
+    observe: runtime.metrics.observeRequest,
+    extraRouters: [metricsRoutes(runtime.metrics.registry)],
   });
 }
 
-export async function listen(app: Koa<HttpState>, port: number, host: string): Promise<Server> {
+export async function listen(app: Pick<Koa, 'listen'>, port: number, host: string): Promise<Server> {
   const server = app.listen(port, host);
   server.requestTimeout = 30_000;
   server.headersTimeout = 15_000;

@@ -1,0 +1,334 @@
+/**
+ * The operator CLI as operators run it: built by tsc into dist/ and started as a child process
+ * over the storage a test app populated, then the effects read back through a restarted app.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeProtectedHeader } from 'jose';
+import { MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECKPOINTS_COLLECTION } from '../../src/infrastructure/read-models/mongo/mongo-projection-store.js';
+import { USERS_COLLECTION } from '../../src/infrastructure/read-models/mongo/mongo-user-read-model.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CLI = path.join(ROOT, 'dist', 'interfaces', 'cli', 'main.js');
+const PASSWORD = 'a long passphrase';
+
+interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A clean environment: only the storage and what the test apps use, nothing from the caller's shell. */
+function runCli(args: readonly string[], storage: TestApp['storage']): Promise<CliResult> {
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '',
+    BCRYPT_COST: '10',
+    JWT_ISSUER: 'http://auth.test',
+    ...(storage.dataDir !== undefined ? { DATA_DIR: storage.dataDir } : {}),
+    ...(storage.mongoUri !== undefined ? { MONGODB_URI: storage.mongoUri } : {}),
+  };
+  return new Promise((resolve, reject) => {
+    // process.execPath: the Node 24 the tests run on (node:sqlite), not whatever `node` is first on PATH.
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const lines = (text: string): string[] => text.split('\n').filter((line) => line !== '');
+
+async function json<T>(response: Response, status = 200): Promise<T> {
+  expect(response.status).toBe(status);
+  return (await response.json()) as T;
+}
+
+interface Tokens {
+  readonly access_token: string;
+  readonly refresh_token: string;
+}
+
+const register = async (app: TestApp, email: string): Promise<{ id: string }> =>
+  json(await app.request('/auth/register', { method: 'POST', json: { email, password: PASSWORD } }), 201);
+
+const logIn = async (app: TestApp, email: string, password = PASSWORD, status = 200): Promise<Tokens> =>
+  json(await app.request('/auth/login', { method: 'POST', json: { email, password } }), status);
+
+const roleOf = async (app: TestApp, token: string): Promise<string> =>
+  (await json<{ role: string }>(await app.request('/users/me', { token }))).role;
+
+beforeAll(() => {
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  expect(build.status, `tsc -p tsconfig.build.json failed:\n${build.stdout}${build.stderr}`).toBe(0);
+}, 180_000);
+
+describe('auth-cli over the embedded store', () => {
+  let app: TestApp;
+  let alice: { id: string };
+  let bob: { id: string };
+  let bobTokens: Tokens;
+  let head: number;
+
+  /** Another instance over the same DATA_DIR: what a restart sees. */
+  const restart = (): Promise<TestApp> => startTestApp('embedded', { shareWith: app });
+
+  beforeAll(async () => {
+    app = await startTestApp('embedded');
+    alice = await register(app, 'alice@example.com');
+    bob = await register(app, 'bob@example.com');
+    await logIn(app, 'alice@example.com');
+    await logIn(app, 'Alice@Example.com', 'not the passphrase', 401);
+    bobTokens = await logIn(app, 'bob@example.com');
+    head = await app.runtime.storage.eventStore.headPosition();
+    // The CLI works on the store, not through a running app: no race with its projections.
+    await app.stop();
+  });
+  afterAll(async () => {
+    await app.dispose();
+  });
+
+  it('prints help for the program and each command, with exit code 0', async () => {
+    const top = await runCli(['--help'], app.storage);
+    expect(top.code).toBe(0);
+    for (const command of [
+      'rebuild',
+      'grant-admin',
+      'revoke-admin',
+      'rotate-keys',
+      'stats',
+      'export-login-attempts',
+    ]) {
+      expect(top.stdout).toContain(command);
+    }
+    expect(top.stdout).toContain('Exit status: 0 success, 1 operational failure, 2 usage error.');
+    const rebuild = await runCli(['rebuild', '--help'], app.storage);
+    expect(rebuild.code).toBe(0);
+    expect(rebuild.stdout).toContain('--read-model <name...>');
+    const viaHelp = await runCli(['help', 'export-login-attempts'], app.storage);
+    expect(viaHelp.code).toBe(0);
+    expect(viaHelp.stdout).toContain('--outcome <outcome>');
+  });
+
+  it.each([
+    ['an unknown command', ['frobnicate']],
+    ['no command', []],
+    ['an unknown option', ['stats', '--bogus']],
+    ['a read model that does not exist', ['rebuild', '--read-model', 'nope']],
+    ['a malformed email', ['grant-admin', 'not-an-email']],
+    ['a missing argument', ['revoke-admin']],
+    ['a date that is not ISO-8601', ['export-login-attempts', '--from', 'yesterday']],
+    ['an outcome that does not exist', ['export-login-attempts', '--outcome', 'maybe']],
+  ])('exits with 2 and one line on stderr for %s', async (_, args) => {
+    const result = await runCli(args, app.storage);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: /);
+    expect(lines(result.stderr)).toHaveLength(1);
+  });
+
+  it('stats: head, events by type and streams; no stored checkpoints in the embedded mode', async () => {
+    const result = await runCli(['stats', '--json'], app.storage);
+    expect(result.code).toBe(0);
+    const stats = JSON.parse(result.stdout) as {
+      mode: string;
+      head: number;
+      events: number;
+      streams: number;
+      events_by_type: Record<string, number>;
+      read_models: unknown;
+    };
+    expect(stats).toMatchObject({ mode: 'embedded', head, events: head, read_models: null });
+    expect(stats.events_by_type).toMatchObject({ UserRegistered: 2, LoggedIn: 2, LoginFailed: 1 });
+    expect(Object.values(stats.events_by_type).reduce((a, b) => a + b, 0)).toBe(head);
+    // Two users, two sessions, one attempts stream at least, and the email claims.
+    expect(stats.streams).toBeGreaterThanOrEqual(7);
+
+    const table = await runCli(['stats'], app.storage);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain(`Head position:  ${head}`);
+    expect(table.stdout).toMatch(/LoginFailed\s+1/);
+    expect(table.stdout).toContain('none stored: embedded read models live in memory');
+  });
+
+  it('rebuild: replays the log with plain progress lines off a terminal, and says what embedded means', async () => {
+    const result = await runCli(['rebuild'], app.storage);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      `Rebuilt users, sessions, login-attempts from position 0: ${head} events replayed in`,
+    );
+    expect(result.stdout).toContain('Embedded store: read models live in memory');
+    expect(result.stderr).toContain(`rebuild users, sessions, login-attempts: ${head}/${head} events (100%)`);
+
+    const one = await runCli(
+      ['rebuild', '--read-model', 'sessions', '--read-model', 'sessions'],
+      app.storage,
+    );
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain(`Rebuilt sessions from position 0: ${head} events replayed`);
+  });
+
+  it('export-login-attempts: NDJSON, newest first, filtered, with no secret', async () => {
+    const all = await runCli(['export-login-attempts'], app.storage);
+    expect(all.code).toBe(0);
+    expect(all.stderr).toContain('Exported 3 login attempts.');
+    const attempts = lines(all.stdout).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(attempts.map((a) => [a['identifier'], a['outcome']])).toEqual([
+      ['bob@example.com', 'success'],
+      ['alice@example.com', 'invalid_credentials'],
+      ['alice@example.com', 'success'],
+    ]);
+    for (const attempt of attempts) {
+      expect(Object.keys(attempt).sort()).toEqual(
+        ['id', 'identifier', 'ip', 'occurred_at', 'outcome', 'session_id', 'user_agent', 'user_id'].sort(),
+      );
+    }
+    expect(all.stdout).not.toMatch(/password|hash|token|digest/i);
+
+    const failed = await runCli(
+      ['export-login-attempts', '--email', ' ALICE@example.com', '--outcome', 'invalid_credentials'],
+      app.storage,
+    );
+    expect(failed.code).toBe(0);
+    expect(lines(failed.stdout).map((line) => JSON.parse(line) as { user_id: string })).toEqual([
+      expect.objectContaining({ user_id: alice.id, outcome: 'invalid_credentials' }),
+    ]);
+    const bobs = await runCli(['export-login-attempts', '--user-id', bob.id], app.storage);
+    expect(lines(bobs.stdout)).toHaveLength(1);
+    const future = await runCli(['export-login-attempts', '--from', '2999-01-01'], app.storage);
+    expect(future.code).toBe(0);
+    expect(future.stdout).toBe('');
+  });
+
+  it('grant-admin then revoke-admin: the role seen by a restarted app, and a demotion ends the sessions', async () => {
+    const granted = await runCli(['grant-admin', 'Alice@Example.com'], app.storage);
+    expect(granted.code).toBe(0);
+    expect(granted.stdout).toContain(`alice@example.com (user ${alice.id}) now has the role admin.`);
+
+    const restarted = await restart();
+    const tokens = await logIn(restarted, 'alice@example.com');
+    expect(await roleOf(restarted, tokens.access_token)).toBe('admin');
+    expect((await restarted.request('/admin/users', { token: tokens.access_token })).status).toBe(200);
+    await restarted.stop();
+
+    const revoked = await runCli(['revoke-admin', 'alice@example.com'], app.storage);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toContain('now has the role user');
+
+    const again = await restart();
+    expect((await again.request('/users/me', { token: tokens.access_token })).status).toBe(401);
+    expect(await roleOf(again, (await logIn(again, 'alice@example.com')).access_token)).toBe('user');
+    await again.stop();
+  });
+
+  it('grant-admin for an unknown email fails with 1 and one line', async () => {
+    const result = await runCli(['grant-admin', 'nobody@example.com'], app.storage);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('error: No user has the email nobody@example.com.\n');
+    expect(result.stdout).toBe('');
+  });
+
+  it('rotate-keys: prints the new kid; a restarted app publishes both keys, signs with the new one and still accepts old tokens', async () => {
+    const oldKid = decodeProtectedHeader(bobTokens.access_token).kid;
+    const result = await runCli(['rotate-keys'], app.storage);
+    expect(result.code).toBe(0);
+    const kid = /^New signing key: (\S+)$/m.exec(result.stdout)?.[1];
+    expect(kid).toBeDefined();
+    expect(kid).not.toBe(oldKid);
+
+    const restarted = await restart();
+    try {
+      const jwks = await json<{ keys: { kid: string }[] }>(await restarted.request('/.well-known/jwks.json'));
+      expect(jwks.keys.map((key) => key.kid).sort()).toEqual([oldKid, kid].sort());
+      expect((await restarted.request('/users/me', { token: bobTokens.access_token })).status).toBe(200);
+      const fresh = await logIn(restarted, 'bob@example.com');
+      expect(decodeProtectedHeader(fresh.access_token).kid).toBe(kid);
+    } finally {
+      await restarted.stop();
+    }
+  });
+});
+
+describe('auth-cli over MongoDB', () => {
+  let app: TestApp;
+  let head: number;
+
+  beforeAll(async () => {
+    app = await startTestApp('mongodb');
+    await register(app, 'carol@example.com');
+    await logIn(app, 'carol@example.com');
+    head = await app.runtime.storage.eventStore.headPosition();
+    await app.stop();
+  });
+  afterAll(async () => {
+    await app.dispose();
+  });
+
+  const checkpoints = async (): Promise<Record<string, number>> => {
+    const result = await runCli(['stats', '--json'], app.storage);
+    expect(result.code).toBe(0);
+    const stats = JSON.parse(result.stdout) as {
+      mode: string;
+      head: number;
+      read_models: { name: string; checkpoint: number }[];
+    };
+    expect(stats).toMatchObject({ mode: 'mongodb', head });
+    return Object.fromEntries(stats.read_models.map(({ name, checkpoint }) => [name, checkpoint]));
+  };
+
+  it('rebuild: resets and refills the shared collections and their checkpoints, warning about running instances', async () => {
+    expect(await checkpoints()).toEqual({ users: head, sessions: head, 'login-attempts': head });
+    // Lose the users read model, as a bad deploy or a manual mistake would.
+    const client = await new MongoClient(app.storage.mongoUri ?? '').connect();
+    try {
+      const db = client.db();
+      await db.collection(USERS_COLLECTION).deleteMany({});
+      await db.collection<{ _id: string }>(CHECKPOINTS_COLLECTION).deleteOne({ _id: 'users' });
+      expect(await checkpoints()).toEqual({ users: 0, sessions: head, 'login-attempts': head });
+
+      const result = await runCli(['rebuild', '--read-model', 'users'], app.storage);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`Rebuilt users from position 0: ${head} events replayed in`);
+      expect(result.stdout).not.toContain('Embedded store');
+      expect(result.stderr).toContain('warning: running instances are not paused');
+      expect(result.stderr).toContain(`${head}/${head} events (100%)`);
+      expect(await db.collection(USERS_COLLECTION).countDocuments()).toBe(1);
+      expect(await checkpoints()).toEqual({ users: head, sessions: head, 'login-attempts': head });
+    } finally {
+      await client.close();
+    }
+
+    const all = await runCli(['rebuild'], app.storage);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain(
+      `Rebuilt users, sessions, login-attempts from position 0: ${head} events replayed`,
+    );
+  });
+
+  it('grant-admin: a restarted app reads the admin role', async () => {
+    const result = await runCli(['grant-admin', 'carol@example.com'], app.storage);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('now has the role admin.');
+    const restarted = await startTestApp('mongodb', { shareWith: app });
+    try {
+      expect(await roleOf(restarted, (await logIn(restarted, 'carol@example.com')).access_token)).toBe(
+        'admin',
+      );
+    } finally {
+      await restarted.stop();
+    }
+  });
+});
