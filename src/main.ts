@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, type Config } from './infrastructure/config/co
 import { createLogger } from './infrastructure/logging/pino-logger.js';
 import { Runtime } from './infrastructure/runtime/runtime.js';
 import { closeServer, createServerApp, listen } from './interfaces/http/server.js';
+import { createStartingApp } from './interfaces/http/starting-app.js';
 
 function readConfig(): Config {
   try {
@@ -19,13 +20,13 @@ function readConfig(): Config {
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
-  const runtime = await Runtime.boot(config, logger);
-  await runtime.start();
-  const server = await listen(createServerApp(runtime), config.port, config.host);
+  // Listen first: while the store is unreachable or the log replays, the port says "not ready".
+  const server = await listen(createStartingApp(), config.port, config.host);
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  logger.info({ host: config.host, port, mode: runtime.storage.mode }, `listening on http://${config.host}:${port}`);
+  logger.info({ host: config.host, port, phase: 'starting' }, 'listening; not ready until started');
 
+  let runtime: Runtime | undefined;
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     void (async () => {
       await closeServer(server, config.shutdownTimeoutSeconds * 1000);
-      await runtime.stop();
+      await runtime?.stop();
       logger.info('stopped');
       logger.flush();
       process.exit(0);
@@ -41,9 +42,22 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+
+  runtime = await Runtime.boot(config, logger);
+  await runtime.start();
+  if (stopping) return;
+  const app = createServerApp(runtime);
+  server.removeAllListeners('request');
+  server.on('request', app.callback());
+  logger.info(
+    { host: config.host, port, mode: runtime.storage.mode },
+    `serving http://${config.host}:${port}`,
+  );
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`auth-service failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `auth-service failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

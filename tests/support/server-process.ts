@@ -11,10 +11,24 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts dist/main.js (built by the global setup) as `npm start` would, and waits until it listens. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/**
+ * Starts dist/main.js (built by the global setup) as `npm start` would, and waits until it serves
+ * (or, with `until: 'listening'`, only until its port answers "starting").
+ */
+export async function startServerProcess(
+  env: Record<string, string>,
+  { until = 'serving' }: { until?: 'serving' | 'listening' } = {},
+): Promise<ServerProcess> {
+  const announced = until === 'serving' ? /"port":(\d+),"mode"/ : /"port":(\d+),"phase":"starting"/;
   const child = spawn(process.execPath, [path.resolve('dist/main.js')], {
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', BCRYPT_COST: '10', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      BCRYPT_COST: '10',
+      ...env,
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
@@ -23,7 +37,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
     const look = (): void => {
-      const match = /"port":(\d+),"mode"/.exec(output);
+      const match = announced.exec(output);
       if (match?.[1] !== undefined) {
         clearTimeout(timer);
         resolve(Number(match[1]));

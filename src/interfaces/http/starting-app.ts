@@ -1,0 +1,31 @@
+import Koa from 'koa';
+
+/**
+ * What the port answers while the runtime boots (MongoDB may still be unreachable, the read models
+ * may still be replaying): alive, not ready, and 503 problem+json for everything else. Orchestrators
+ * see "not ready" instead of a refused connection or a crash loop.
+ */
+export function createStartingApp(): Koa {
+  const app = new Koa();
+  app.use((ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    if (ctx.method === 'GET' && ctx.path === '/health/live') {
+      ctx.body = { status: 'ok' };
+      return;
+    }
+    ctx.status = 503;
+    ctx.set('Retry-After', '5');
+    if (ctx.method === 'GET' && ctx.path === '/health/ready') {
+      ctx.body = { status: 'starting', checks: { startup: { ok: false, detail: 'still starting' } } };
+      return;
+    }
+    ctx.type = 'application/problem+json';
+    ctx.body = JSON.stringify({
+      type: 'about:blank',
+      title: 'Service unavailable',
+      status: 503,
+      detail: 'The service is starting; try again shortly.',
+    });
+  });
+  return app;
+}
