@@ -36,6 +36,7 @@ import {
   type ExpectedVersion,
   type StoredEvent,
 } from '../../application/ports/event-store.port.js';
+import { notify, satisfies, validateAppend } from './append-rules.js';
 
 export interface MongoEventStoreOptions {
   /** Prefix of the collection names; the commits live in `<prefix>commits`. Default 'es_'. */
@@ -370,44 +371,12 @@ function expandCommit(commit: CommitDocument): StoredEvent[] {
   }));
 }
 
-/** Whether a stream at `current` (0 = no stream) satisfies the expectation. A number 0 means "no stream". */
-function satisfies(expected: ExpectedVersion, current: number): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return current === 0;
-    case 'stream_exists':
-      return current > 0;
-    default:
-      return current === expected;
-  }
-}
-
-function validateAppend(request: AppendRequest): void {
-  if (request.events.length === 0) throw new RangeError('An append needs at least one event.');
-  const expected = request.expectedVersion;
-  if (typeof expected === 'number' && !(Number.isSafeInteger(expected) && expected >= 0)) {
-    throw new RangeError(`Invalid expected version ${expected}.`);
-  }
-}
-
 /**
  * Stores exactly what JSON would: undefined properties dropped (the driver would write null),
  * Dates as ISO strings. Both stores then return the same data.
  */
 function asJson<T extends object>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
-}
-
-function notify(listeners: ReadonlySet<Listener>, position: number): void {
-  for (const listener of listeners) {
-    try {
-      listener(position);
-    } catch {
-      // A listener is a wake-up hint; its failure is its own and must not fail a committed append.
-    }
-  }
 }
 
 function isDuplicateKey(error: unknown): boolean {

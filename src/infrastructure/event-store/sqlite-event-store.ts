@@ -20,9 +20,9 @@ import {
   type EventData,
   type EventMetadata,
   type EventStore,
-  type ExpectedVersion,
   type StoredEvent,
 } from '../../application/ports/event-store.port.js';
+import { notify, satisfies, validateAppend } from './append-rules.js';
 
 export interface SqliteEventStoreOptions {
   /** Path of the database file (its directory is created if missing), or ':memory:'. */
@@ -208,38 +208,6 @@ export class SqliteEventStore implements EventStore {
         );
       }
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
-  }
-}
-
-/** Whether a stream at `current` (0 = no stream) satisfies the expectation. A number 0 means "no stream". */
-function satisfies(expected: ExpectedVersion, current: number): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return current === 0;
-    case 'stream_exists':
-      return current > 0;
-    default:
-      return current === expected;
-  }
-}
-
-function validateAppend(request: AppendRequest): void {
-  if (request.events.length === 0) throw new RangeError('An append needs at least one event.');
-  const expected = request.expectedVersion;
-  if (typeof expected === 'number' && !(Number.isSafeInteger(expected) && expected >= 0)) {
-    throw new RangeError(`Invalid expected version ${expected}.`);
-  }
-}
-
-function notify(listeners: ReadonlySet<(position: number) => void>, position: number): void {
-  for (const listener of listeners) {
-    try {
-      listener(position);
-    } catch {
-      // A listener is a wake-up hint; its failure is its own and must not fail a committed append.
     }
   }
 }
