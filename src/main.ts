@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   logger.info({ host: config.host, port, phase: 'starting' }, 'listening; not ready until started');
 
-  let runtime: Runtime | undefined;
+  const started: { runtime?: Runtime } = {};
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     void (async () => {
       await closeServer(server, config.shutdownTimeoutSeconds * 1000);
-      await runtime?.stop();
+      await started.runtime?.stop();
       logger.info('stopped');
       logger.flush();
       process.exit(0);
@@ -43,12 +43,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 
-  runtime = await Runtime.boot(config, logger);
+  const runtime = await Runtime.boot(config, logger);
+  started.runtime = runtime;
   await runtime.start();
   if (stopping) return;
-  const app = createServerApp(runtime);
+  const handle = createServerApp(runtime).callback();
   server.removeAllListeners('request');
-  server.on('request', app.callback());
+  server.on('request', (request, response) => void handle(request, response));
   logger.info(
     { host: config.host, port, mode: runtime.storage.mode },
     `serving http://${config.host}:${port}`,

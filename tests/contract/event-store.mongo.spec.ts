@@ -1,9 +1,9 @@
-import { createServer } from 'node:net';
 import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/application/ports/event-store.port.js';
 import { MongoEventStore } from '../../src/infrastructure/event-store/mongo-event-store.js';
 import { connectMongo, databaseNameFromUri } from '../../src/infrastructure/mongo/mongo-connection.js';
+import { freePort } from '../support/free-port.js';
 import { mongoServerLabel, useTestDatabase } from '../support/mongo.js';
 import { describeEventStoreContract } from './event-store.contract.js';
 
@@ -27,7 +27,7 @@ describeEventStoreContract(`MongoEventStore on ${mongoServerLabel()}`, async () 
 
 describe('MongoEventStore when the server is unreachable', () => {
   it('fails with StoreUnavailableError carrying the driver error', async () => {
-    const client = new MongoClient(`mongodb://127.0.0.1:${await closedPort()}/x`, {
+    const client = new MongoClient(`mongodb://127.0.0.1:${await freePort()}/x`, {
       serverSelectionTimeoutMS: 300,
     });
     const store = new MongoEventStore(client.db('x'));
@@ -64,22 +64,9 @@ describe('connectMongo', () => {
   });
 
   it('fails with StoreUnavailableError when no server answers', async () => {
-    const uri = `mongodb://127.0.0.1:${await closedPort()}`;
+    const uri = `mongodb://127.0.0.1:${await freePort()}`;
     await expect(connectMongo(uri, { serverSelectionTimeoutMS: 300 })).rejects.toBeInstanceOf(
       StoreUnavailableError,
     );
   });
 });
-
-/** A port nothing listens on. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -1,19 +1,10 @@
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../support/free-port.js';
 import { startServerProcess } from '../support/server-process.js';
-
-/** A port nothing listens on: bound, then released. */
-const closedPort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
 
 describe('start-up while MongoDB is unreachable', () => {
   it('listens at once, live but not ready, answers 503 problem+json, and stops cleanly on SIGTERM', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const server = await startServerProcess(
       { MONGODB_URI: `mongodb://127.0.0.1:${port}/auth?serverSelectionTimeoutMS=500` },
       { until: 'listening' },

@@ -1,17 +1,9 @@
-import type { Role } from '../../domain/user/role.js';
 import type { Page, PageRequest } from '../pagination.js';
+import type { UserProfile } from '../user-profile.js';
 import type { ProjectionStore } from './projection-store.port.js';
 
 /** The public view of a user: no hash, no token, no secret. */
-export interface UserView {
-  readonly id: string;
-  readonly email: string;
-  readonly username: string | null;
-  readonly fullName: string | null;
-  readonly role: Role;
-  readonly isActive: boolean;
-  readonly createdAt: string;
-  readonly updatedAt: string;
+export interface UserView extends UserProfile {
   readonly lastLoginAt: string | null;
   /** Position of `UserRegistered`: the stable order of the admin list. */
   readonly seq: number;
