@@ -67,6 +67,19 @@ describe.each(STORES)('administration on the %s store', (store) => {
     expect(byName.items.map((u) => u.full_name)).toContain('Person 3');
   });
 
+  it('refuses with 409 to let an administrator deactivate or demote their own account', async () => {
+    const me = (await (await asAdmin('/users/me')).json()) as { id: string };
+    await expectProblem(await asAdmin(`/admin/users/${me.id}/deactivate`, { method: 'POST' }), 409);
+    await expectProblem(
+      await asAdmin(`/admin/users/${me.id}/role`, { method: 'PUT', json: { role: 'user' } }),
+      409,
+    );
+    expect(
+      (await asAdmin(`/admin/users/${me.id}/role`, { method: 'PUT', json: { role: 'admin' } })).status,
+    ).toBe(200);
+    expect(await (await asAdmin('/users/me')).json()).toMatchObject({ role: 'admin', is_active: true });
+  });
+
   it('deactivates (sessions revoked, login 403) and reactivates', async () => {
     const user = await registerAndLogIn(app);
     const deactivated = await asAdmin(`/admin/users/${user.id}/deactivate`, { method: 'POST' });

@@ -18,6 +18,16 @@ import { publicEvent, type PublicEvent } from './public-event.js';
 
 const notFound = (): DomainError => new DomainError('user_not_found', 'No such user.');
 
+/** An administrator who deactivates or demotes themselves may leave nobody able to undo it. */
+const refuseSelf = (userId: string, ctx: RequestContext, what: string): void => {
+  if (ctx.actorId === userId) {
+    throw new DomainError(
+      'conflict',
+      `Administrators cannot ${what} their own account; ask another administrator.`,
+    );
+  }
+};
+
 /** What administrators do to other accounts. Every change names the acting admin in its metadata. */
 @injectable()
 export class AdministerUsers {
@@ -43,6 +53,7 @@ export class AdministerUsers {
 
   /** Deactivation also ends every session, so the account's tokens stop working at once. */
   async deactivate(userId: string, ctx: RequestContext): Promise<UserProfile> {
+    refuseSelf(userId, ctx, 'deactivate');
     const user = await this.change(userId, { type: 'Deactivate' }, ctx);
     await this.endSessions.endAllOf(userId, 'deactivation', metadataOf(ctx));
     return user;
@@ -54,6 +65,7 @@ export class AdministerUsers {
 
   /** A demotion ends the user's sessions: tokens carry the role, and must not outlive it. */
   async changeRole(userId: string, role: Role, ctx: RequestContext): Promise<UserProfile> {
+    if (role !== 'admin') refuseSelf(userId, ctx, 'demote');
     const before = await this.users.find(userId);
     if (before === null) throw notFound();
     const user = await this.change(userId, { type: 'ChangeRole', role }, ctx);

@@ -8,23 +8,14 @@
  * - Unique {position}: the commit's first global position is "last committed position + 1", so
  *   positions are dense, and position p+1 exists only after its writer saw p committed. A reader
  *   scanning in position order therefore never sees p+1 without p: no gap detector is needed.
- * - _id = commitId: retrying an append with the same id returns the first result.
+ * - _id = "<streamId>#<fromVersion, 10 digits>": a stream's commits can be walked by `_id` alone,
+ *   which is the only lookup FerretDB serves without a full scan (on mongod an index serves it).
+ * - Unique commitId: retrying an append with the same id returns the first result.
  * A duplicate-key error is disambiguated by looking documents up, never by parsing its message
  * (FerretDB's names no index).
  */
 import { randomUUID } from 'node:crypto';
-import {
-  MongoClientClosedError,
-  MongoError,
-  MongoNetworkError,
-  MongoNotConnectedError,
-  MongoOperationTimeoutError,
-  MongoServerClosedError,
-  MongoServerSelectionError,
-  MongoTopologyClosedError,
-  type Collection,
-  type Db,
-} from 'mongodb';
+import { MongoError, type Collection, type Db } from 'mongodb';
 import {
   ConcurrencyError,
   StoreUnavailableError,
@@ -37,6 +28,8 @@ import {
   type StoredEvent,
 } from '../../application/ports/event-store.port.js';
 import { notify, satisfies, validateAppend } from './append-rules.js';
+import { detectServerKind } from '../mongo/server-kind.js';
+import { isMongoUnavailable } from '../mongo/unavailable.js';
 
 export interface MongoEventStoreOptions {
   /** Prefix of the collection names; the commits live in `<prefix>commits`. Default 'es_'. */
@@ -47,8 +40,10 @@ export interface MongoEventStoreOptions {
 
 /** One append: the unit of atomicity, concurrency control and idempotency. */
 interface CommitDocument {
-  /** The commit id (a UUID string: FerretDB pushes `_id` string equality down to SQLite). */
+  /** `commitKey(streamId, fromVersion)`. */
   _id: string;
+  /** The caller's idempotency key, or a fresh UUID. */
+  commitId: string;
   streamId: string;
   /** Stream version of the first event; unique per stream. */
   fromVersion: number;
@@ -75,22 +70,6 @@ type Listener = (position: number) => void;
 const DUPLICATE_KEY = 11000;
 const DEFAULT_MAX_APPEND_ATTEMPTS = 50;
 
-/** Server error codes that mean "no usable primary right now" rather than "the request is wrong". */
-const TRANSIENT_SERVER_CODES = new Set([
-  6, // HostUnreachable
-  7, // HostNotFound
-  89, // NetworkTimeout
-  91, // ShutdownInProgress
-  189, // PrimarySteppedDown
-  262, // ExceededTimeLimit
-  9001, // SocketException
-  10107, // NotWritablePrimary
-  11600, // InterruptedAtShutdown
-  11602, // InterruptedDueToReplStateChange
-  13435, // NotPrimaryNoSecondaryOk
-  13436, // NotPrimaryOrSecondary
-]);
-
 /**
  * `close()` only detaches this store: the MongoClient belongs to the caller, who closes it (the
  * same client usually serves the read models too).
@@ -107,6 +86,8 @@ export class MongoEventStore implements EventStore {
    */
   private lastPositionHint: number | undefined;
   private initialized: Promise<void> | undefined;
+  /** Learnt in `init`: on FerretDB, stream reads walk commits by `_id`. */
+  private walkStreams = false;
   private closed = false;
 
   constructor(db: Db, options: MongoEventStoreOptions = {}) {
@@ -134,6 +115,8 @@ export class MongoEventStore implements EventStore {
         { name: 'stream_version_unique', unique: true },
       );
       await this.commits.createIndex({ position: 1 }, { name: 'position_unique', unique: true });
+      await this.commits.createIndex({ commitId: 1 }, { name: 'commit_id_unique', unique: true });
+      this.walkStreams = (await detectServerKind(this.commits.db)) === 'ferretdb';
       // readAll's range scan; ascending lastPosition is the same order as ascending position.
       await this.commits.createIndex({ lastPosition: 1 }, { name: 'last_position' });
     }).catch((error: unknown) => {
@@ -156,10 +139,12 @@ export class MongoEventStore implements EventStore {
   readStream(streamId: string, fromVersion = 1): Promise<StoredEvent[]> {
     return this.guard(async () => {
       await this.ready();
-      const commits = await this.commits
-        .find({ streamId, toVersion: { $gte: fromVersion } })
-        .sort({ fromVersion: 1 })
-        .toArray();
+      const commits = this.walkStreams
+        ? await this.walkStream(streamId)
+        : await this.commits
+            .find({ streamId, toVersion: { $gte: fromVersion } })
+            .sort({ fromVersion: 1 })
+            .toArray();
       return commits.flatMap(expandCommit).filter((event) => event.streamVersion >= fromVersion);
     });
   }
@@ -231,7 +216,8 @@ export class MongoEventStore implements EventStore {
 
       const inserted = await this.positionLock.run(() =>
         this.tryInsert({
-          _id: commitId,
+          _id: commitKey(streamId, current + 1),
+          commitId,
           streamId,
           fromVersion: current + 1,
           toVersion: current + events.length,
@@ -247,7 +233,7 @@ export class MongoEventStore implements EventStore {
       const [previous, streamMoved] = await Promise.all([
         this.previousResult(request.commitId),
         this.commits
-          .findOne({ streamId, fromVersion: current + 1 }, { projection: { _id: 1 } })
+          .findOne({ _id: commitKey(streamId, current + 1) }, { projection: { _id: 1 } })
           .then((found) => found !== null),
       ]);
       if (previous !== undefined) return previous;
@@ -295,6 +281,7 @@ export class MongoEventStore implements EventStore {
   }
 
   private async readStreamVersion(streamId: string): Promise<number> {
+    if (this.walkStreams) return (await this.walkStream(streamId, { toVersion: 1 })).at(-1)?.toVersion ?? 0;
     const head = await this.commits.findOne<Pick<CommitDocument, 'toVersion'>>(
       { streamId },
       { sort: { fromVersion: -1 }, projection: { _id: 0, toVersion: 1 } },
@@ -315,7 +302,7 @@ export class MongoEventStore implements EventStore {
   ): Promise<(AppendResult & { readonly written: false }) | undefined> {
     if (commitId === undefined) return undefined; // a fresh UUID cannot have been stored before
     const previous = await this.commits.findOne<Pick<CommitDocument, 'toVersion' | 'lastPosition'>>(
-      { _id: commitId },
+      { commitId },
       { projection: { _id: 0, toVersion: 1, lastPosition: 1 } },
     );
     return previous === null
@@ -323,12 +310,32 @@ export class MongoEventStore implements EventStore {
       : { nextExpectedVersion: previous.toVersion, position: previous.lastPosition, written: false };
   }
 
+  /**
+   * A stream's commits in order, one `_id` lookup each: version 1's commit, then the one starting
+   * after it, until none. Cheaper on FerretDB than one query that scans the whole collection.
+   */
+  private async walkStream<P extends Partial<Record<keyof CommitDocument, 1>>>(
+    streamId: string,
+    projection?: P,
+  ): Promise<CommitDocument[]> {
+    const commits: CommitDocument[] = [];
+    for (let next = 1; ;) {
+      const commit = await this.commits.findOne(
+        { _id: commitKey(streamId, next) },
+        projection === undefined ? {} : { projection },
+      );
+      if (commit === null) return commits;
+      commits.push(commit);
+      next = commit.toVersion + 1;
+    }
+  }
+
   /** Runs an operation, turning "the database is not reachable" into StoreUnavailableError. */
   private async guard<T>(operation: () => Promise<T>): Promise<T> {
     try {
       return await operation();
     } catch (error) {
-      if (isUnavailable(error)) {
+      if (isMongoUnavailable(error)) {
         this.lastPositionHint = undefined;
         throw new StoreUnavailableError(`MongoDB is unavailable: ${error.message}`, {
           cause: error,
@@ -358,6 +365,11 @@ class AsyncLock {
   }
 }
 
+/** Sorts like the versions and cannot collide: a fixed-width suffix after the stream id. */
+function commitKey(streamId: string, fromVersion: number): string {
+  return `${streamId}#${String(fromVersion).padStart(10, '0')}`;
+}
+
 function expandCommit(commit: CommitDocument): StoredEvent[] {
   return commit.events.map((event, index) => ({
     type: event.type,
@@ -381,19 +393,6 @@ function asJson<T extends object>(value: T): T {
 
 function isDuplicateKey(error: unknown): boolean {
   return error instanceof MongoError && error.code === DUPLICATE_KEY;
-}
-
-function isUnavailable(error: unknown): error is MongoError {
-  return (
-    error instanceof MongoNetworkError ||
-    error instanceof MongoServerSelectionError ||
-    error instanceof MongoOperationTimeoutError ||
-    error instanceof MongoTopologyClosedError ||
-    error instanceof MongoClientClosedError ||
-    error instanceof MongoServerClosedError ||
-    error instanceof MongoNotConnectedError ||
-    (error instanceof MongoError && typeof error.code === 'number' && TRANSIENT_SERVER_CODES.has(error.code))
-  );
 }
 
 /** Up to 1, 2, 4 … 32 ms, random: two instances that collided should not collide again in step. */

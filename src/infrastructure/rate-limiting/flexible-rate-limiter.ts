@@ -5,11 +5,13 @@ import {
   RateLimiterRes,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
+import { StoreUnavailableError } from '../../application/ports/event-store.port.js';
 import type {
   RateLimitDecision,
   RateLimitedAction,
   RateLimiter,
 } from '../../application/ports/rate-limiter.port.js';
+import { isMongoUnavailable } from '../mongo/unavailable.js';
 
 export interface RateLimits {
   readonly loginPerMinute: number;
@@ -70,6 +72,10 @@ export class FlexibleRateLimiter implements RateLimiter {
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) {
         return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+      }
+      // The Mongo-backed limiter rejects with the driver's error during an outage: a 503, not a 500.
+      if (isMongoUnavailable(rejection)) {
+        throw new StoreUnavailableError('The rate-limit store is unavailable.', { cause: rejection });
       }
       throw rejection;
     }

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { guardedByMongo } from '../mongo/unavailable.js';
 import path from 'node:path';
 import type { Db, MongoClient } from 'mongodb';
 import type { EventStore } from '../../application/ports/event-store.port.js';
@@ -55,9 +56,10 @@ async function connectWithRetry(uri: string, logger: Logger): Promise<{ client: 
 export async function openStorage(config: Config, logger: Logger): Promise<Storage> {
   if (config.mongodbUri !== undefined) {
     const { client, db } = await connectWithRetry(config.mongodbUri, logger);
-    const users = new MongoUserReadModel(db);
-    const sessions = new MongoSessionReadModel(db);
-    const loginAttempts = new MongoLoginAttemptReadModel(db);
+    // Queries of the read models fail with the driver's errors; guarded, an outage answers 503.
+    const users = guardedByMongo(new MongoUserReadModel(db));
+    const sessions = guardedByMongo(new MongoSessionReadModel(db));
+    const loginAttempts = guardedByMongo(new MongoLoginAttemptReadModel(db));
     const [eventStore, rateLimiter] = await Promise.all([
       MongoEventStore.create(db),
       FlexibleRateLimiter.mongo(db, config.rateLimits),

@@ -1,4 +1,5 @@
 import type { AnyBulkWriteOperation, Collection, Db, Document, IndexDescription, WriteError } from 'mongodb';
+import { detectServerKind, type ServerKind } from '../../mongo/server-kind.js';
 import { MongoBulkWriteError } from 'mongodb';
 import type { Page } from '../../../application/pagination.js';
 import type {
@@ -45,7 +46,6 @@ const onlyStaleUpserts = (error: unknown): boolean => {
  * - repeating a `createIndexes` of several plain indexes made it panic and drop the connection,
  *   while `createIndex` one index at a time is idempotent.
  */
-type ServerKind = 'mongodb' | 'ferretdb';
 
 /**
  * The write side every MongoDB read model shares. Portable to FerretDB 1.x: no transactions, no
@@ -144,13 +144,10 @@ export class MongoProjectionStore<Doc extends object> implements ProjectionStore
   }
 
   private server(): Promise<ServerKind> {
-    this.serverKind ??= this.collection.db
-      .command({ buildInfo: 1 })
-      .then((build): ServerKind => ('ferretdbVersion' in build ? 'ferretdb' : 'mongodb'))
-      .catch((error: unknown) => {
-        this.serverKind = undefined; // ask again next time
-        throw error;
-      });
+    this.serverKind ??= detectServerKind(this.collection.db).catch((error: unknown) => {
+      this.serverKind = undefined; // ask again next time
+      throw error;
+    });
     return this.serverKind;
   }
 

@@ -9,10 +9,17 @@ export const errors = (): Middleware<HttpState> => async (ctx, next) => {
     await next();
     if (ctx.status === 404 && ctx.body === undefined) {
       sendProblem(ctx, new HttpProblem(404, 'Not found', `No route for ${ctx.method} ${ctx.path}.`));
-    } else if (ctx.status === 405 && ctx.body === undefined) {
+    } else if ((ctx.status === 405 || ctx.status === 501) && ctx.body === undefined) {
+      // The router says 501 for a method it does not know at all (TRACE, QUERY…). To a client
+      // that is the same answer as for a known one (405 with the router's Allow header), and not
+      // a server failure.
       sendProblem(
         ctx,
-        new HttpProblem(405, 'Method not allowed', `${ctx.method} is not allowed on ${ctx.path}.`),
+        new HttpProblem(
+          405,
+          'Method not allowed',
+          `${ctx.method.slice(0, 20)} is not allowed on ${ctx.path}.`,
+        ),
       );
     }
   } catch (error) {

@@ -94,6 +94,8 @@ const attempts = pageOf(loginAttemptResponse, 'LoginAttemptPage');
 const events = pageOf(userEventResponse, 'UserEventPage');
 
 const BAD_BODY = problems(400, 413, 415, 422);
+/** Deactivating or demoting one's own account could leave nobody able to undo it. */
+const NOT_YOURSELF = problem(409, 'An administrator cannot deactivate or demote their own account.');
 const ADMIN_GUARD = { ...problems(401), ...problem(403, 'The caller is not an administrator.') };
 const noSuchUser = problem(404, 'No such user.');
 
@@ -327,7 +329,7 @@ const adminRoutes: readonly DocumentedRoute[] = [
     tags: ['Administration'],
     security: 'bearer',
     request: { path: userPath },
-    responses: { ...ok('The user.', userResponse), ...ADMIN_GUARD, ...noSuchUser },
+    responses: { ...ok('The user.', userResponse), ...ADMIN_GUARD, ...noSuchUser, ...NOT_YOURSELF },
   },
   {
     method: 'post',
@@ -347,7 +349,13 @@ const adminRoutes: readonly DocumentedRoute[] = [
     tags: ['Administration'],
     security: 'bearer',
     request: { path: userPath, json: roleBody },
-    responses: { ...ok('The user.', userResponse), ...ADMIN_GUARD, ...noSuchUser, ...BAD_BODY },
+    responses: {
+      ...ok('The user.', userResponse),
+      ...ADMIN_GUARD,
+      ...noSuchUser,
+      ...BAD_BODY,
+      ...NOT_YOURSELF,
+    },
   },
   {
     method: 'delete',

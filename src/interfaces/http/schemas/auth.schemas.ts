@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from './common.js';
+import { newPasswordText, text, usernameText } from './common.js';
 
 // `.meta()` only annotates the OpenAPI document (src/interfaces/http/openapi); it never changes what validates.
 
@@ -8,12 +8,10 @@ const password = text(1024);
 export const registerBody = z
   .object({
     email: text(320).meta({ examples: ['alice@example.com'] }),
-    password,
+    password: newPasswordText,
     full_name: text(500).nullish(),
     name: text(500).nullish().meta({ description: 'Alias of `full_name` (FastAPI tutorial clients).' }),
-    username: text(64)
-      .nullish()
-      .meta({ examples: ['alice'] }),
+    username: usernameText.nullish(),
   })
   .transform((b) => ({
     email: b.email,

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { ROLES } from '../../../domain/user/role.js';
-import { text } from './common.js';
+import { newPasswordText, text, usernameText } from './common.js';
 
 export const profileBody = z
   .object({
     full_name: text(500).nullish(),
     name: text(500).nullish(),
     email: text(320).optional(),
-    username: text(64).nullish(),
+    username: usernameText.nullish(),
   })
   .transform((b) => ({
     fullName: b.full_name !== undefined ? b.full_name : b.name,
@@ -20,7 +20,7 @@ export const profileBody = z
   });
 
 export const passwordChangeBody = z
-  .object({ current_password: text(1024), new_password: text(1024) })
+  .object({ current_password: text(1024), new_password: newPasswordText })
   .transform((b) => ({ currentPassword: b.current_password, newPassword: b.new_password }))
   .meta({ id: 'PasswordChange' });
 
