@@ -6,14 +6,15 @@
  *   3. a local FerretDB v1.24.2 over SQLite (binary cached outside git, built with Go on first use).
  * If none works the run fails with instructions: a silently skipped store suite proves nothing.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, cp, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { freePort } from './free-port.js';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { TestProject } from 'vitest/node';
+import { ensureFerretDbBinary, FERRETDB_VERSION, ferretDbBinaryPath } from './ferretdb-binary.js';
+import { freePort } from './free-port.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,7 +23,6 @@ declare module 'vitest' {
   }
 }
 
-const FERRETDB_VERSION = 'v1.24.2';
 const LOG_PREFIX = '[test-mongo]';
 
 interface RunningServer {
@@ -116,11 +116,6 @@ async function startMongoContainer(): Promise<RunningServer> {
 
 // --- FerretDB -------------------------------------------------------------------------------
 
-function ferretDbBinaryPath(): string {
-  const cacheRoot = process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
-  return join(cacheRoot, 'auth-service', `ferretdb-${FERRETDB_VERSION}`, 'ferretdb');
-}
-
 /**
  * Runs FerretDB under a tiny shell watchdog: it stops FerretDB and removes its data directory when
  * our end of its stdin closes, which also happens when vitest is killed or interrupted before its
@@ -177,93 +172,6 @@ async function startFerretDb(): Promise<RunningServer> {
     throw new Error(`FerretDB did not answer on ${uri}: ${messageOf(error)}\nstderr:\n${stderr}`);
   }
   return { uri, label: `FerretDB ${FERRETDB_VERSION.slice(1)} (sqlite) at ${uri}`, stop };
-}
-
-/**
- * `go install …@v1.24.2` fails here (the module proxy refuses the version list), so the binary is
- * built from a throwaway module that requires the exact version. FerretDB panics at start-up unless
- * build/version/version.txt is embedded, and the module-cache copy lacks it, so the build uses a
- * writable copy of the source with that file added (a `replace` directive). The binary is written
- * under a temporary name and renamed, so an interrupted build never leaves a half-written binary.
- * A cached binary that cannot even print its version (e.g. built without version.txt) is rebuilt.
- */
-async function ensureFerretDbBinary(): Promise<string> {
-  const target = ferretDbBinaryPath();
-  if (existsSync(target) && spawnSync(target, ['--version'], { stdio: 'ignore' }).status === 0) {
-    return target;
-  }
-  if (spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) {
-    throw new Error(`no working binary at ${target} and no Go toolchain on PATH to build it`);
-  }
-
-  console.log(`${LOG_PREFIX} building FerretDB ${FERRETDB_VERSION} into ${target} (first run only, ~2 min)…`);
-  const buildDir = await mkdtemp(join(tmpdir(), 'ferretdb-build-'));
-  try {
-    const moduleDir = await downloadFerretDbSource(buildDir);
-    const source = join(buildDir, 'ferretdb-src');
-    await cp(moduleDir, source, { recursive: true });
-    await makeWritable(source);
-    await writeFile(join(source, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
-    await writeFile(
-      join(buildDir, 'go.mod'),
-      `module ferretdb-build\n\ngo 1.24\n\nrequire github.com/FerretDB/FerretDB ${FERRETDB_VERSION}\n\n` +
-        'replace github.com/FerretDB/FerretDB => ./ferretdb-src\n',
-    );
-    await writeFile(
-      join(buildDir, 'tools.go'),
-      '//go:build tools\n\npackage tools\n\nimport _ "github.com/FerretDB/FerretDB/cmd/ferretdb"\n',
-    );
-    await mkdir(dirname(target), { recursive: true });
-    const partial = `${target}.partial-${process.pid}`;
-    await runCommand('go', ['mod', 'tidy'], buildDir);
-    await runCommand('go', ['build', '-o', partial, 'github.com/FerretDB/FerretDB/cmd/ferretdb'], buildDir);
-    await rename(partial, target);
-    return target;
-  } finally {
-    await rm(buildDir, { recursive: true, force: true });
-  }
-}
-
-/** Fetches the exact module version into the Go module cache and returns its (read-only) dir. */
-async function downloadFerretDbSource(cwd: string): Promise<string> {
-  const output = await runCommand(
-    'go',
-    ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`],
-    cwd,
-  );
-  const parsed: unknown = JSON.parse(output);
-  const dir = typeof parsed === 'object' && parsed !== null && 'Dir' in parsed ? parsed.Dir : undefined;
-  if (typeof dir !== 'string') throw new Error(`go mod download printed no Dir:\n${output}`);
-  return dir;
-}
-
-/** The module cache is read-only; the copy must accept version.txt. */
-async function makeWritable(dir: string): Promise<void> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  await chmod(dir, 0o755);
-  for (const entry of entries) {
-    await chmod(join(entry.parentPath, entry.name), entry.isDirectory() ? 0o755 : 0o644);
-  }
-}
-
-/** Runs a command to completion and resolves with its stdout. */
-function runCommand(command: string, args: string[], cwd: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code === 0) resolve(stdout);
-      else reject(new Error(`${command} ${args.join(' ')} exited with ${String(code)}:\n${stderr}`));
-    });
-  });
 }
 
 async function waitForPing(uri: string, child: ChildProcess, timeoutMs: number): Promise<void> {
