@@ -6,7 +6,7 @@ import type {
 } from '../../../application/ports/login-attempt-read-model.port.js';
 import type { Page, PageRequest } from '../../../application/pagination.js';
 import type { StoredRecord } from './mongo-projection-store.js';
-import { MongoProjectionStore, pageOf } from './mongo-projection-store.js';
+import { MongoProjectionStore } from './mongo-projection-store.js';
 
 export const LOGIN_ATTEMPTS_COLLECTION = 'rm_login_attempts';
 const STREAM_BATCH_SIZE = 500;
@@ -47,19 +47,8 @@ export class MongoLoginAttemptReadModel
     });
   }
 
-  async query(filter: LoginAttemptFilter, page: PageRequest): Promise<Page<LoginAttemptView>> {
-    if (page.limit < 1) return { items: [], nextAfter: null };
-    const query = toMongoFilter(filter);
-    if (page.after !== undefined) query['seq'] = { $lt: page.after };
-    const records = await this.collection
-      .find(query)
-      .sort({ seq: -1 })
-      .limit(page.limit + 1)
-      .toArray();
-    return pageOf(
-      records.map((record) => this.fromRecord(record)),
-      page.limit,
-    );
+  query(filter: LoginAttemptFilter, page: PageRequest): Promise<Page<LoginAttemptView>> {
+    return this.page(toMongoFilter(filter), page, -1);
   }
 
   /** One cursor fetched in batches: memory stays constant however long the trail is. */

@@ -1,7 +1,15 @@
-import type { AnyBulkWriteOperation, Collection, Db, Document, IndexDescription, WriteError } from 'mongodb';
-import { detectServerKind, type ServerKind } from '../../mongo/server-kind.js';
+import type {
+  AnyBulkWriteOperation,
+  Collection,
+  Db,
+  Document,
+  Filter,
+  IndexDescription,
+  WriteError,
+} from 'mongodb';
 import { MongoBulkWriteError } from 'mongodb';
-import type { Page } from '../../../application/pagination.js';
+import type { Page, PageRequest } from '../../../application/pagination.js';
+import { detectServerKind, type ServerKind } from '../../mongo/server-kind.js';
 import type {
   DocChange,
   PositionedDoc,
@@ -173,6 +181,31 @@ export class MongoProjectionStore<Doc extends object> implements ProjectionStore
     await this.collection.deleteMany({});
   }
 
+  /**
+   * One page in `seq` order after the cursor `after` (newest first with `direction` -1): fetches
+   * `limit + 1` documents, the extra one only saying that there is more.
+   */
+  protected async page(
+    filter: Filter<StoredRecord>,
+    request: PageRequest,
+    direction: 1 | -1,
+  ): Promise<Page<Doc>> {
+    if (request.limit < 1) return { items: [], nextAfter: null };
+    const query: Filter<StoredRecord> =
+      request.after === undefined
+        ? filter
+        : { ...filter, seq: { [direction === 1 ? '$gt' : '$lt']: request.after } };
+    const records = await this.collection
+      .find(query)
+      .sort({ seq: direction })
+      .limit(request.limit + 1)
+      .toArray();
+    const shown = records.slice(0, request.limit);
+    const lastSeq: unknown = shown.at(-1)?.['seq'];
+    const more = records.length > request.limit && typeof lastSeq === 'number';
+    return { items: shown.map((record) => this.fromRecord(record)), nextAfter: more ? lastSeq : null };
+  }
+
   /** The view as the ports define it, without the storage fields. */
   protected fromRecord(record: StoredRecord): Doc {
     const { _id: _ignoredId, _pos: _ignoredPos, ...doc } = record;
@@ -183,10 +216,3 @@ export class MongoProjectionStore<Doc extends object> implements ProjectionStore
 
 /** `q` as a literal, case-insensitive substring pattern: user input never becomes regex syntax. */
 export const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** `docs` were fetched with `limit + 1`: the extra one only says that there is more. */
-export function pageOf<T extends { readonly seq: number }>(docs: readonly T[], limit: number): Page<T> {
-  const items = docs.slice(0, limit);
-  const last = items[items.length - 1];
-  return { items, nextAfter: docs.length > limit && last !== undefined ? last.seq : null };
-}

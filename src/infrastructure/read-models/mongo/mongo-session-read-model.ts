@@ -1,8 +1,7 @@
-import type { Db, Filter } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { Page, PageRequest } from '../../../application/pagination.js';
 import type { SessionReadModel, SessionView } from '../../../application/ports/session-read-model.port.js';
-import type { StoredRecord } from './mongo-projection-store.js';
-import { MongoProjectionStore, pageOf } from './mongo-projection-store.js';
+import { MongoProjectionStore } from './mongo-projection-store.js';
 
 export const SESSIONS_COLLECTION = 'rm_sessions';
 
@@ -25,19 +24,8 @@ export class MongoSessionReadModel extends MongoProjectionStore<SessionView> imp
   }
 
   async activeOf(userId: string, now: Date, page: PageRequest): Promise<Page<SessionView>> {
-    if (page.limit < 1) return { items: [], nextAfter: null };
     // Expiry is decided in the query, not by a TTL index: FerretDB 1.x has none.
-    const filter: Filter<StoredRecord> = { userId, revokedAt: null, expiresAt: { $gt: now.toISOString() } };
-    if (page.after !== undefined) filter['seq'] = { $lt: page.after };
-    const records = await this.collection
-      .find(filter)
-      .sort({ seq: -1 })
-      .limit(page.limit + 1)
-      .toArray();
-    return pageOf(
-      records.map((record) => this.fromRecord(record)),
-      page.limit,
-    );
+    return this.page({ userId, revokedAt: null, expiresAt: { $gt: now.toISOString() } }, page, -1);
   }
 
   async revokedSince(since: Date): Promise<readonly { readonly id: string; readonly revokedAt: string }[]> {

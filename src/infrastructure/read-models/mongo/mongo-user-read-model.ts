@@ -2,7 +2,7 @@ import type { Db, Filter } from 'mongodb';
 import type { Page } from '../../../application/pagination.js';
 import type { UserReadModel, UserSearch, UserView } from '../../../application/ports/user-read-model.port.js';
 import type { StoredRecord } from './mongo-projection-store.js';
-import { escapeRegex, MongoProjectionStore, pageOf } from './mongo-projection-store.js';
+import { escapeRegex, MongoProjectionStore } from './mongo-projection-store.js';
 
 export const USERS_COLLECTION = 'rm_users';
 
@@ -25,22 +25,12 @@ export class MongoUserReadModel extends MongoProjectionStore<UserView> implement
     return record === null ? null : this.fromRecord(record);
   }
 
-  async search(query: UserSearch): Promise<Page<UserView>> {
-    if (query.limit < 1) return { items: [], nextAfter: null };
+  search(query: UserSearch): Promise<Page<UserView>> {
     const filter: Filter<StoredRecord> = {};
-    if (query.after !== undefined) filter['seq'] = { $gt: query.after };
     if (query.q !== undefined && query.q !== '') {
       const pattern = { $regex: escapeRegex(query.q), $options: 'i' };
       filter.$or = [{ email: pattern }, { username: pattern }, { fullName: pattern }];
     }
-    const records = await this.collection
-      .find(filter)
-      .sort({ seq: 1 })
-      .limit(query.limit + 1)
-      .toArray();
-    return pageOf(
-      records.map((record) => this.fromRecord(record)),
-      query.limit,
-    );
+    return this.page(filter, query, 1);
   }
 }
