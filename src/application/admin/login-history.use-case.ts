@@ -8,6 +8,17 @@ import {
 } from '../ports/login-attempt-read-model.port.js';
 import { READ_MODEL_SYNC, type ReadModelSync } from '../ports/read-model-sync.port.js';
 
+/** What an operator filters the trail by: the email as typed, matched as it was recorded. */
+export interface LoginAttemptCriteria extends Omit<LoginAttemptFilter, 'identifier'> {
+  readonly email?: string | undefined;
+}
+
+/** Attempts record the identifier trimmed and lower-cased, so a search is normalised the same way. */
+export const loginAttemptFilter = ({ email, ...rest }: LoginAttemptCriteria): LoginAttemptFilter => ({
+  ...rest,
+  identifier: email?.trim().toLowerCase(),
+});
+
 /** The audit trail of login attempts, newest first, from the login-attempts read model. */
 @injectable()
 export class LoginHistory {

@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
-import { LoginHistory } from '../../../application/admin/login-history.use-case.js';
-import type { LoginAttemptFilter } from '../../../application/ports/login-attempt-read-model.port.js';
+import { LoginHistory, loginAttemptFilter } from '../../../application/admin/login-history.use-case.js';
 import { LOGIN_OUTCOMES, type LoginOutcome } from '../../../domain/login-attempt/login-attempt.events.js';
 import { presentAttempt } from '../../http/presenters.js';
 import { usageChecked } from '../errors.js';
@@ -57,14 +56,7 @@ export function exportLoginAttemptsCommand(io: CliIo, withRuntime: WithRuntime):
       ].join('\n'),
     )
     .action(async (options: ExportOptions) => {
-      const filter: LoginAttemptFilter = {
-        userId: options.userId,
-        identifier: options.email?.trim().toLowerCase(),
-        outcome: options.outcome,
-        ip: options.ip,
-        from: options.from,
-        to: options.to,
-      };
+      const filter = loginAttemptFilter(options);
       await withRuntime(async (runtime) => {
         await runtime.catchUpReadModels();
         let count = 0;

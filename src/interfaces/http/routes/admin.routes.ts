@@ -2,9 +2,8 @@ import Router from '@koa/router';
 import { PassThrough } from 'node:stream';
 import type { DependencyContainer } from 'tsyringe';
 import { AdministerUsers } from '../../../application/admin/administer-users.use-case.js';
-import { LoginHistory } from '../../../application/admin/login-history.use-case.js';
+import { LoginHistory, loginAttemptFilter } from '../../../application/admin/login-history.use-case.js';
 import { Authenticate } from '../../../application/auth/authenticate.use-case.js';
-import type { LoginAttemptFilter } from '../../../application/ports/login-attempt-read-model.port.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { HttpState } from '../http-state.js';
 import { requireAuth, requireRole } from '../middleware/auth-guard.js';
@@ -75,14 +74,14 @@ export function adminRoutes(container: DependencyContainer): Router<HttpState> {
 
   router.get('/login-attempts', async (ctx) => {
     const query = parseInput(loginAttemptQuery, ctx.query);
-    const filter: LoginAttemptFilter = {
+    const filter = loginAttemptFilter({
       userId: query.user_id,
-      identifier: query.email?.trim().toLowerCase(),
+      email: query.email,
       outcome: query.outcome,
       ip: query.ip,
       from: query.from,
       to: query.to,
-    };
+    });
     if (ctx.accepts('application/json', 'application/x-ndjson') === 'application/x-ndjson') {
       // Streamed with backpressure: memory stays flat however large the match.
       const out = new PassThrough();
