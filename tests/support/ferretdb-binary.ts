@@ -11,6 +11,17 @@ import { dirname, join } from 'node:path';
 
 export const FERRETDB_VERSION = 'v1.24.2';
 
+/** A FerretDB on SQLite files in `dataDir` (a directory: `mode=memory` allows one connection), quiet. */
+export const ferretDbArgs = (port: number, dataDir: string): string[] => [
+  '--handler=sqlite',
+  `--sqlite-url=file:${dataDir}/`,
+  `--listen-addr=127.0.0.1:${port}`,
+  '--state-dir=-',
+  '--telemetry=disable',
+  '--debug-addr=-',
+  '--log-level=error',
+];
+
 export function ferretDbBinaryPath(): string {
   const cacheRoot = process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
   return join(cacheRoot, 'auth-service', `ferretdb-${FERRETDB_VERSION}`, 'ferretdb');

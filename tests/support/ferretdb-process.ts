@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { ensureFerretDbBinary } from './ferretdb-binary.js';
+import { ensureFerretDbBinary, ferretDbArgs } from './ferretdb-binary.js';
 import { freePort } from './free-port.js';
 
 /**
@@ -62,19 +62,7 @@ export async function startFerretDbProcess(): Promise<FerretDbProcess> {
   const launch = async (): Promise<void> => {
     const watchdog = spawn(
       'sh',
-      [
-        '-c',
-        WATCHDOG,
-        'ferretdb-fault-watchdog',
-        binary,
-        '--handler=sqlite',
-        `--sqlite-url=file:${dataDir}/`,
-        `--listen-addr=127.0.0.1:${port}`,
-        '--state-dir=-',
-        '--telemetry=disable',
-        '--debug-addr=-',
-        '--log-level=error',
-      ],
+      ['-c', WATCHDOG, 'ferretdb-fault-watchdog', binary, ...ferretDbArgs(port, dataDir)],
       { stdio: ['pipe', 'pipe', 'pipe'] },
     );
     watchdog.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

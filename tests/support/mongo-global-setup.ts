@@ -13,7 +13,12 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { TestProject } from 'vitest/node';
-import { ensureFerretDbBinary, FERRETDB_VERSION, ferretDbBinaryPath } from './ferretdb-binary.js';
+import {
+  ensureFerretDbBinary,
+  FERRETDB_VERSION,
+  ferretDbArgs,
+  ferretDbBinaryPath,
+} from './ferretdb-binary.js';
 import { freePort } from './free-port.js';
 
 declare module 'vitest' {
@@ -139,20 +144,7 @@ async function startFerretDb(): Promise<RunningServer> {
   const port = await freePort();
   const child = spawn(
     'sh',
-    [
-      '-c',
-      WATCHDOG,
-      'ferretdb-watchdog',
-      dataDir,
-      binary,
-      '--handler=sqlite',
-      `--sqlite-url=file:${dataDir}/`,
-      `--listen-addr=127.0.0.1:${port}`,
-      '--state-dir=-',
-      '--telemetry=disable',
-      '--debug-addr=-',
-      '--log-level=error',
-    ],
+    ['-c', WATCHDOG, 'ferretdb-watchdog', dataDir, binary, ...ferretDbArgs(port, dataDir)],
     { stdio: ['pipe', 'ignore', 'pipe'] },
   );
   let stderr = '';
