@@ -76,9 +76,14 @@ export interface Report {
 }
 
 /** Writes bench/results/<file>, formatted as Prettier would (the directory is prettier-checked). */
-export async function writeReport(report: Report, file: string): Promise<string> {
+export function writeReport(report: Report, file: string): Promise<string> {
+  return writeResults(report, file);
+}
+
+/** Writes any JSON-serialisable value to bench/results/<file>, Prettier-formatted. */
+export async function writeResults(value: unknown, file: string): Promise<string> {
   await mkdir(RESULTS_DIR, { recursive: true });
   const target = path.join(RESULTS_DIR, file);
-  await writeFile(target, await format(JSON.stringify(report), { parser: 'json', printWidth: 110 }));
+  await writeFile(target, await format(JSON.stringify(value), { parser: 'json', printWidth: 110 }));
   return target;
 }

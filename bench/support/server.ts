@@ -6,9 +6,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { freePort } from '../../tests/support/free-port.js';
 import { DATA_ROOT, ROOT, SERVER_ENTRY, settings, sleep } from './env.js';
+
+export { freePort };
 
 export interface ServerOptions {
   readonly bcryptCost?: number;
@@ -23,6 +25,8 @@ export interface ServerOptions {
   readonly label?: string;
   /** Keep a scratch data directory that startServer created (it is removed on stop otherwise). */
   readonly keepData?: boolean;
+  /** Receives the server's stdout (its pino log lines); dropped when omitted. */
+  readonly onStdout?: (chunk: string) => void;
 }
 
 export interface RunningServer {
@@ -34,18 +38,6 @@ export interface RunningServer {
   stderr(): string;
   /** SIGTERM (graceful: the CPU profile, when asked for, is written on exit), SIGKILL after 20 s. */
   stop(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A fresh directory under bench/.data (kept out of git; removed by the caller when it likes). */
@@ -138,9 +130,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     options.cpus === undefined
       ? [process.execPath, nodeArgs]
       : ['taskset', ['-c', options.cpus, process.execPath, ...nodeArgs]];
-  // stdout is read and dropped (LOG_LEVEL=info writes a line per request); stderr is kept for errors.
+  // stdout is read and dropped unless asked for (LOG_LEVEL=info writes a line per request); stderr is
+  // kept for errors.
   const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.resume();
+  const { onStdout } = options;
+  if (onStdout === undefined) child.stdout.resume();
+  else {
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', onStdout);
+  }
   const stderr = tail(child.stderr);
   const url = `http://127.0.0.1:${port}`;
   try {
