@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { chmod, cp, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { MongoClient } from 'mongodb';
 
 export const FERRETDB_VERSION = 'v1.24.2';
 
@@ -111,4 +112,24 @@ export function runCommand(command: string, args: string[], cwd: string): Promis
       else reject(new Error(`${command} ${args.join(' ')} exited with ${String(code)}:\n${stderr}`));
     });
   });
+}
+
+/** Resolves once the server at `uri` answers a ping; fails at once if `exited()` says it died. */
+export async function waitForPing(uri: string, exited: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown = new Error('timed out');
+  while (Date.now() < deadline) {
+    if (exited()) throw new Error('FerretDB exited');
+    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 1_000 });
+    try {
+      await client.db('admin').command({ ping: 1 });
+      return;
+    } catch (error) {
+      lastError = error;
+    } finally {
+      await client.close().catch(() => {});
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw lastError;
 }

@@ -10,8 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
-import { ensureFerretDbBinary, ferretDbArgs } from './ferretdb-binary.js';
+import { ensureFerretDbBinary, ferretDbArgs, waitForPing } from './ferretdb-binary.js';
 import { freePort } from './free-port.js';
 
 /**
@@ -130,25 +129,6 @@ export async function startFerretDbProcess(): Promise<FerretDbProcess> {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-async function waitForPing(uri: string, exited: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown = new Error('timed out');
-  while (Date.now() < deadline) {
-    if (exited()) throw new Error('FerretDB exited');
-    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 1_000 });
-    try {
-      await client.db('admin').command({ ping: 1 });
-      return;
-    } catch (error) {
-      lastError = error;
-    } finally {
-      await client.close().catch(() => {});
-    }
-    await sleep(200);
-  }
-  throw lastError;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

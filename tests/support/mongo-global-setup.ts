@@ -11,13 +11,13 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
 import type { TestProject } from 'vitest/node';
 import {
   ensureFerretDbBinary,
   FERRETDB_VERSION,
   ferretDbArgs,
   ferretDbBinaryPath,
+  waitForPing,
 } from './ferretdb-binary.js';
 import { freePort } from './free-port.js';
 
@@ -158,31 +158,12 @@ async function startFerretDb(): Promise<RunningServer> {
 
   const uri = `mongodb://127.0.0.1:${port}`;
   try {
-    await waitForPing(uri, child, 30_000);
+    await waitForPing(uri, () => child.exitCode !== null, 30_000);
   } catch (error) {
     await stop();
     throw new Error(`FerretDB did not answer on ${uri}: ${messageOf(error)}\nstderr:\n${stderr}`);
   }
   return { uri, label: `FerretDB ${FERRETDB_VERSION.slice(1)} (sqlite) at ${uri}`, stop };
-}
-
-async function waitForPing(uri: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown = new Error('timed out');
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`process exited with code ${child.exitCode}`);
-    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 1_000 });
-    try {
-      await client.db('admin').command({ ping: 1 });
-      return;
-    } catch (error) {
-      lastError = error;
-    } finally {
-      await client.close().catch(() => {});
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw lastError;
 }
 
 /** Closing stdin tells the watchdog to stop FerretDB and clean up; SIGKILL only as a last resort. */

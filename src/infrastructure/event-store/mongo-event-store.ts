@@ -29,7 +29,7 @@ import {
 } from '../../application/ports/event-store.port.js';
 import { notify, satisfies, validateAppend } from './append-rules.js';
 import { detectServerKind } from '../mongo/server-kind.js';
-import { isMongoUnavailable } from '../mongo/unavailable.js';
+import { mongoGuard } from '../mongo/unavailable.js';
 
 export interface MongoEventStoreOptions {
   /** Prefix of the collection names; the commits live in `<prefix>commits`. Default 'es_'. */
@@ -330,17 +330,12 @@ export class MongoEventStore implements EventStore {
     }
   }
 
-  /** Runs an operation, turning "the database is not reachable" into StoreUnavailableError. */
+  /** `mongoGuard`, and a stale position hint is dropped when the server went away. */
   private async guard<T>(operation: () => Promise<T>): Promise<T> {
     try {
-      return await operation();
+      return await mongoGuard(operation);
     } catch (error) {
-      if (isMongoUnavailable(error)) {
-        this.lastPositionHint = undefined;
-        throw new StoreUnavailableError(`MongoDB is unavailable: ${error.message}`, {
-          cause: error,
-        });
-      }
+      if (error instanceof StoreUnavailableError) this.lastPositionHint = undefined;
       throw error;
     }
   }

@@ -1,5 +1,5 @@
 import Koa from 'koa';
-import type Router from '@koa/router';
+import Router from '@koa/router';
 import type { Logger } from 'pino';
 import type { DependencyContainer } from 'tsyringe';
 import type { HttpState } from './http-state.js';
@@ -30,21 +30,17 @@ type MatchedLayers = { matched?: readonly { path: string | RegExp; methods: read
 
 /**
  * Labels each request with its route pattern (never the raw path, which holds ids). Read after the
- * router ran: a `router.use` added here would run after the route's handlers, i.e. never for a
+ * routers ran: a `router.use` added here would run after the route's handlers, i.e. never for a
  * route that answers. The route is the last matched layer serving the method (a guard mounted with
  * `router.use(path)` matches too but serves none), so a request its guard refuses is labelled too.
  */
-const mount = (app: Koa<HttpState>, router: Router<HttpState>): void => {
-  app.use(async (ctx, next) => {
-    try {
-      await next();
-    } finally {
-      const layers = (ctx as MatchedLayers).matched ?? [];
-      ctx.state.route ??= layers.findLast((layer) => layer.methods.includes(ctx.method))?.path.toString();
-    }
-  });
-  app.use(router.routes());
-  app.use(router.allowedMethods());
+const labelRoute: Koa.Middleware<HttpState> = async (ctx, next) => {
+  try {
+    await next();
+  } finally {
+    const layers = (ctx as MatchedLayers).matched ?? [];
+    ctx.state.route ??= layers.findLast((layer) => layer.methods.includes(ctx.method))?.path.toString();
+  }
 };
 
 export function createHttpApp(options: HttpAppOptions): Koa<HttpState> {
@@ -64,7 +60,7 @@ export function createHttpApp(options: HttpAppOptions): Koa<HttpState> {
   });
   app.use(bodies(options.bodyLimit));
   const container = options.container;
-  for (const router of [
+  const routers = [
     authRoutes(container),
     meRoutes(container),
     adminRoutes(container),
@@ -72,8 +68,11 @@ export function createHttpApp(options: HttpAppOptions): Koa<HttpState> {
     healthRoutes(options.readiness),
     docsRoutes(),
     ...(options.extraRouters ?? []),
-  ]) {
-    mount(app, router);
-  }
+  ];
+  app.use(labelRoute);
+  // Once, outside every router: it reads only `ctx.matched`, which all routers add to, and answers
+  // 405 (or 501 for an unknown method) when a path matched but none of its routes answered.
+  app.use(new Router<HttpState>().allowedMethods());
+  for (const router of routers) app.use(router.routes());
   return app;
 }

@@ -1,4 +1,5 @@
 import Koa from 'koa';
+import { HttpProblem, sendProblem } from './problem.js';
 
 /**
  * What the port answers while the runtime boots (MongoDB may still be unreachable, the read models
@@ -19,13 +20,10 @@ export function createStartingApp(): Koa {
       ctx.body = { status: 'starting', checks: { startup: { ok: false, detail: 'still starting' } } };
       return;
     }
-    ctx.type = 'application/problem+json';
-    ctx.body = JSON.stringify({
-      type: 'about:blank',
-      title: 'Service unavailable',
-      status: 503,
-      detail: 'The service is starting; try again shortly.',
-    });
+    sendProblem(
+      ctx,
+      new HttpProblem(503, 'Service unavailable', 'The service is starting; try again shortly.'),
+    );
   });
   return app;
 }
