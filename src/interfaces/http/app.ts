@@ -2,7 +2,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import type { Logger } from 'pino';
 import type { DependencyContainer } from 'tsyringe';
-import type { HttpState } from './http-state.js';
+import { EXACT_PATHS, type HttpState } from './http-state.js';
 import { accessLog, type RequestObserver } from './middleware/access-log.js';
 import { bodies } from './middleware/body.js';
 import { errors } from './middleware/errors.js';
@@ -72,7 +72,7 @@ export function createHttpApp(options: HttpAppOptions): Koa<HttpState> {
   app.use(labelRoute);
   // Once, outside every router: it reads only `ctx.matched`, which all routers add to, and answers
   // 405 (or 501 for an unknown method) when a path matched but none of its routes answered.
-  app.use(new Router<HttpState>().allowedMethods());
+  app.use(new Router<HttpState>(EXACT_PATHS).allowedMethods());
   for (const router of routers) app.use(router.routes());
   return app;
 }

@@ -9,3 +9,9 @@ export interface HttpState {
   /** The matched route's pattern, for logs and metrics (never the raw path with ids). */
   route?: string;
 }
+
+/**
+ * Every router matches paths case-sensitively and exactly (no optional trailing slash): a guard or a
+ * route written for `/admin/users` must never be reached as `/ADMIN/users` or `/admin/users/`.
+ */
+export const EXACT_PATHS = { sensitive: true, strict: true } as const;

@@ -5,7 +5,7 @@ import { AdministerUsers } from '../../../application/admin/administer-users.use
 import { LoginHistory, loginAttemptFilter } from '../../../application/admin/login-history.use-case.js';
 import { Authenticate } from '../../../application/auth/authenticate.use-case.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-import type { HttpState } from '../http-state.js';
+import { EXACT_PATHS, type HttpState } from '../http-state.js';
 import { requireAuth, requireRole } from '../middleware/auth-guard.js';
 import { accepts } from '../middleware/body.js';
 import { presentAttempt, presentUser } from '../presenters.js';
@@ -23,40 +23,41 @@ const userIdOf = (raw: string | undefined): string => {
 };
 
 export function adminRoutes(container: DependencyContainer): Router<HttpState> {
-  const router = new Router<HttpState>({ prefix: '/admin' });
+  const router = new Router<HttpState>({ prefix: '/admin', ...EXACT_PATHS });
   const admin = container.resolve(AdministerUsers);
   const history = container.resolve(LoginHistory);
-  router.use(requireAuth(container.resolve(Authenticate)), requireRole('admin'));
+  // Declared on each route, never by path prefix: a prefix guard once let /ADMIN/... through.
+  const admins = [requireAuth(container.resolve(Authenticate)), requireRole('admin')] as const;
 
-  router.get('/users', async (ctx) => {
+  router.get('/users', ...admins, async (ctx) => {
     const { q, limit, cursor } = parseInput(userSearchQuery, ctx.query);
     const page = await admin.search(q, { limit, after: decodeCursor(cursor) });
     ctx.body = { items: page.items.map(presentUser), next_cursor: encodeCursor(page.nextAfter) };
   });
 
-  router.get('/users/:id', async (ctx) => {
+  router.get('/users/:id', ...admins, async (ctx) => {
     ctx.body = presentUser(await admin.get(userIdOf(ctx.params.id)));
   });
 
-  router.post('/users/:id/deactivate', async (ctx) => {
+  router.post('/users/:id/deactivate', ...admins, async (ctx) => {
     ctx.body = presentUser(await admin.deactivate(userIdOf(ctx.params.id), requestContextOf(ctx)));
   });
 
-  router.post('/users/:id/reactivate', async (ctx) => {
+  router.post('/users/:id/reactivate', ...admins, async (ctx) => {
     ctx.body = presentUser(await admin.reactivate(userIdOf(ctx.params.id), requestContextOf(ctx)));
   });
 
-  router.put('/users/:id/role', accepts('json'), async (ctx) => {
+  router.put('/users/:id/role', ...admins, accepts('json'), async (ctx) => {
     const { role } = parseInput(roleBody, ctx.request.body);
     ctx.body = presentUser(await admin.changeRole(userIdOf(ctx.params.id), role, requestContextOf(ctx)));
   });
 
-  router.delete('/users/:id/sessions', async (ctx) => {
+  router.delete('/users/:id/sessions', ...admins, async (ctx) => {
     await admin.revokeSessions(userIdOf(ctx.params.id), requestContextOf(ctx));
     ctx.status = 204;
   });
 
-  router.get('/users/:id/events', async (ctx) => {
+  router.get('/users/:id/events', ...admins, async (ctx) => {
     const { limit, cursor } = parseInput(pageQuery, ctx.query);
     const page = await admin.events(userIdOf(ctx.params.id), { limit, after: decodeCursor(cursor) });
     ctx.body = {
@@ -72,7 +73,7 @@ export function adminRoutes(container: DependencyContainer): Router<HttpState> {
     };
   });
 
-  router.get('/login-attempts', async (ctx) => {
+  router.get('/login-attempts', ...admins, async (ctx) => {
     const query = parseInput(loginAttemptQuery, ctx.query);
     const filter = loginAttemptFilter({
       userId: query.user_id,

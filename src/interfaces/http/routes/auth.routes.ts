@@ -8,7 +8,7 @@ import { RefreshSession } from '../../../application/sessions/refresh-session.us
 import { RegisterUser } from '../../../application/users/register-user.use-case.js';
 import { GetCurrentUser } from '../../../application/users/get-current-user.use-case.js';
 import { toProblem } from '../error-mapping.js';
-import type { HttpState } from '../http-state.js';
+import { EXACT_PATHS, type HttpState } from '../http-state.js';
 import { accepts } from '../middleware/body.js';
 import { bearerTokenOf, requireAuth } from '../middleware/auth-guard.js';
 import { presentTokens, presentUser } from '../presenters.js';
@@ -42,7 +42,7 @@ const asOAuthError = async <T>(work: () => T | Promise<T>): Promise<T> => {
 };
 
 export function authRoutes(container: DependencyContainer): Router<HttpState> {
-  const router = new Router<HttpState>();
+  const router = new Router<HttpState>(EXACT_PATHS);
   const register = container.resolve(RegisterUser);
   const logIn = container.resolve(LogIn);
   const refresh = container.resolve(RefreshSession);

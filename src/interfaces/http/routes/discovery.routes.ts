@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { HttpState } from '../http-state.js';
+import { EXACT_PATHS, type HttpState } from '../http-state.js';
 
 export interface DiscoveryOptions {
   readonly issuer: string;
@@ -9,7 +9,7 @@ export interface DiscoveryOptions {
 
 /** JWKS and OpenID-style discovery, so resource servers verify tokens without sharing secrets. */
 export function discoveryRoutes(options: DiscoveryOptions): Router<HttpState> {
-  const router = new Router<HttpState>();
+  const router = new Router<HttpState>(EXACT_PATHS);
 
   router.get('/.well-known/jwks.json', (ctx) => {
     ctx.set('Cache-Control', 'public, max-age=300');

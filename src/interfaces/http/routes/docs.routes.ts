@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { HttpState } from '../http-state.js';
+import { EXACT_PATHS, type HttpState } from '../http-state.js';
 import { buildOpenApiDocument, type OpenApiDocument } from '../openapi/document.js';
 import { ASSETS_PATH, DOCS_CSP, DOCS_PATH, loadSwaggerUi, OPENAPI_PATH } from '../openapi/swagger-ui.js';
 import { HttpProblem } from '../problem.js';
@@ -11,7 +11,7 @@ import { HttpProblem } from '../problem.js';
  * once, when the router is created at start-up, never per request.
  */
 export function docsRoutes(document: OpenApiDocument = buildOpenApiDocument()): Router<HttpState> {
-  const router = new Router<HttpState>();
+  const router = new Router<HttpState>(EXACT_PATHS);
   const json = JSON.stringify(document);
   const etag = `"${createHash('sha256').update(json).digest('base64url')}"`;
   const swaggerUi = loadSwaggerUi();

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { HttpState } from '../http-state.js';
+import { EXACT_PATHS, type HttpState } from '../http-state.js';
 
 export interface ReadinessReport {
   readonly ready: boolean;
@@ -7,7 +7,7 @@ export interface ReadinessReport {
 }
 
 export function healthRoutes(readiness: () => Promise<ReadinessReport>): Router<HttpState> {
-  const router = new Router<HttpState>();
+  const router = new Router<HttpState>(EXACT_PATHS);
   router.get('/health/live', (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { status: 'ok' };

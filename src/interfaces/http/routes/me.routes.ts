@@ -8,7 +8,7 @@ import { ChangePassword } from '../../../application/users/change-password.use-c
 import { GetCurrentUser } from '../../../application/users/get-current-user.use-case.js';
 import { UpdateProfile } from '../../../application/users/update-profile.use-case.js';
 import { encodeCursor, decodeCursor } from '../cursor.js';
-import type { HttpState } from '../http-state.js';
+import { EXACT_PATHS, type HttpState } from '../http-state.js';
 import { requireAuth } from '../middleware/auth-guard.js';
 import { accepts } from '../middleware/body.js';
 import { presentAttempt, presentSession, presentUser } from '../presenters.js';
@@ -26,15 +26,15 @@ const principalOf = (state: HttpState): Principal => {
 
 /** The signed-in user's own resources. */
 export function meRoutes(container: DependencyContainer): Router<HttpState> {
-  const router = new Router<HttpState>();
+  const router = new Router<HttpState>(EXACT_PATHS);
   const currentUser = container.resolve(GetCurrentUser);
   const updateProfile = container.resolve(UpdateProfile);
   const changePassword = container.resolve(ChangePassword);
   const sessions = container.resolve(UserSessions);
   const history = container.resolve(LoginHistory);
-  router.use('/users/me', requireAuth(container.resolve(Authenticate)));
+  const user = requireAuth(container.resolve(Authenticate));
 
-  router.get('/users/me', async (ctx) => {
+  router.get('/users/me', user, async (ctx) => {
     ctx.body = presentUser(await currentUser.execute(principalOf(ctx.state)));
   });
 
@@ -43,29 +43,29 @@ export function meRoutes(container: DependencyContainer): Router<HttpState> {
     const { user } = await updateProfile.execute(principalOf(ctx.state), changes, requestContextOf(ctx));
     ctx.body = presentUser(user);
   };
-  router.put('/users/me', accepts('json'), update);
-  router.patch('/users/me', accepts('json'), update);
+  router.put('/users/me', user, accepts('json'), update);
+  router.patch('/users/me', user, accepts('json'), update);
 
-  router.post('/users/me/password', accepts('json'), async (ctx) => {
+  router.post('/users/me/password', user, accepts('json'), async (ctx) => {
     const input = parseInput(passwordChangeBody, ctx.request.body);
     await changePassword.execute(principalOf(ctx.state), input, requestContextOf(ctx));
     ctx.status = 204;
   });
 
-  router.get('/users/me/sessions', async (ctx) => {
+  router.get('/users/me/sessions', user, async (ctx) => {
     const { limit, cursor } = parseInput(pageQuery, ctx.query);
     const page = await sessions.list(principalOf(ctx.state), { limit, after: decodeCursor(cursor) });
     ctx.body = { items: page.items.map(presentSession), next_cursor: encodeCursor(page.nextAfter) };
   });
 
-  router.delete('/users/me/sessions/:id', async (ctx) => {
+  router.delete('/users/me/sessions/:id', user, async (ctx) => {
     const id = uuidParam.safeParse(ctx.params.id);
     if (!id.success) throw new HttpProblem(404, 'Not found', 'No such session.');
     await sessions.revoke(principalOf(ctx.state), id.data, requestContextOf(ctx));
     ctx.status = 204;
   });
 
-  router.get('/users/me/login-history', async (ctx) => {
+  router.get('/users/me/login-history', user, async (ctx) => {
     const { limit, cursor } = parseInput(pageQuery, ctx.query);
     const page = await history.ofUser(principalOf(ctx.state).userId, { limit, after: decodeCursor(cursor) });
     ctx.body = { items: page.items.map(presentAttempt), next_cursor: encodeCursor(page.nextAfter) };

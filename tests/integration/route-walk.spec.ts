@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/**
+ * Security finding 1 (the /ADMIN bypass): a guard attached by path prefix was case-sensitive while
+ * the routes matched case-insensitively, so `/ADMIN/users` reached the admin handlers with no token.
+ * This walks every documented operation with spellings that must never reach a handler and no token.
+ */
+const document = z.object({
+  paths: z.record(z.string(), z.record(z.string(), z.object({ security: z.array(z.unknown()) }))),
+});
+const METHODS = new Set(['get', 'post', 'put', 'patch', 'delete']);
+const SAMPLE_ID = '00000000-0000-4000-8000-000000000000';
+
+const concrete = (template: string): string => template.replace(/\{[^}]+\}/g, SAMPLE_ID);
+
+/** Spellings of one path that are not that path: none may be routed anywhere. */
+const variantsOf = (path: string): string[] => {
+  const letters = [...path].map((c, i) => ({ c, i })).filter(({ c }) => /[a-z]/.test(c));
+  const firstLetter = letters[0];
+  const variants = new Set<string>([
+    path.toUpperCase(),
+    path.replace(/\/([a-z])/g, (_, c: string) => `/${c.toUpperCase()}`),
+    `${path}/`,
+    `/${path}`,
+    path.replace(/\//g, '//'),
+    path.replace(/^(\/[^/]+)\//, '$1//'),
+  ]);
+  if (firstLetter !== undefined) {
+    const { c, i } = firstLetter;
+    const hex = c.charCodeAt(0).toString(16);
+    variants.add(`${path.slice(0, i)}%${hex}${path.slice(i + 1)}`);
+    variants.add(`${path.slice(0, i)}%${hex.toUpperCase()}${path.slice(i + 1)}`);
+  }
+  variants.delete(path);
+  return [...variants];
+};
+
+describe('route walk: no spelling of a path reaches a handler it should not (finding 1)', () => {
+  let app: TestApp;
+  let operations: { method: string; path: string; secured: boolean }[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp('embedded');
+    const doc = document.parse(await (await app.request('/openapi.json')).json());
+    operations = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([method]) => METHODS.has(method))
+        .map(([method, op]) => ({
+          method: method.toUpperCase(),
+          path: concrete(path),
+          secured:
+            op.security.length > 0 &&
+            !op.security.some((r) => typeof r === 'object' && r !== null && Object.keys(r).length === 0),
+        })),
+    );
+  });
+  afterAll(() => app.dispose());
+
+  it('covers every operation of /openapi.json', () => {
+    expect(operations.length).toBeGreaterThanOrEqual(20);
+    expect(operations.map((o) => `${o.method} ${o.path}`)).toContain(`GET /admin/users`);
+  });
+
+  it('answers 404 problem+json for case variants, trailing slashes, doubled slashes and percent-encoded letters', async () => {
+    const reached: string[] = [];
+    for (const { method, path } of operations) {
+      for (const variant of variantsOf(path)) {
+        const res = await app.request(variant, {
+          method,
+          ...(method === 'GET' || method === 'DELETE' ? {} : { json: { role: 'admin' } }),
+        });
+        await res.arrayBuffer();
+        if (
+          res.status !== 404 ||
+          !(res.headers.get('content-type') ?? '').startsWith('application/problem+json')
+        ) {
+          reached.push(`${method} ${variant} -> ${res.status}`);
+        }
+      }
+    }
+    expect(reached).toEqual([]);
+  });
+
+  it('answers 401 with a Bearer challenge for every secured operation called without a token', async () => {
+    const open: string[] = [];
+    for (const { method, path, secured } of operations) {
+      if (!secured) continue;
+      const res = await app.request(path, {
+        method,
+        ...(method === 'GET' || method === 'DELETE' ? {} : { json: { role: 'admin' } }),
+      });
+      await res.arrayBuffer();
+      if (res.status !== 401 || !(res.headers.get('www-authenticate') ?? '').startsWith('Bearer')) {
+        open.push(`${method} ${path} -> ${res.status}`);
+      }
+    }
+    expect(open).toEqual([]);
+  });
+
+  it('refuses the exact attack of the finding: PUT /Admin/users/{id}/role and GET /ADMIN/users', async () => {
+    const list = await app.request('/ADMIN/users');
+    expect(list.status).toBe(404);
+    const promote = await app.request(`/Admin/users/${SAMPLE_ID}/role`, {
+      method: 'PUT',
+      json: { role: 'admin' },
+    });
+    expect(promote.status).toBe(404);
+    expect((await app.request('/USERS/ME')).status).toBe(404);
+    expect((await app.request('/admin/users')).status).toBe(401);
+  });
+});
