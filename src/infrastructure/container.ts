@@ -19,6 +19,19 @@ import {
   sessionsProjection,
   usersProjection,
 } from '../application/projections/index.js';
+import { AdministerUsers } from '../application/admin/administer-users.use-case.js';
+import { BootstrapAdmin } from '../application/admin/bootstrap-admin.use-case.js';
+import { LoginHistory } from '../application/admin/login-history.use-case.js';
+import { Authenticate } from '../application/auth/authenticate.use-case.js';
+import { LogIn } from '../application/auth/log-in.use-case.js';
+import { LogOut } from '../application/sessions/log-out.use-case.js';
+import { RefreshSession } from '../application/sessions/refresh-session.use-case.js';
+import { UserSessions } from '../application/sessions/user-sessions.use-case.js';
+import type { UseCases } from '../application/use-cases.js';
+import { ChangePassword } from '../application/users/change-password.use-case.js';
+import { GetCurrentUser } from '../application/users/get-current-user.use-case.js';
+import { RegisterUser } from '../application/users/register-user.use-case.js';
+import { UpdateProfile } from '../application/users/update-profile.use-case.js';
 import type { Config } from './config/config.js';
 import { BcryptPasswordHasher } from './crypto/bcrypt-password-hasher.js';
 import { OpaqueRefreshTokenCodec } from './crypto/refresh-token-codec.js';
@@ -44,7 +57,23 @@ export interface Wiring {
   readonly hasher: BcryptPasswordHasher;
   /** This runtime's Prometheus registry and instruments (served at /metrics). */
   readonly metrics: AuthMetrics;
+  readonly useCases: UseCases;
 }
+
+const resolveUseCases = (container: DependencyContainer): UseCases => ({
+  register: container.resolve(RegisterUser),
+  logIn: container.resolve(LogIn),
+  refresh: container.resolve(RefreshSession),
+  logOut: container.resolve(LogOut),
+  authenticate: container.resolve(Authenticate),
+  currentUser: container.resolve(GetCurrentUser),
+  updateProfile: container.resolve(UpdateProfile),
+  changePassword: container.resolve(ChangePassword),
+  sessions: container.resolve(UserSessions),
+  loginHistory: container.resolve(LoginHistory),
+  administerUsers: container.resolve(AdministerUsers),
+  operator: container.resolve(BootstrapAdmin),
+});
 
 /** The one place ports meet adapters. Use cases are resolved from the returned container. */
 export async function wire(config: Config, storage: Storage, logger: PinoLogger): Promise<Wiring> {
@@ -98,5 +127,5 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
       clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS,
     }),
   });
-  return { container, runner, revocations, keyRing, hasher, metrics };
+  return { container, runner, revocations, keyRing, hasher, metrics, useCases: resolveUseCases(container) };
 }

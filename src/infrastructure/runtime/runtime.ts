@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { BootstrapAdmin } from '../../application/admin/bootstrap-admin.use-case.js';
 import type { Config } from '../config/config.js';
 import { wire, type Wiring } from '../container.js';
 import type { AuthMetrics } from '../metrics/auth-metrics.js';
@@ -46,8 +45,8 @@ export class Runtime {
     }
   }
 
-  get container(): Wiring['container'] {
-    return this.wiring.container;
+  get useCases(): Wiring['useCases'] {
+    return this.wiring.useCases;
   }
 
   get metrics(): AuthMetrics {
@@ -88,9 +87,10 @@ export class Runtime {
     this.feed.start(from);
 
     if (this.config.admin !== undefined) {
-      const outcome = await this.container
-        .resolve(BootstrapAdmin)
-        .ensure(this.config.admin.email, this.config.admin.password);
+      const outcome = await this.useCases.operator.ensure(
+        this.config.admin.email,
+        this.config.admin.password,
+      );
       this.logger.info({ email: this.config.admin.email, outcome }, 'first administrator');
     }
     this.sweeper = setInterval(() => {

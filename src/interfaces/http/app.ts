@@ -1,38 +1,38 @@
 import Koa from 'koa';
-import Router from '@koa/router';
 import type { Logger } from 'pino';
-import type { DependencyContainer } from 'tsyringe';
-import { EXACT_PATHS, type HttpState } from './http-state.js';
+import type { UseCases } from '../../application/use-cases.js';
+import type { HttpState } from './http-state.js';
 import { accessLog, type RequestObserver } from './middleware/access-log.js';
 import { bodies } from './middleware/body.js';
 import { errors } from './middleware/errors.js';
 import { requestId } from './middleware/request-id.js';
+import { buildOpenApiDocument } from './openapi/document.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { discoveryRoutes, type DiscoveryOptions } from './routes/discovery.routes.js';
 import { docsRoutes } from './routes/docs.routes.js';
 import { healthRoutes, type ReadinessReport } from './routes/health.routes.js';
 import { meRoutes } from './routes/me.routes.js';
+import { mountRoutes } from './routing/mount.js';
+import type { Route } from './routing/route.js';
 
 export interface HttpAppOptions {
-  readonly container: DependencyContainer;
+  readonly useCases: UseCases;
   readonly logger: Logger;
   readonly trustProxy: boolean;
   readonly bodyLimit: string;
   readonly discovery: DiscoveryOptions;
   readonly readiness: () => Promise<ReadinessReport>;
   readonly observe?: RequestObserver;
-  /** Extra routers (metrics, OpenAPI, docs) mounted after the API. */
-  readonly extraRouters?: readonly Router<HttpState>[];
+  /** Extra routes (metrics) declared like every other and documented with them. */
+  readonly extraRoutes?: readonly Route[];
 }
 
 type MatchedLayers = { matched?: readonly { path: string | RegExp; methods: readonly string[] }[] };
 
 /**
  * Labels each request with its route pattern (never the raw path, which holds ids). Read after the
- * routers ran: a `router.use` added here would run after the route's handlers, i.e. never for a
- * route that answers. The route is the last matched layer serving the method (a guard mounted with
- * `router.use(path)` matches too but serves none), so a request its guard refuses is labelled too.
+ * router ran; the route is the last matched layer serving the method.
  */
 const labelRoute: Koa.Middleware<HttpState> = async (ctx, next) => {
   try {
@@ -41,6 +41,21 @@ const labelRoute: Koa.Middleware<HttpState> = async (ctx, next) => {
     const layers = (ctx as MatchedLayers).matched ?? [];
     ctx.state.route ??= layers.findLast((layer) => layer.methods.includes(ctx.method))?.path.toString();
   }
+};
+
+/** Every route of the service, each declared once (path, schemas, responses, access, handler). */
+export const routesOf = (options: HttpAppOptions): Route[] => {
+  const routes: Route[] = [
+    ...authRoutes(options.useCases),
+    ...meRoutes(options.useCases),
+    ...adminRoutes(options.useCases),
+    ...discoveryRoutes(options.discovery),
+    ...healthRoutes(options.readiness),
+    ...(options.extraRoutes ?? []),
+  ];
+  // The document describes every route, its own included.
+  routes.push(...docsRoutes(() => buildOpenApiDocument(routes)));
+  return routes;
 };
 
 export function createHttpApp(options: HttpAppOptions): Koa<HttpState> {
@@ -59,20 +74,10 @@ export function createHttpApp(options: HttpAppOptions): Koa<HttpState> {
     }
   });
   app.use(bodies(options.bodyLimit));
-  const container = options.container;
-  const routers = [
-    authRoutes(container),
-    meRoutes(container),
-    adminRoutes(container),
-    discoveryRoutes(options.discovery),
-    healthRoutes(options.readiness),
-    docsRoutes(),
-    ...(options.extraRouters ?? []),
-  ];
   app.use(labelRoute);
-  // Once, outside every router: it reads only `ctx.matched`, which all routers add to, and answers
-  // 405 (or 501 for an unknown method) when a path matched but none of its routes answered.
-  app.use(new Router<HttpState>(EXACT_PATHS).allowedMethods());
-  for (const router of routers) app.use(router.routes());
+  const router = mountRoutes(routesOf(options), { authenticate: options.useCases.authenticate });
+  // Answers 405 (or 501 for an unknown method) when a path matched but none of its routes answered.
+  app.use(router.allowedMethods());
+  app.use(router.routes());
   return app;
 }

@@ -1,3 +1,4 @@
+import type { Page, PageRequest } from '../../application/pagination.js';
 import { HttpProblem } from './problem.js';
 
 /** Opaque to clients; inside it is the list key to continue after. */
@@ -18,3 +19,15 @@ export function decodeCursor(cursor: string | undefined): number | undefined {
     errors: [{ field: 'cursor', message: 'is not a cursor this API returned' }],
   });
 }
+
+/** The page request of a `{limit, cursor}` query. */
+export const pageRequestOf = (query: { limit: number; cursor?: string | undefined }): PageRequest => ({
+  limit: query.limit,
+  after: decodeCursor(query.cursor),
+});
+
+/** The wire page of API.md: `{items, next_cursor}`. */
+export const presentPage = <T, W>(page: Page<T>, present: (item: T) => W) => ({
+  items: page.items.map(present),
+  next_cursor: encodeCursor(page.nextAfter),
+});

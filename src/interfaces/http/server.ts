@@ -10,7 +10,7 @@ export function createServerApp(runtime: Runtime): Koa<HttpState> {
   const { config, logger } = runtime;
   const { keyRing } = runtime.wiring;
   return createHttpApp({
-    container: runtime.container,
+    useCases: runtime.useCases,
     logger,
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
@@ -21,7 +21,7 @@ export function createServerApp(runtime: Runtime): Koa<HttpState> {
     },
     readiness: () => runtime.readiness(),
     observe: runtime.metrics.observeRequest,
-    extraRouters: [metricsRoutes(runtime.metrics.registry)],
+    extraRoutes: metricsRoutes(runtime.metrics.registry),
   });
 }
 

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { LoginHistory, loginAttemptFilter } from '../../../application/admin/login-history.use-case.js';
+import { loginAttemptFilter } from '../../../application/admin/login-history.use-case.js';
 import { LOGIN_OUTCOMES, type LoginOutcome } from '../../../domain/login-attempt/login-attempt.events.js';
 import { presentAttempt } from '../../http/presenters.js';
 import { usageChecked } from '../errors.js';
@@ -60,7 +60,7 @@ export function exportLoginAttemptsCommand(io: CliIo, withRuntime: WithRuntime):
       await withRuntime(async (runtime) => {
         await runtime.catchUpReadModels();
         let count = 0;
-        for await (const attempt of runtime.container.resolve(LoginHistory).export(filter)) {
+        for await (const attempt of runtime.useCases.loginHistory.export(filter)) {
           await writeLine(io.out, JSON.stringify(presentAttempt(attempt)));
           count += 1;
         }

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { BootstrapAdmin } from '../../../application/admin/bootstrap-admin.use-case.js';
 import { parseEmail } from '../../../domain/user/email.js';
 import { usageChecked } from '../errors.js';
 import { writeLine, type CliIo } from '../io.js';
@@ -14,7 +13,7 @@ export function grantAdminCommand(io: CliIo, withRuntime: WithRuntime): Command 
     .addHelpText('after', '\nThe new role is in tokens issued from the next login or refresh on.')
     .action(async (email: string) => {
       await withRuntime(async (runtime) => {
-        const { userId, role } = await runtime.container.resolve(BootstrapAdmin).setRole(email, 'admin');
+        const { userId, role } = await runtime.useCases.operator.setRole(email, 'admin');
         await writeLine(io.out, `${email} (user ${userId}) now has the role ${role}.`);
       });
     });
@@ -33,7 +32,7 @@ export function revokeAdminCommand(io: CliIo, withRuntime: WithRuntime): Command
         // The demotion ends the user's sessions, listed from the sessions read model: it must be
         // current first (in the embedded mode it is only in memory, so this replays the log).
         await runtime.catchUpReadModels();
-        const { userId, role } = await runtime.container.resolve(BootstrapAdmin).setRole(email, 'user');
+        const { userId, role } = await runtime.useCases.operator.setRole(email, 'user');
         await writeLine(
           io.out,
           `${email} (user ${userId}) now has the role ${role}; an admin's sessions were revoked.`,

@@ -34,7 +34,7 @@ export const bodies = (limit: string): Middleware<HttpState> =>
     },
   });
 
-type MediaType = 'json' | 'form';
+export type MediaType = 'json' | 'form';
 const MIME: Record<MediaType, string> = {
   json: 'application/json',
   form: 'application/x-www-form-urlencoded',

@@ -7,8 +7,10 @@ import {
   type ZodOpenApiOperationObject,
   type ZodOpenApiPathsObject,
   type ZodOpenApiRequestBodyObject,
+  type ZodOpenApiResponsesObject,
 } from 'zod-openapi';
-import { API_ROUTES, type DocumentedRoute, type RouteRequest, type Security } from './route-table.js';
+import type { Access, Route, RouteRequest } from '../routing/route.js';
+import { problem, problems } from './problems.js';
 
 export type OpenApiDocument = oas31.OpenAPIObject;
 
@@ -30,11 +32,32 @@ const SECURITY_SCHEMES: Record<string, oas31.SecuritySchemeObject> = {
 
 const BEARER: oas31.SecurityRequirementObject[] = [{ bearerAuth: [] }, { oauth2: [] }];
 
-const SECURITY: Record<Security, oas31.SecurityRequirementObject[]> = {
-  public: [],
-  bearer: BEARER,
+const SECURITY: Record<Access, oas31.SecurityRequirementObject[]> = {
+  anyone: [],
+  user: BEARER,
+  admin: BEARER,
   // The empty requirement makes credentials optional (OpenAPI 3.1 §4.8.10).
-  'optional-bearer': [{}, ...BEARER],
+  'token-or-body': [{}, ...BEARER],
+};
+
+const GUARD_PROBLEMS: Record<Access, ZodOpenApiResponsesObject> = {
+  anyone: {},
+  'token-or-body': {},
+  user: problems(401),
+  admin: { ...problems(401), ...problem(403, 'The caller is not an administrator.') },
+};
+
+/** The failures every route of a kind has: derived from the declaration, so none is forgotten. */
+const responsesOf = (route: Route): ZodOpenApiResponsesObject => {
+  const request = route.request ?? {};
+  const hasBody = request.json !== undefined || request.form !== undefined;
+  // Status keys are integer-like, so the document lists them in numeric order whatever the spread
+  // order; what the route states itself wins over the stock description.
+  return {
+    ...(hasBody ? problems(400, 413, 415, 422) : request.query !== undefined ? problems(422) : {}),
+    ...GUARD_PROBLEMS[route.access],
+    ...route.responses,
+  };
 };
 
 const DESCRIPTION = [
@@ -64,15 +87,15 @@ const requestBodyOf = (request: RouteRequest): ZodOpenApiRequestBodyObject | und
   return Object.keys(content).length > 0 ? { required: request.bodyRequired ?? true, content } : undefined;
 };
 
-const operationOf = (route: DocumentedRoute): ZodOpenApiOperationObject => {
+const operationOf = (route: Route): ZodOpenApiOperationObject => {
   const { query, path } = route.request ?? {};
   const requestBody = route.request !== undefined ? requestBodyOf(route.request) : undefined;
   return {
     operationId: route.operationId,
     summary: route.summary,
     ...(route.description !== undefined ? { description: route.description } : {}),
-    tags: [...route.tags],
-    security: SECURITY[route.security],
+    tags: [route.tag],
+    security: SECURITY[route.access],
     ...(query !== undefined || path !== undefined
       ? {
           requestParams: {
@@ -82,13 +105,14 @@ const operationOf = (route: DocumentedRoute): ZodOpenApiOperationObject => {
         }
       : {}),
     ...(requestBody !== undefined ? { requestBody } : {}),
-    responses: route.responses,
+    responses: responsesOf(route),
   };
 };
 
-const pathsOf = (routes: readonly DocumentedRoute[]): ZodOpenApiPathsObject => {
+const pathsOf = (routes: readonly Route[]): ZodOpenApiPathsObject => {
   const paths: ZodOpenApiPathsObject = {};
   for (const route of routes) {
+    if (route.undocumented === true) continue;
     const item = (paths[route.path] ??= {});
     if (item[route.method] !== undefined) throw new Error(`duplicate route ${route.method} ${route.path}`);
     item[route.method] = operationOf(route);
@@ -124,8 +148,8 @@ const withRequestIdHeader = (document: OpenApiDocument): OpenApiDocument => {
   return document;
 };
 
-/** The OpenAPI 3.1 document of the API: built from the route table and its zod schemas. */
-export function buildOpenApiDocument(routes: readonly DocumentedRoute[] = API_ROUTES): OpenApiDocument {
+/** The OpenAPI 3.1 document of the API: built from the route declarations and their zod schemas. */
+export function buildOpenApiDocument(routes: readonly Route[]): OpenApiDocument {
   const document = createDocument({
     openapi: '3.1.0',
     info: { title: 'Auth service API', version: packageVersion(), description: DESCRIPTION },

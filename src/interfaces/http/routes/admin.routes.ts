@@ -1,111 +1,182 @@
-import Router from '@koa/router';
 import { PassThrough } from 'node:stream';
-import type { DependencyContainer } from 'tsyringe';
-import { AdministerUsers } from '../../../application/admin/administer-users.use-case.js';
-import { LoginHistory, loginAttemptFilter } from '../../../application/admin/login-history.use-case.js';
-import { Authenticate } from '../../../application/auth/authenticate.use-case.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
-import { EXACT_PATHS, type HttpState } from '../http-state.js';
-import { requireAuth, requireRole } from '../middleware/auth-guard.js';
-import { accepts } from '../middleware/body.js';
+import { loginAttemptFilter } from '../../../application/admin/login-history.use-case.js';
+import type { UseCases } from '../../../application/use-cases.js';
+import { pageRequestOf, presentPage } from '../cursor.js';
+import { problem } from '../openapi/problems.js';
 import { presentAttempt, presentUser } from '../presenters.js';
-import { HttpProblem } from '../problem.js';
 import { requestContextOf } from '../request-context.js';
+import { JSON_TYPE, noContent, ok } from '../routing/responses.js';
+import { defineRoute, type Route, type RouteContext } from '../routing/route.js';
 import { loginAttemptQuery, userSearchQuery } from '../schemas/admin.schemas.js';
-import { pageQuery, uuidParam } from '../schemas/common.js';
+import { pageQuery, userPath } from '../schemas/common.js';
+import {
+  loginAttemptPage,
+  loginAttemptResponse,
+  userEventPage,
+  userPage,
+  userResponse,
+} from '../schemas/response.schemas.js';
 import { roleBody } from '../schemas/user.schemas.js';
-import { parseInput } from '../validation.js';
 
-const userIdOf = (raw: string | undefined): string => {
-  const parsed = uuidParam.safeParse(raw);
-  if (!parsed.success) throw new HttpProblem(404, 'Not found', 'No such user.');
-  return parsed.data;
+/** Deactivating or demoting one's own account could leave nobody able to undo it. */
+const NOT_YOURSELF = problem(409, 'An administrator cannot deactivate or demote their own account.');
+const noSuchUser = problem(404, 'No such user.');
+const theUser = ok('The user.', userResponse);
+
+/** Streams every match as NDJSON with backpressure: memory stays flat however large the match. */
+const streamNdjson = <T>(ctx: RouteContext, items: AsyncIterable<T>, present: (item: T) => unknown): void => {
+  const out = new PassThrough();
+  ctx.type = 'application/x-ndjson';
+  ctx.body = out;
+  void (async () => {
+    try {
+      for await (const item of items) {
+        if (!out.write(`${JSON.stringify(present(item))}\n`)) {
+          await new Promise((resolve) => out.once('drain', resolve));
+        }
+      }
+      out.end();
+    } catch (error) {
+      ctx.state.log.error({ err: error }, 'NDJSON export failed');
+      out.destroy(error instanceof Error ? error : new Error('export failed'));
+    }
+  })();
 };
 
-export function adminRoutes(container: DependencyContainer): Router<HttpState> {
-  const router = new Router<HttpState>({ prefix: '/admin', ...EXACT_PATHS });
-  const admin = container.resolve(AdministerUsers);
-  const history = container.resolve(LoginHistory);
-  // Declared on each route, never by path prefix: a prefix guard once let /ADMIN/... through.
-  const admins = [requireAuth(container.resolve(Authenticate)), requireRole('admin')] as const;
-
-  router.get('/users', ...admins, async (ctx) => {
-    const { q, limit, cursor } = parseInput(userSearchQuery, ctx.query);
-    const page = await admin.search(q, { limit, after: decodeCursor(cursor) });
-    ctx.body = { items: page.items.map(presentUser), next_cursor: encodeCursor(page.nextAfter) };
-  });
-
-  router.get('/users/:id', ...admins, async (ctx) => {
-    ctx.body = presentUser(await admin.get(userIdOf(ctx.params.id)));
-  });
-
-  router.post('/users/:id/deactivate', ...admins, async (ctx) => {
-    ctx.body = presentUser(await admin.deactivate(userIdOf(ctx.params.id), requestContextOf(ctx)));
-  });
-
-  router.post('/users/:id/reactivate', ...admins, async (ctx) => {
-    ctx.body = presentUser(await admin.reactivate(userIdOf(ctx.params.id), requestContextOf(ctx)));
-  });
-
-  router.put('/users/:id/role', ...admins, accepts('json'), async (ctx) => {
-    const { role } = parseInput(roleBody, ctx.request.body);
-    ctx.body = presentUser(await admin.changeRole(userIdOf(ctx.params.id), role, requestContextOf(ctx)));
-  });
-
-  router.delete('/users/:id/sessions', ...admins, async (ctx) => {
-    await admin.revokeSessions(userIdOf(ctx.params.id), requestContextOf(ctx));
-    ctx.status = 204;
-  });
-
-  router.get('/users/:id/events', ...admins, async (ctx) => {
-    const { limit, cursor } = parseInput(pageQuery, ctx.query);
-    const page = await admin.events(userIdOf(ctx.params.id), { limit, after: decodeCursor(cursor) });
-    ctx.body = {
-      items: page.items.map((e) => ({
+export const adminRoutes = (u: UseCases): Route[] => [
+  defineRoute({
+    method: 'get',
+    path: '/admin/users',
+    access: 'admin',
+    operationId: 'searchUsers',
+    summary: 'Search users',
+    tag: 'Administration',
+    request: { query: userSearchQuery },
+    responses: ok('A page of users.', userPage),
+    handler: async (ctx, { query }) => {
+      ctx.body = presentPage(await u.administerUsers.search(query.q, pageRequestOf(query)), presentUser);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/admin/users/{id}',
+    access: 'admin',
+    operationId: 'getUser',
+    summary: 'One user',
+    tag: 'Administration',
+    request: { path: userPath },
+    responses: { ...theUser, ...noSuchUser },
+    handler: async (ctx, { params }) => {
+      ctx.body = presentUser(await u.administerUsers.get(params.id));
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/admin/users/{id}/deactivate',
+    access: 'admin',
+    operationId: 'deactivateUser',
+    summary: 'Deactivate a user (revokes every session)',
+    tag: 'Administration',
+    request: { path: userPath },
+    responses: { ...theUser, ...noSuchUser, ...NOT_YOURSELF },
+    handler: async (ctx, { params }) => {
+      ctx.body = presentUser(await u.administerUsers.deactivate(params.id, requestContextOf(ctx)));
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/admin/users/{id}/reactivate',
+    access: 'admin',
+    operationId: 'reactivateUser',
+    summary: 'Reactivate a user',
+    tag: 'Administration',
+    request: { path: userPath },
+    responses: { ...theUser, ...noSuchUser },
+    handler: async (ctx, { params }) => {
+      ctx.body = presentUser(await u.administerUsers.reactivate(params.id, requestContextOf(ctx)));
+    },
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/admin/users/{id}/role',
+    access: 'admin',
+    operationId: 'changeRole',
+    summary: "Change a user's role",
+    tag: 'Administration',
+    request: { path: userPath, json: roleBody },
+    responses: { ...theUser, ...noSuchUser, ...NOT_YOURSELF },
+    handler: async (ctx, { params, body }) => {
+      ctx.body = presentUser(await u.administerUsers.changeRole(params.id, body.role, requestContextOf(ctx)));
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/admin/users/{id}/sessions',
+    access: 'admin',
+    operationId: 'revokeUserSessions',
+    summary: 'Revoke every session of a user',
+    tag: 'Administration',
+    request: { path: userPath },
+    responses: { ...noContent('Every session is revoked.'), ...noSuchUser },
+    handler: async (ctx, { params }) => {
+      await u.administerUsers.revokeSessions(params.id, requestContextOf(ctx));
+      ctx.status = 204;
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/admin/users/{id}/events',
+    access: 'admin',
+    operationId: 'userEvents',
+    summary: "The user's domain events (no secrets or hashes)",
+    tag: 'Administration',
+    request: { path: userPath, query: pageQuery },
+    responses: { ...ok('A page of events, oldest first.', userEventPage), ...noSuchUser },
+    handler: async (ctx, { params, query }) => {
+      const page = await u.administerUsers.events(params.id, pageRequestOf(query));
+      ctx.body = presentPage(page, (e) => ({
         type: e.type,
         version: e.version,
         stream_version: e.streamVersion,
         position: e.position,
         occurred_at: e.occurredAt,
         data: e.data,
-      })),
-      next_cursor: encodeCursor(page.nextAfter),
-    };
-  });
-
-  router.get('/login-attempts', ...admins, async (ctx) => {
-    const query = parseInput(loginAttemptQuery, ctx.query);
-    const filter = loginAttemptFilter({
-      userId: query.user_id,
-      email: query.email,
-      outcome: query.outcome,
-      ip: query.ip,
-      from: query.from,
-      to: query.to,
-    });
-    if (ctx.accepts('application/json', 'application/x-ndjson') === 'application/x-ndjson') {
-      // Streamed with backpressure: memory stays flat however large the match.
-      const out = new PassThrough();
-      ctx.type = 'application/x-ndjson';
-      ctx.body = out;
-      void (async () => {
-        try {
-          for await (const attempt of history.export(filter)) {
-            if (!out.write(`${JSON.stringify(presentAttempt(attempt))}\n`)) {
-              await new Promise((resolve) => out.once('drain', resolve));
-            }
-          }
-          out.end();
-        } catch (error) {
-          ctx.state.log.error({ err: error }, 'login-attempt export failed');
-          out.destroy(error instanceof Error ? error : new Error('export failed'));
-        }
-      })();
-      return;
-    }
-    const page = await history.query(filter, { limit: query.limit, after: decodeCursor(query.cursor) });
-    ctx.body = { items: page.items.map(presentAttempt), next_cursor: encodeCursor(page.nextAfter) };
-  });
-
-  return router;
-}
+      }));
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/admin/login-attempts',
+    access: 'admin',
+    operationId: 'searchLoginAttempts',
+    summary: 'Search login attempts',
+    description:
+      'With `Accept: application/x-ndjson` the whole match is streamed, one login attempt per line.',
+    tag: 'Administration',
+    request: { query: loginAttemptQuery },
+    responses: {
+      '200': {
+        description: 'A page of login attempts, or with NDJSON every match, one `LoginAttempt` per line.',
+        content: {
+          [JSON_TYPE]: { schema: loginAttemptPage },
+          'application/x-ndjson': { schema: loginAttemptResponse },
+        },
+      },
+    },
+    handler: async (ctx, { query }) => {
+      const filter = loginAttemptFilter({
+        userId: query.user_id,
+        email: query.email,
+        outcome: query.outcome,
+        ip: query.ip,
+        from: query.from,
+        to: query.to,
+      });
+      if (ctx.accepts('application/json', 'application/x-ndjson') === 'application/x-ndjson') {
+        streamNdjson(ctx, u.loginHistory.export(filter), presentAttempt);
+        return;
+      }
+      ctx.body = presentPage(await u.loginHistory.query(filter, pageRequestOf(query)), presentAttempt);
+    },
+  }),
+];

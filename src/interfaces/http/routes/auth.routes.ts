@@ -1,19 +1,14 @@
-import Router from '@koa/router';
-import type { DependencyContainer } from 'tsyringe';
-import { Authenticate } from '../../../application/auth/authenticate.use-case.js';
-import { LogIn } from '../../../application/auth/log-in.use-case.js';
+import { z } from 'zod';
 import type { TokenPair } from '../../../application/auth/token-pair.js';
-import { LogOut } from '../../../application/sessions/log-out.use-case.js';
-import { RefreshSession } from '../../../application/sessions/refresh-session.use-case.js';
-import { RegisterUser } from '../../../application/users/register-user.use-case.js';
-import { GetCurrentUser } from '../../../application/users/get-current-user.use-case.js';
+import type { UseCases } from '../../../application/use-cases.js';
 import { toProblem } from '../error-mapping.js';
-import { EXACT_PATHS, type HttpState } from '../http-state.js';
-import { accepts } from '../middleware/body.js';
-import { bearerTokenOf, requireAuth } from '../middleware/auth-guard.js';
+import { bearerTokenOf } from '../middleware/auth-guard.js';
+import { oauthProblem, problem, problems } from '../openapi/problems.js';
 import { presentTokens, presentUser } from '../presenters.js';
 import { HttpProblem, unauthorized } from '../problem.js';
 import { requestContextOf } from '../request-context.js';
+import { JSON_TYPE, noContent, ok, tokens } from '../routing/responses.js';
+import { defineRoute, type Route, type RouteContext } from '../routing/route.js';
 import {
   formLoginBody,
   jsonLoginBody,
@@ -22,6 +17,7 @@ import {
   registerBody,
   tokenGrant,
 } from '../schemas/auth.schemas.js';
+import { userResponse } from '../schemas/response.schemas.js';
 import { parseInput } from '../validation.js';
 
 /** OAuth 2.0 (RFC 6749 §5.2) error codes ride along in the problem document on the token endpoint. */
@@ -41,94 +37,175 @@ const asOAuthError = async <T>(work: () => T | Promise<T>): Promise<T> => {
   }
 };
 
-export function authRoutes(container: DependencyContainer): Router<HttpState> {
-  const router = new Router<HttpState>(EXACT_PATHS);
-  const register = container.resolve(RegisterUser);
-  const logIn = container.resolve(LogIn);
-  const refresh = container.resolve(RefreshSession);
-  const logOut = container.resolve(LogOut);
-  const authenticate = container.resolve(Authenticate);
-  const currentUser = container.resolve(GetCurrentUser);
-  const auth = requireAuth(authenticate);
+const sendTokens = (ctx: RouteContext, pair: TokenPair): void => {
+  ctx.set('Cache-Control', 'no-store');
+  ctx.set('Pragma', 'no-cache');
+  ctx.body = presentTokens(pair);
+};
 
-  const sendTokens = (
-    ctx: { set(name: string, value: string): void; body: unknown },
-    tokens: TokenPair,
-  ): void => {
-    ctx.set('Cache-Control', 'no-store');
-    ctx.set('Pragma', 'no-cache');
-    ctx.body = presentTokens(tokens);
-  };
+/** What `/auth/token` accepts: the password grant (as login) or the refresh grant. */
+const tokenForm = z
+  .union([formLoginBody, refreshBody.extend({ grant_type: z.literal('refresh_token') })])
+  .meta({ description: 'Another `grant_type` gets `400 {"error": "unsupported_grant_type"}`.' });
 
-  router.post('/auth/register', accepts('json'), async (ctx) => {
-    const input = parseInput(registerBody, ctx.request.body);
-    const { user } = await register.execute(input, requestContextOf(ctx));
-    ctx.status = 201;
-    ctx.set('Location', '/users/me');
-    ctx.body = presentUser(user);
-  });
+const deactivated = problem(403, 'The account is deactivated.');
 
-  router.post('/auth/login', accepts('json', 'form'), async (ctx) => {
-    const input = parseInput(
-      ctx.is('application/x-www-form-urlencoded') ? formLoginBody : jsonLoginBody,
-      ctx.request.body,
-    );
-    sendTokens(ctx, await logIn.execute(input, requestContextOf(ctx)));
-  });
-
-  router.post('/auth/token', accepts('form', 'json'), async (ctx) => {
-    const { grant_type } = parseInput(tokenGrant, ctx.request.body);
-    const context = requestContextOf(ctx);
-    if (grant_type === 'password') {
-      const input = parseInput(formLoginBody, ctx.request.body);
-      sendTokens(ctx, await asOAuthError(() => logIn.execute(input, context)));
-    } else if (grant_type === 'refresh_token') {
-      const { refresh_token } = await asOAuthError(() => parseInput(refreshBody, ctx.request.body));
-      sendTokens(ctx, await asOAuthError(() => refresh.execute(refresh_token, context)));
-    } else {
-      throw new HttpProblem(
+export const authRoutes = (u: UseCases): Route[] => [
+  defineRoute({
+    method: 'post',
+    path: '/auth/register',
+    access: 'anyone',
+    operationId: 'register',
+    summary: 'Register a user',
+    tag: 'Authentication',
+    request: { json: registerBody },
+    responses: {
+      '201': {
+        description: 'The new user.',
+        headers: z.object({ Location: z.string().meta({ examples: ['/users/me'] }) }),
+        content: { [JSON_TYPE]: { schema: userResponse } },
+      },
+      ...problem(409, 'The email or username is taken (case-insensitive, after trimming).'),
+      ...problem(429, 'Too many registrations from this address.'),
+    },
+    handler: async (ctx, { body }) => {
+      const { user } = await u.register.execute(body, requestContextOf(ctx));
+      ctx.status = 201;
+      ctx.set('Location', '/users/me');
+      ctx.body = presentUser(user);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/auth/login',
+    access: 'anyone',
+    operationId: 'logIn',
+    summary: 'Log in',
+    description:
+      'JSON `{email|username, password}`, or the OAuth 2.0 password-grant form (`username` may hold an email).',
+    tag: 'Authentication',
+    request: { json: jsonLoginBody, form: formLoginBody },
+    responses: {
+      ...tokens,
+      ...problem(401, 'Wrong identifier or password (the same answer for both).'),
+      ...deactivated,
+      ...problems(429),
+    },
+    handler: async (ctx, { body }) => {
+      sendTokens(ctx, await u.logIn.execute(body, requestContextOf(ctx)));
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/auth/token',
+    access: 'anyone',
+    operationId: 'token',
+    summary: 'OAuth 2.0 token endpoint',
+    description:
+      'Password grant (as login) or refresh grant (as refresh). Errors also carry OAuth 2.0 `error` codes.',
+    tag: 'Authentication',
+    request: { form: tokenForm, json: tokenForm, rawBody: true },
+    responses: {
+      ...tokens,
+      ...problem(
         400,
-        'Unsupported grant type',
-        `The grant type "${grant_type.slice(0, 50)}" is not supported.`,
-        {
-          extensions: { error: 'unsupported_grant_type' },
-        },
-      );
-    }
-  });
-
-  router.post('/auth/refresh', accepts('json'), async (ctx) => {
-    const { refresh_token } = parseInput(refreshBody, ctx.request.body);
-    sendTokens(ctx, await refresh.execute(refresh_token, requestContextOf(ctx)));
-  });
-
-  router.post('/auth/logout', accepts('json'), async (ctx) => {
-    const { refresh_token } = parseInput(logoutBody, ctx.request.body);
-    if (refresh_token !== undefined) {
-      await logOut.withRefreshToken(refresh_token, requestContextOf(ctx));
-    } else {
-      const header = ctx.get('Authorization');
-      const token = bearerTokenOf(header);
-      if (token === null) throw unauthorized('Send a refresh token or a bearer access token.', header !== '');
-      const identified = await authenticate.identify(token);
-      if (identified === null) throw unauthorized('The access token is invalid or expired.', true);
-      // An already revoked session logs out again without complaint.
-      if (!identified.revoked) await logOut.withAccessToken(identified.principal, requestContextOf(ctx));
-    }
-    ctx.status = 204;
-  });
-
-  router.post('/auth/logout-all', auth, async (ctx) => {
-    const { principal } = ctx.state;
-    if (principal === undefined) throw unauthorized('Authentication required.', false);
-    await logOut.everywhere(principal, requestContextOf(ctx));
-    ctx.status = 204;
-  });
-
-  router.get('/auth/me', auth, async (ctx) => {
-    if (ctx.state.principal === undefined) throw unauthorized('Authentication required.', false);
-    ctx.body = presentUser(await currentUser.execute(ctx.state.principal));
-  });
-
-  return router;
-}
+        'Malformed body, invalid refresh request (`invalid_request`) or `unsupported_grant_type`.',
+        { schema: oauthProblem, extensions: { error: 'unsupported_grant_type' } },
+      ),
+      ...problem(401, 'Wrong credentials or refresh token (`invalid_grant`).', {
+        schema: oauthProblem,
+        extensions: { error: 'invalid_grant', error_description: 'Incorrect email, username or password.' },
+      }),
+      ...deactivated,
+      ...problems(413, 415, 422, 429),
+    },
+    handler: async (ctx) => {
+      // Parsed here, not by the declaration: each grant has its own fields and OAuth error shape.
+      const body: unknown = ctx.request.body;
+      const { grant_type } = parseInput(tokenGrant, body);
+      const context = requestContextOf(ctx);
+      if (grant_type === 'password') {
+        const input = parseInput(formLoginBody, body);
+        sendTokens(ctx, await asOAuthError(() => u.logIn.execute(input, context)));
+      } else if (grant_type === 'refresh_token') {
+        const { refresh_token } = await asOAuthError(() => parseInput(refreshBody, body));
+        sendTokens(ctx, await asOAuthError(() => u.refresh.execute(refresh_token, context)));
+      } else {
+        throw new HttpProblem(
+          400,
+          'Unsupported grant type',
+          `The grant type "${grant_type.slice(0, 50)}" is not supported.`,
+          { extensions: { error: 'unsupported_grant_type' } },
+        );
+      }
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/auth/refresh',
+    access: 'anyone',
+    operationId: 'refresh',
+    summary: 'Rotate a refresh token',
+    description: 'Returns a new refresh token; presenting an already-used one revokes its whole session.',
+    tag: 'Authentication',
+    request: { json: refreshBody },
+    responses: { ...tokens, ...problem(401, 'Unknown, expired, revoked or already-used refresh token.') },
+    handler: async (ctx, { body }) => {
+      sendTokens(ctx, await u.refresh.execute(body.refresh_token, requestContextOf(ctx)));
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/auth/logout',
+    access: 'token-or-body',
+    operationId: 'logOut',
+    summary: 'Log out one session',
+    description: 'Send the refresh token, or no body with a bearer access token.',
+    tag: 'Authentication',
+    request: { json: logoutBody, bodyRequired: false },
+    responses: {
+      ...noContent('The session is revoked (also when it already was).'),
+      ...problem(401, 'Neither a refresh token nor a valid access token was sent.'),
+    },
+    handler: async (ctx, { body }) => {
+      if (body.refresh_token !== undefined) {
+        await u.logOut.withRefreshToken(body.refresh_token, requestContextOf(ctx));
+      } else {
+        const header = ctx.get('Authorization');
+        const token = bearerTokenOf(header);
+        if (token === null)
+          throw unauthorized('Send a refresh token or a bearer access token.', header !== '');
+        const identified = await u.authenticate.identify(token);
+        if (identified === null) throw unauthorized('The access token is invalid or expired.', true);
+        // An already revoked session logs out again without complaint.
+        if (!identified.revoked) await u.logOut.withAccessToken(identified.principal, requestContextOf(ctx));
+      }
+      ctx.status = 204;
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/auth/logout-all',
+    access: 'user',
+    operationId: 'logOutEverywhere',
+    summary: 'Log out every session of the user',
+    tag: 'Authentication',
+    responses: noContent('Every session of the user is revoked.'),
+    handler: async (ctx, { principal }) => {
+      await u.logOut.everywhere(principal, requestContextOf(ctx));
+      ctx.status = 204;
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/auth/me',
+    access: 'user',
+    operationId: 'getCurrentUserAlias',
+    summary: 'The signed-in user (alias of GET /users/me)',
+    tag: 'Authentication',
+    responses: { ...ok('The signed-in user.', userResponse), ...deactivated },
+    handler: async (ctx, { principal }) => {
+      ctx.body = presentUser(await u.currentUser.execute(principal));
+    },
+  }),
+];

@@ -1,5 +1,6 @@
-import Router from '@koa/router';
-import { EXACT_PATHS, type HttpState } from '../http-state.js';
+import { ok } from '../routing/responses.js';
+import { defineRoute, type Route } from '../routing/route.js';
+import { jwksResponse, openIdConfigurationResponse } from '../schemas/response.schemas.js';
 
 export interface DiscoveryOptions {
   readonly issuer: string;
@@ -8,31 +9,44 @@ export interface DiscoveryOptions {
 }
 
 /** JWKS and OpenID-style discovery, so resource servers verify tokens without sharing secrets. */
-export function discoveryRoutes(options: DiscoveryOptions): Router<HttpState> {
-  const router = new Router<HttpState>(EXACT_PATHS);
-
-  router.get('/.well-known/jwks.json', (ctx) => {
-    ctx.set('Cache-Control', 'public, max-age=300');
-    ctx.body = { keys: options.publicJwks() };
-  });
-
-  router.get('/.well-known/openid-configuration', (ctx) => {
-    const base = options.issuer.replace(/\/$/, '');
-    ctx.set('Cache-Control', 'public, max-age=300');
-    ctx.body = {
-      issuer: options.issuer,
-      jwks_uri: `${base}/.well-known/jwks.json`,
-      token_endpoint: `${base}/auth/token`,
-      userinfo_endpoint: `${base}/users/me`,
-      grant_types_supported: ['password', 'refresh_token'],
-      response_types_supported: ['token'],
-      token_endpoint_auth_methods_supported: ['none'],
-      id_token_signing_alg_values_supported: [options.signingAlgorithm()],
-      access_token_signing_alg_values_supported: [options.signingAlgorithm()],
-      subject_types_supported: ['public'],
-      scopes_supported: [],
-    };
-  });
-
-  return router;
-}
+export const discoveryRoutes = (options: DiscoveryOptions): Route[] => [
+  defineRoute({
+    method: 'get',
+    path: '/.well-known/jwks.json',
+    access: 'anyone',
+    operationId: 'jwks',
+    summary: 'Public signing keys (current and still-valid previous ones)',
+    tag: 'Discovery',
+    responses: ok('The JSON Web Key Set.', jwksResponse),
+    handler: (ctx) => {
+      ctx.set('Cache-Control', 'public, max-age=300');
+      ctx.body = { keys: options.publicJwks() };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/.well-known/openid-configuration',
+    access: 'anyone',
+    operationId: 'openIdConfiguration',
+    summary: 'Discovery document',
+    tag: 'Discovery',
+    responses: ok('Issuer, endpoints, grant types and algorithms.', openIdConfigurationResponse),
+    handler: (ctx) => {
+      const base = options.issuer.replace(/\/$/, '');
+      ctx.set('Cache-Control', 'public, max-age=300');
+      ctx.body = {
+        issuer: options.issuer,
+        jwks_uri: `${base}/.well-known/jwks.json`,
+        token_endpoint: `${base}/auth/token`,
+        userinfo_endpoint: `${base}/users/me`,
+        grant_types_supported: ['password', 'refresh_token'],
+        response_types_supported: ['token'],
+        token_endpoint_auth_methods_supported: ['none'],
+        id_token_signing_alg_values_supported: [options.signingAlgorithm()],
+        access_token_signing_alg_values_supported: [options.signingAlgorithm()],
+        subject_types_supported: ['public'],
+        scopes_supported: [],
+      };
+    },
+  }),
+];

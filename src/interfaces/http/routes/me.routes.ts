@@ -1,75 +1,112 @@
-import Router, { type RouterContext } from '@koa/router';
-import type { DependencyContainer } from 'tsyringe';
-import { Authenticate } from '../../../application/auth/authenticate.use-case.js';
-import type { Principal } from '../../../application/auth/authenticate.use-case.js';
-import { LoginHistory } from '../../../application/admin/login-history.use-case.js';
-import { UserSessions } from '../../../application/sessions/user-sessions.use-case.js';
-import { ChangePassword } from '../../../application/users/change-password.use-case.js';
-import { GetCurrentUser } from '../../../application/users/get-current-user.use-case.js';
-import { UpdateProfile } from '../../../application/users/update-profile.use-case.js';
-import { encodeCursor, decodeCursor } from '../cursor.js';
-import { EXACT_PATHS, type HttpState } from '../http-state.js';
-import { requireAuth } from '../middleware/auth-guard.js';
-import { accepts } from '../middleware/body.js';
+import type { UseCases } from '../../../application/use-cases.js';
+import { pageRequestOf, presentPage } from '../cursor.js';
+import { problem } from '../openapi/problems.js';
 import { presentAttempt, presentSession, presentUser } from '../presenters.js';
-import { unauthorized } from '../problem.js';
 import { requestContextOf } from '../request-context.js';
-import { pageQuery, uuidParam } from '../schemas/common.js';
+import { noContent, ok } from '../routing/responses.js';
+import { defineRoute, type Route } from '../routing/route.js';
+import { loginAttemptPage, sessionPage, userResponse } from '../schemas/response.schemas.js';
+import { pageQuery, sessionPath } from '../schemas/common.js';
 import { passwordChangeBody, profileBody } from '../schemas/user.schemas.js';
-import { parseInput } from '../validation.js';
-import { HttpProblem } from '../problem.js';
 
-const principalOf = (state: HttpState): Principal => {
-  if (state.principal === undefined) throw unauthorized('Authentication required.', false);
-  return state.principal;
-};
+const deactivated = problem(403, 'The account is deactivated.');
 
 /** The signed-in user's own resources. */
-export function meRoutes(container: DependencyContainer): Router<HttpState> {
-  const router = new Router<HttpState>(EXACT_PATHS);
-  const currentUser = container.resolve(GetCurrentUser);
-  const updateProfile = container.resolve(UpdateProfile);
-  const changePassword = container.resolve(ChangePassword);
-  const sessions = container.resolve(UserSessions);
-  const history = container.resolve(LoginHistory);
-  const user = requireAuth(container.resolve(Authenticate));
-
-  router.get('/users/me', user, async (ctx) => {
-    ctx.body = presentUser(await currentUser.execute(principalOf(ctx.state)));
-  });
-
-  const update = async (ctx: RouterContext<HttpState>): Promise<void> => {
-    const changes = parseInput(profileBody, ctx.request.body);
-    const { user } = await updateProfile.execute(principalOf(ctx.state), changes, requestContextOf(ctx));
-    ctx.body = presentUser(user);
-  };
-  router.put('/users/me', user, accepts('json'), update);
-  router.patch('/users/me', user, accepts('json'), update);
-
-  router.post('/users/me/password', user, accepts('json'), async (ctx) => {
-    const input = parseInput(passwordChangeBody, ctx.request.body);
-    await changePassword.execute(principalOf(ctx.state), input, requestContextOf(ctx));
-    ctx.status = 204;
-  });
-
-  router.get('/users/me/sessions', user, async (ctx) => {
-    const { limit, cursor } = parseInput(pageQuery, ctx.query);
-    const page = await sessions.list(principalOf(ctx.state), { limit, after: decodeCursor(cursor) });
-    ctx.body = { items: page.items.map(presentSession), next_cursor: encodeCursor(page.nextAfter) };
-  });
-
-  router.delete('/users/me/sessions/:id', user, async (ctx) => {
-    const id = uuidParam.safeParse(ctx.params.id);
-    if (!id.success) throw new HttpProblem(404, 'Not found', 'No such session.');
-    await sessions.revoke(principalOf(ctx.state), id.data, requestContextOf(ctx));
-    ctx.status = 204;
-  });
-
-  router.get('/users/me/login-history', user, async (ctx) => {
-    const { limit, cursor } = parseInput(pageQuery, ctx.query);
-    const page = await history.ofUser(principalOf(ctx.state).userId, { limit, after: decodeCursor(cursor) });
-    ctx.body = { items: page.items.map(presentAttempt), next_cursor: encodeCursor(page.nextAfter) };
-  });
-
-  return router;
-}
+export const meRoutes = (u: UseCases): Route[] => [
+  defineRoute({
+    method: 'get',
+    path: '/users/me',
+    access: 'user',
+    operationId: 'getCurrentUser',
+    summary: 'The signed-in user',
+    tag: 'Current user',
+    responses: { ...ok('The signed-in user.', userResponse), ...deactivated },
+    handler: async (ctx, { principal }) => {
+      ctx.body = presentUser(await u.currentUser.execute(principal));
+    },
+  }),
+  ...(['put', 'patch'] as const).map((method) =>
+    defineRoute({
+      method,
+      path: '/users/me',
+      access: 'user',
+      operationId: method === 'put' ? 'replaceProfile' : 'updateProfile',
+      summary: 'Change the profile',
+      tag: 'Current user',
+      request: { json: profileBody },
+      responses: {
+        ...ok('The updated user.', userResponse),
+        ...deactivated,
+        ...problem(409, 'The email or username is taken, or the profile changed at the same time.'),
+      },
+      handler: async (ctx, { principal, body }) => {
+        const { user } = await u.updateProfile.execute(principal, body, requestContextOf(ctx));
+        ctx.body = presentUser(user);
+      },
+    }),
+  ),
+  defineRoute({
+    method: 'post',
+    path: '/users/me/password',
+    access: 'user',
+    operationId: 'changePassword',
+    summary: 'Change the password',
+    tag: 'Current user',
+    request: { json: passwordChangeBody },
+    responses: {
+      ...noContent('Changed; every other session is revoked.'),
+      ...problem(401, 'Invalid access token, or wrong current password.'),
+      ...problem(422, 'Invalid fields or a weak new password.'),
+    },
+    handler: async (ctx, { principal, body }) => {
+      await u.changePassword.execute(principal, body, requestContextOf(ctx));
+      ctx.status = 204;
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/users/me/sessions',
+    access: 'user',
+    operationId: 'listSessions',
+    summary: "The user's sessions",
+    tag: 'Current user',
+    request: { query: pageQuery },
+    responses: ok('A page of sessions.', sessionPage),
+    handler: async (ctx, { principal, query }) => {
+      ctx.body = presentPage(await u.sessions.list(principal, pageRequestOf(query)), presentSession);
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/users/me/sessions/{id}',
+    access: 'user',
+    operationId: 'revokeSession',
+    summary: 'End one of the sessions',
+    tag: 'Current user',
+    request: { path: sessionPath },
+    responses: {
+      ...noContent('The session is revoked.'),
+      ...problem(404, "Not one of the user's sessions."),
+    },
+    handler: async (ctx, { principal, params }) => {
+      await u.sessions.revoke(principal, params.id, requestContextOf(ctx));
+      ctx.status = 204;
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/users/me/login-history',
+    access: 'user',
+    operationId: 'loginHistory',
+    summary: "The user's login attempts, newest first",
+    tag: 'Current user',
+    request: { query: pageQuery },
+    responses: ok('A page of login attempts.', loginAttemptPage),
+    handler: async (ctx, { principal, query }) => {
+      ctx.body = presentPage(
+        await u.loginHistory.ofUser(principal.userId, pageRequestOf(query)),
+        presentAttempt,
+      );
+    },
+  }),
+];

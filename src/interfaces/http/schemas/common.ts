@@ -27,3 +27,6 @@ export const pageQuery = z.object({
 });
 
 export const uuidParam = z.string().uuid('must be a UUID');
+
+export const userPath = z.object({ id: uuidParam.meta({ description: 'User id.' }) });
+export const sessionPath = z.object({ id: uuidParam.meta({ description: 'Session id.' }) });

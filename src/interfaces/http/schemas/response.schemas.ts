@@ -169,3 +169,8 @@ export const openApiDocumentResponse = z
     paths: z.record(z.string(), z.unknown()),
   })
   .meta({ id: 'OpenApiDocument', description: 'This document.' });
+
+export const userPage = pageOf(userResponse, 'UserPage');
+export const sessionPage = pageOf(sessionResponse, 'SessionPage');
+export const loginAttemptPage = pageOf(loginAttemptResponse, 'LoginAttemptPage');
+export const userEventPage = pageOf(userEventResponse, 'UserEventPage');

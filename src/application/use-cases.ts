@@ -1,0 +1,31 @@
+import type { AdministerUsers } from './admin/administer-users.use-case.js';
+import type { BootstrapAdmin } from './admin/bootstrap-admin.use-case.js';
+import type { LoginHistory } from './admin/login-history.use-case.js';
+import type { Authenticate } from './auth/authenticate.use-case.js';
+import type { LogIn } from './auth/log-in.use-case.js';
+import type { LogOut } from './sessions/log-out.use-case.js';
+import type { RefreshSession } from './sessions/refresh-session.use-case.js';
+import type { UserSessions } from './sessions/user-sessions.use-case.js';
+import type { ChangePassword } from './users/change-password.use-case.js';
+import type { GetCurrentUser } from './users/get-current-user.use-case.js';
+import type { RegisterUser } from './users/register-user.use-case.js';
+import type { UpdateProfile } from './users/update-profile.use-case.js';
+
+/**
+ * Every use case, resolved once in the composition root and handed to the interfaces (HTTP, CLI)
+ * as a typed object: no container reaches src/interfaces.
+ */
+export interface UseCases {
+  readonly register: RegisterUser;
+  readonly logIn: LogIn;
+  readonly refresh: RefreshSession;
+  readonly logOut: LogOut;
+  readonly authenticate: Authenticate;
+  readonly currentUser: GetCurrentUser;
+  readonly updateProfile: UpdateProfile;
+  readonly changePassword: ChangePassword;
+  readonly sessions: UserSessions;
+  readonly loginHistory: LoginHistory;
+  readonly administerUsers: AdministerUsers;
+  readonly operator: BootstrapAdmin;
+}
