@@ -6,13 +6,16 @@ import {
   jsonLoginBody,
   logoutBody,
   refreshBody,
+  refreshGrantForm,
   registerBody,
+  revokeForm,
 } from '../schemas/auth.schemas.js';
 import { pageQuery, uuidParam } from '../schemas/common.js';
 import {
   jwksResponse,
   livenessResponse,
   loginAttemptResponse,
+  oauthErrorResponse,
   openApiDocumentResponse,
   openIdConfigurationResponse,
   pageOf,
@@ -20,10 +23,11 @@ import {
   sessionResponse,
   tokenResponse,
   userEventResponse,
+  userInfoResponse,
   userResponse,
 } from '../schemas/response.schemas.js';
 import { passwordChangeBody, profileBody, roleBody } from '../schemas/user.schemas.js';
-import { oauthProblem, problem, problems, PROBLEM_JSON } from './problems.js';
+import { problem, problems, PROBLEM_JSON } from './problems.js';
 
 /**
  * Every documented operation, in one table: the OpenAPI document is generated from it, and
@@ -80,12 +84,27 @@ const tokens: ZodOpenApiResponsesObject = {
   },
 };
 
+/** RFC 6749 §5.2: the OAuth endpoints answer plain JSON `{error, error_description}`. */
+const oauthError = (
+  status: 400 | 403 | 429 | 503,
+  description: string,
+  example: { error: string; error_description: string },
+): ZodOpenApiResponsesObject => ({
+  [String(status)]: {
+    description,
+    ...(status === 429 || status === 503
+      ? { headers: z.object({ 'Retry-After': z.string().meta({ description: 'Seconds.' }) }) }
+      : {}),
+    content: { [JSON_TYPE]: { schema: oauthErrorResponse, example } },
+  },
+});
+
 const userPath = z.object({ id: uuidParam.meta({ description: 'User id.' }) });
 const sessionPath = z.object({ id: uuidParam.meta({ description: 'Session id.' }) });
 
 /** What `/auth/token` accepts: the password grant (as login) or the refresh grant. */
 const tokenForm = z
-  .union([formLoginBody, refreshBody.extend({ grant_type: z.literal('refresh_token') })])
+  .union([formLoginBody, refreshGrantForm])
   .meta({ description: 'Another `grant_type` gets `400 {"error": "unsupported_grant_type"}`.' });
 
 const users = pageOf(userResponse, 'UserPage');
@@ -149,20 +168,39 @@ const authRoutes: readonly DocumentedRoute[] = [
     request: { form: tokenForm, json: tokenForm },
     responses: {
       ...tokens,
-      ...problem(
+      ...oauthError(
         400,
-        'Malformed body, invalid refresh request (`invalid_request`) or `unsupported_grant_type`.',
-        {
-          schema: oauthProblem,
-          extensions: { error: 'unsupported_grant_type' },
-        },
+        '`invalid_grant`: wrong credentials, or an unknown, used or expired refresh token; `invalid_request`: missing or malformed fields; `unsupported_grant_type`.',
+        { error: 'invalid_grant', error_description: 'Incorrect email, username or password.' },
       ),
-      ...problem(401, 'Wrong credentials or refresh token (`invalid_grant`).', {
-        schema: oauthProblem,
-        extensions: { error: 'invalid_grant', error_description: 'Incorrect email, username or password.' },
+      ...oauthError(403, '`access_denied`: the account is deactivated.', {
+        error: 'access_denied',
+        error_description: 'The account is deactivated.',
       }),
-      ...problem(403, 'The account is deactivated.'),
-      ...problems(413, 415, 422, 429),
+      ...problems(413),
+      ...oauthError(429, 'Locked out or rate limited.', {
+        error: 'invalid_request',
+        error_description: 'Too many attempts; try again later.',
+      }),
+    },
+  },
+  {
+    method: 'post',
+    path: '/auth/revoke',
+    operationId: 'revoke',
+    summary: 'Revoke a token (RFC 7009)',
+    description:
+      'A refresh or access token; its session is revoked. 200 also for unknown or already revoked tokens, so the answer reveals nothing about the token.',
+    tags: ['Authentication'],
+    security: 'public',
+    request: { form: revokeForm, json: revokeForm },
+    responses: {
+      '200': { description: 'Revoked (or nothing to revoke).' },
+      ...oauthError(400, '`invalid_request`: no `token`.', {
+        error: 'invalid_request',
+        error_description: 'The request has invalid fields. token: is required',
+      }),
+      ...problems(413),
     },
   },
   {
@@ -229,6 +267,19 @@ const meRoutes: readonly DocumentedRoute[] = [
     security: 'bearer',
     responses: {
       ...ok('The signed-in user.', userResponse),
+      ...problems(401),
+      ...problem(403, 'The account is deactivated.'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/userinfo',
+    operationId: 'userInfo',
+    summary: 'OpenID Connect UserInfo',
+    tags: ['Current user'],
+    security: 'bearer',
+    responses: {
+      ...ok('Standard claims of the signed-in user.', userInfoResponse),
       ...problems(401),
       ...problem(403, 'The account is deactivated.'),
     },

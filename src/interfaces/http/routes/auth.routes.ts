@@ -7,39 +7,24 @@ import { LogOut } from '../../../application/sessions/log-out.use-case.js';
 import { RefreshSession } from '../../../application/sessions/refresh-session.use-case.js';
 import { RegisterUser } from '../../../application/users/register-user.use-case.js';
 import { GetCurrentUser } from '../../../application/users/get-current-user.use-case.js';
-import { toProblem } from '../error-mapping.js';
 import { EXACT_PATHS, type HttpState } from '../http-state.js';
 import { accepts } from '../middleware/body.js';
 import { bearerTokenOf, requireAuth } from '../middleware/auth-guard.js';
 import { presentTokens, presentUser } from '../presenters.js';
-import { HttpProblem, unauthorized } from '../problem.js';
+import { oauthErrors, OAuthError } from '../middleware/oauth-errors.js';
+import { unauthorized } from '../problem.js';
 import { requestContextOf } from '../request-context.js';
 import {
   formLoginBody,
   jsonLoginBody,
   logoutBody,
   refreshBody,
+  refreshGrantForm,
   registerBody,
+  revokeForm,
   tokenGrant,
 } from '../schemas/auth.schemas.js';
 import { parseInput } from '../validation.js';
-
-/** OAuth 2.0 (RFC 6749 §5.2) error codes ride along in the problem document on the token endpoint. */
-const asOAuthError = async <T>(work: () => T | Promise<T>): Promise<T> => {
-  try {
-    return await work();
-  } catch (error) {
-    const problem = toProblem(error);
-    if (problem === null) throw error;
-    const code =
-      problem.status === 422 ? 'invalid_request' : problem.status === 401 ? 'invalid_grant' : undefined;
-    if (code === undefined) throw problem;
-    throw new HttpProblem(problem.status === 422 ? 400 : problem.status, problem.title, problem.detail, {
-      ...problem.options,
-      extensions: { error: code, error_description: problem.detail },
-    });
-  }
-};
 
 export function authRoutes(container: DependencyContainer): Router<HttpState> {
   const router = new Router<HttpState>(EXACT_PATHS);
@@ -76,25 +61,31 @@ export function authRoutes(container: DependencyContainer): Router<HttpState> {
     sendTokens(ctx, await logIn.execute(input, requestContextOf(ctx)));
   });
 
-  router.post('/auth/token', accepts('form', 'json'), async (ctx) => {
+  router.post('/auth/token', oauthErrors(), accepts('form', 'json'), async (ctx) => {
     const { grant_type } = parseInput(tokenGrant, ctx.request.body);
     const context = requestContextOf(ctx);
     if (grant_type === 'password') {
       const input = parseInput(formLoginBody, ctx.request.body);
-      sendTokens(ctx, await asOAuthError(() => logIn.execute(input, context)));
+      sendTokens(ctx, await logIn.execute(input, context));
     } else if (grant_type === 'refresh_token') {
-      const { refresh_token } = await asOAuthError(() => parseInput(refreshBody, ctx.request.body));
-      sendTokens(ctx, await asOAuthError(() => refresh.execute(refresh_token, context)));
+      const input = parseInput(refreshGrantForm, ctx.request.body);
+      sendTokens(ctx, await refresh.execute(input.refresh_token, context, input.client_id));
     } else {
-      throw new HttpProblem(
+      throw new OAuthError(
         400,
-        'Unsupported grant type',
+        'unsupported_grant_type',
         `The grant type "${grant_type.slice(0, 50)}" is not supported.`,
-        {
-          extensions: { error: 'unsupported_grant_type' },
-        },
       );
     }
+  });
+
+  // RFC 7009: 200 whether or not the token was valid, so the answer reveals nothing.
+  router.post('/auth/revoke', oauthErrors(), accepts('form', 'json'), async (ctx) => {
+    const { token, token_type_hint } = parseInput(revokeForm, ctx.request.body);
+    await logOut.revoke(token, token_type_hint, requestContextOf(ctx));
+    ctx.set('Cache-Control', 'no-store');
+    ctx.status = 200;
+    ctx.body = '';
   });
 
   router.post('/auth/refresh', accepts('json'), async (ctx) => {

@@ -23,14 +23,15 @@ export function discoveryRoutes(options: DiscoveryOptions): Router<HttpState> {
       issuer: options.issuer,
       jwks_uri: `${base}/.well-known/jwks.json`,
       token_endpoint: `${base}/auth/token`,
-      userinfo_endpoint: `${base}/users/me`,
+      revocation_endpoint: `${base}/auth/revoke`,
+      userinfo_endpoint: `${base}/userinfo`,
+      // Only what exists: no authorization endpoint, no ID tokens, public clients only.
       grant_types_supported: ['password', 'refresh_token'],
-      response_types_supported: ['token'],
+      response_types_supported: [],
       token_endpoint_auth_methods_supported: ['none'],
-      id_token_signing_alg_values_supported: [options.signingAlgorithm()],
+      revocation_endpoint_auth_methods_supported: ['none'],
       access_token_signing_alg_values_supported: [options.signingAlgorithm()],
-      subject_types_supported: ['public'],
-      scopes_supported: [],
+      claims_supported: ['sub', 'email', 'email_verified', 'name', 'preferred_username', 'updated_at'],
     };
   });
 

@@ -11,7 +11,7 @@ import { encodeCursor, decodeCursor } from '../cursor.js';
 import { EXACT_PATHS, type HttpState } from '../http-state.js';
 import { requireAuth } from '../middleware/auth-guard.js';
 import { accepts } from '../middleware/body.js';
-import { presentAttempt, presentSession, presentUser } from '../presenters.js';
+import { presentAttempt, presentSession, presentUser, presentUserInfo } from '../presenters.js';
 import { unauthorized } from '../problem.js';
 import { requestContextOf } from '../request-context.js';
 import { pageQuery, uuidParam } from '../schemas/common.js';
@@ -36,6 +36,11 @@ export function meRoutes(container: DependencyContainer): Router<HttpState> {
 
   router.get('/users/me', user, async (ctx) => {
     ctx.body = presentUser(await currentUser.execute(principalOf(ctx.state)));
+  });
+
+  router.get('/userinfo', user, async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = presentUserInfo(await currentUser.execute(principalOf(ctx.state)));
   });
 
   const update = async (ctx: RouterContext<HttpState>): Promise<void> => {
