@@ -17,6 +17,7 @@ import {
   loginAttemptResponse,
   oauthErrorResponse,
   openApiDocumentResponse,
+  problemResponse,
   openIdConfigurationResponse,
   pageOf,
   readinessResponse,
@@ -95,7 +96,11 @@ const oauthError = (
     ...(status === 429 || status === 503
       ? { headers: z.object({ 'Retry-After': z.string().meta({ description: 'Seconds.' }) }) }
       : {}),
-    content: { [JSON_TYPE]: { schema: oauthErrorResponse, example } },
+    content: {
+      [JSON_TYPE]: { schema: oauthErrorResponse, example },
+      // A body that is not even JSON or a form is refused before the route, as everywhere.
+      ...(status === 400 ? { [PROBLEM_JSON]: { schema: problemResponse } } : {}),
+    },
   },
 });
 
