@@ -81,6 +81,8 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
   const settings: AuthSettings = {
     accessTokenTtlSeconds: config.accessTokenTtl,
     refreshTokenTtlSeconds: config.refreshTokenTtl,
+    sessionMaxLifetimeSeconds: config.sessionMaxLifetime,
+    refreshReuseGraceSeconds: config.refreshReuseGrace,
     lockout: config.lockout,
   };
   const keyRing = await SigningKeyRing.open(storage.signingKeys, {
@@ -123,6 +125,7 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
     useValue: new JoseAccessTokenService(keyRing, {
       issuer: config.issuer,
       audience: config.audience,
+      defaultClientId: config.clientId,
       ttlSeconds: config.accessTokenTtl,
       clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS,
     }),

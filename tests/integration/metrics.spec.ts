@@ -36,7 +36,10 @@ describe('GET /metrics on the embedded store', () => {
   let app: TestApp;
   let other: TestApp;
   beforeAll(async () => {
-    [app, other] = await Promise.all([startTestApp('embedded'), startTestApp('embedded')]);
+    [app, other] = await Promise.all([
+      startTestApp('embedded', { env: { REFRESH_REUSE_GRACE: '0' } }),
+      startTestApp('embedded'),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([app.dispose(), other.dispose()]);

@@ -13,7 +13,8 @@ import { STORES, startTestApp, type TestApp } from '../support/test-app.js';
 describe.each(STORES)('sessions and tokens on the %s store', (store) => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp(store);
+    // No reuse grace: these tests reuse a token right after its rotation (refresh-grace.spec.ts has the grace).
+    app = await startTestApp(store, { env: { REFRESH_REUSE_GRACE: '0' } });
   });
   afterAll(async () => {
     await app.dispose();

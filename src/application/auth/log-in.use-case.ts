@@ -21,6 +21,8 @@ export interface LogInInput {
   /** An email or a username, as typed. */
   readonly identifier: string;
   readonly password: string;
+  /** The OAuth client the request named, for the `client_id` claim. */
+  readonly clientId?: string | undefined;
 }
 
 const invalidCredentials = (): DomainError =>
@@ -95,6 +97,7 @@ export class LogIn {
     }
     const sessionId = this.ids.uuid();
     const refresh = this.refreshTokens.issue(sessionId);
+    const refreshExpiresAt = this.tokens.refreshExpiry(now);
     await handle(
       this.store,
       sessionStreamId(sessionId),
@@ -105,14 +108,21 @@ export class LogIn {
         userId: user.id,
         identifier,
         refreshTokenDigest: refresh.digest,
-        expiresAt: this.tokens.refreshExpiry(now).toISOString(),
+        expiresAt: refreshExpiresAt.toISOString(),
         ip: ctx.ip,
         userAgent: ctx.userAgent,
       },
       { metadata: { ...metadataOf(ctx), actorId: user.id }, now, retries: 0 },
     );
     return this.tokens.issue(
-      { userId: user.id, sessionId, role: user.role, refreshToken: refresh.token },
+      {
+        userId: user.id,
+        sessionId,
+        role: user.role,
+        refreshToken: refresh.token,
+        refreshExpiresAt,
+        clientId: input.clientId,
+      },
       now,
     );
   }

@@ -20,12 +20,21 @@ export class TokenPairIssuer {
     @inject(AUTH_SETTINGS) private readonly settings: AuthSettings,
   ) {}
 
+  /** A fresh refresh-token lifetime, never past the session's lifetime cap (the decider caps rotations). */
   refreshExpiry(now: Date): Date {
-    return new Date(now.getTime() + this.settings.refreshTokenTtlSeconds * 1000);
+    const { refreshTokenTtlSeconds, sessionMaxLifetimeSeconds } = this.settings;
+    return new Date(now.getTime() + Math.min(refreshTokenTtlSeconds, sessionMaxLifetimeSeconds) * 1000);
   }
 
   async issue(
-    session: { userId: string; sessionId: string; role: Role; refreshToken: string },
+    session: {
+      userId: string;
+      sessionId: string;
+      role: Role;
+      refreshToken: string;
+      refreshExpiresAt: Date;
+      clientId?: string | undefined;
+    },
     now: Date,
   ): Promise<TokenPair> {
     const access = await this.accessTokens.issue(session, now);
@@ -33,7 +42,7 @@ export class TokenPairIssuer {
       accessToken: access.token,
       expiresIn: access.expiresIn,
       refreshToken: session.refreshToken,
-      refreshExpiresIn: this.settings.refreshTokenTtlSeconds,
+      refreshExpiresIn: Math.max(0, Math.floor((session.refreshExpiresAt.getTime() - now.getTime()) / 1000)),
       userId: session.userId,
       sessionId: session.sessionId,
     };

@@ -2,6 +2,10 @@
 export interface AuthSettings {
   readonly accessTokenTtlSeconds: number;
   readonly refreshTokenTtlSeconds: number;
+  /** No session outlives its login by more than this, however often it is refreshed. */
+  readonly sessionMaxLifetimeSeconds: number;
+  /** How long after a rotation the superseded refresh token is refused without revoking. */
+  readonly refreshReuseGraceSeconds: number;
   readonly lockout: {
     readonly threshold: number;
     readonly windowSeconds: number;

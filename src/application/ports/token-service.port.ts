@@ -4,6 +4,8 @@ export interface AccessTokenClaims {
   readonly userId: string;
   readonly sessionId: string;
   readonly role: Role;
+  /** RFC 9068 `client_id`: the client the request named; the configured default otherwise. */
+  readonly clientId?: string | undefined;
 }
 
 export interface IssuedAccessToken {
@@ -13,6 +15,7 @@ export interface IssuedAccessToken {
 }
 
 export interface VerifiedAccessToken extends AccessTokenClaims {
+  readonly clientId: string;
   readonly jti: string;
   readonly issuedAt: Date;
   readonly expiresAt: Date;

@@ -1,9 +1,15 @@
 import { inject, injectable } from 'tsyringe';
+import { remembersDigest } from '../../domain/session/session.decider.js';
 import { sessionStreamId } from '../../domain/session/session.events.js';
 import { sessionDecider } from '../deciders.js';
 import { load } from '../event-sourcing.js';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
-import { REFRESH_TOKEN_CODEC, type RefreshTokenCodec } from '../ports/token-service.port.js';
+import {
+  ACCESS_TOKEN_SERVICE,
+  REFRESH_TOKEN_CODEC,
+  type AccessTokenService,
+  type RefreshTokenCodec,
+} from '../ports/token-service.port.js';
 import type { Principal } from '../auth/authenticate.use-case.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
 import { EndSessions } from './end-sessions.js';
@@ -15,15 +21,42 @@ export class LogOut {
     @inject(EVENT_STORE) private readonly store: EventStore,
     @inject(REFRESH_TOKEN_CODEC) private readonly refreshTokens: RefreshTokenCodec,
     @inject(EndSessions) private readonly endSessions: EndSessions,
+    @inject(ACCESS_TOKEN_SERVICE) private readonly accessTokens: AccessTokenService,
   ) {}
 
-  /** With a refresh token: only a token this session really issued (current or rotated) ends it. */
+  /**
+   * RFC 7009: whichever kind the token is (the hint only says which to try first, §2.1), its
+   * session ends. Unknown, forged or already revoked tokens are no error: the answer must not tell
+   * a caller whether a token was valid.
+   */
+  async revoke(
+    token: string,
+    hint: 'access_token' | 'refresh_token' | undefined,
+    ctx: RequestContext,
+  ): Promise<void> {
+    if (hint !== 'access_token' && this.refreshTokens.parse(token) !== null) {
+      await this.withRefreshToken(token, ctx);
+      return;
+    }
+    const verified = await this.accessTokens.verify(token);
+    if (verified !== null) {
+      await this.endSessions.endOne(
+        verified.sessionId,
+        'user',
+        metadataOf({ ...ctx, actorId: verified.userId }),
+      );
+    } else if (this.refreshTokens.parse(token) !== null) {
+      await this.withRefreshToken(token, ctx);
+    }
+  }
+
+  /** With a refresh token: only a token this session issued and remembers ends it (no forged one). */
   async withRefreshToken(refreshToken: string, ctx: RequestContext): Promise<void> {
     const parsed = this.refreshTokens.parse(refreshToken);
     if (parsed === null) return;
     const { state } = await load(this.store, sessionStreamId(parsed.sessionId), sessionDecider);
     if (state.status !== 'active') return;
-    if (state.currentDigest !== parsed.digest && !state.usedDigests.has(parsed.digest)) return;
+    if (!remembersDigest(state, parsed.digest)) return;
     await this.endSessions.endOne(parsed.sessionId, 'user', { ...metadataOf(ctx), actorId: state.userId });
   }
 

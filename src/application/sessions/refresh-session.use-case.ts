@@ -6,6 +6,7 @@ import { handle } from '../event-sourcing.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { ConcurrencyError, EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { SESSION_REVOCATIONS, type SessionRevocations } from '../ports/session-revocations.port.js';
+import { AUTH_SETTINGS, type AuthSettings } from '../ports/auth-settings.port.js';
 import { REFRESH_TOKEN_CODEC, type RefreshTokenCodec } from '../ports/token-service.port.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
 import { TokenPairIssuer, type TokenPair } from '../auth/token-pair.js';
@@ -23,16 +24,18 @@ export class RefreshSession {
     @inject(SESSION_REVOCATIONS) private readonly revocations: SessionRevocations,
     @inject(UserRepository) private readonly users: UserRepository,
     @inject(TokenPairIssuer) private readonly tokens: TokenPairIssuer,
+    @inject(AUTH_SETTINGS) private readonly settings: AuthSettings,
   ) {}
 
   /**
    * Rotation is decided by optimistic concurrency on the session stream, not by a lock, so it
    * holds across instances: of two refreshes racing with one token, one appends and the other
-   * fails its append and is refused. A token presented after it was rotated is reuse and revokes
-   * the session. A racing loser is not treated as reuse: a client retrying a timed-out request
-   * keeps the session the winner opened.
+   * fails its append and is refused. A token presented more than REFRESH_REUSE_GRACE after it was
+   * rotated is reuse and revokes the session. A racing loser is not treated as reuse (whether it
+   * loses the append or reads the winner's rotation): a client retrying a timed-out request keeps
+   * the session the winner opened.
    */
-  async execute(refreshToken: string, ctx: RequestContext): Promise<TokenPair> {
+  async execute(refreshToken: string, ctx: RequestContext, clientId?: string): Promise<TokenPair> {
     const parsed = this.refreshTokens.parse(refreshToken);
     if (parsed === null) throw invalid();
     const now = this.clock.now();
@@ -49,6 +52,8 @@ export class RefreshSession {
           newDigest: next.digest,
           expiresAt: this.tokens.refreshExpiry(now),
           now,
+          reuseGraceMs: this.settings.refreshReuseGraceSeconds * 1000,
+          maxLifetimeMs: this.settings.sessionMaxLifetimeSeconds * 1000,
         },
         { metadata: metadataOf(ctx), now, retries: 0 },
       );
@@ -68,7 +73,14 @@ export class RefreshSession {
     const user = await this.users.find(state.userId);
     if (user === null || user.status !== 'active') throw invalid();
     return this.tokens.issue(
-      { userId: user.id, sessionId: parsed.sessionId, role: user.role, refreshToken: next.token },
+      {
+        userId: user.id,
+        sessionId: parsed.sessionId,
+        role: user.role,
+        refreshToken: next.token,
+        refreshExpiresAt: state.expiresAt,
+        clientId,
+      },
       now,
     );
   }

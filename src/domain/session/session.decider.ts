@@ -2,13 +2,35 @@ import { DomainError } from '../shared/domain-error.js';
 import type { Recorded } from '../user/user.decider.js';
 import type { LoggedIn, LogoutReason, SessionEvent } from './session.events.js';
 
+/** A refresh token this session rotated away from, and when. */
+export interface SupersededDigest {
+  readonly digest: string;
+  readonly rotatedAt: Date;
+}
+
+/**
+ * How many superseded digests a session remembers. Enough for the reuse grace (a client racing
+ * itself rotates a handful of times within seconds, not dozens); older ones are forgotten, see
+ * `forgottenDigests`.
+ */
+export const REMEMBERED_DIGESTS = 16;
+
 export interface OpenedSession {
   readonly status: 'active' | 'revoked';
   readonly sessionId: string;
   readonly userId: string;
   readonly currentDigest: string;
-  /** Every digest this session has rotated away from: presenting one again is reuse. */
-  readonly usedDigests: ReadonlySet<string>;
+  /** The most recent superseded digests, newest first, at most REMEMBERED_DIGESTS. */
+  readonly supersededDigests: readonly SupersededDigest[];
+  /**
+   * How many superseded digests fell out of memory. Keeping every digest ever made each fold
+   * quadratic (the set was copied on every rotation). A refresh token is `<sessionId>.<secret>`
+   * and is looked up in its own session's stream, so a digest that is neither current nor
+   * remembered, for a session that has forgotten some, is taken as an old token of this family:
+   * reuse. While nothing was forgotten, an unknown digest cannot be one we issued and is merely
+   * invalid (a forged `<sessionId>.<random>` revokes nothing).
+   */
+  readonly forgottenDigests: number;
   readonly expiresAt: Date;
   readonly createdAt: Date;
   readonly lastRefreshedAt: Date | null;
@@ -24,8 +46,13 @@ export type SessionCommand =
       readonly type: 'RefreshSession';
       readonly presentedDigest: string;
       readonly newDigest: string;
+      /** The new token's expiry before the session's lifetime cap. */
       readonly expiresAt: Date;
       readonly now: Date;
+      /** A superseded token presented this soon after its rotation is refused without revoking. */
+      readonly reuseGraceMs: number;
+      /** No refresh token reaches past the login plus this. */
+      readonly maxLifetimeMs: number;
     }
   | { readonly type: 'EndSession'; readonly reason: LogoutReason };
 
@@ -39,7 +66,8 @@ export function evolveSession(state: SessionState, event: Recorded<SessionEvent>
       sessionId: d.sessionId,
       userId: d.userId,
       currentDigest: d.refreshTokenDigest,
-      usedDigests: new Set(),
+      supersededDigests: [],
+      forgottenDigests: 0,
       expiresAt: new Date(d.expiresAt),
       createdAt: event.occurredAt,
       lastRefreshedAt: null,
@@ -50,14 +78,20 @@ export function evolveSession(state: SessionState, event: Recorded<SessionEvent>
   }
   if (state.status === 'none') return state;
   switch (event.type) {
-    case 'TokenRefreshed':
+    case 'TokenRefreshed': {
+      const full = state.supersededDigests.length >= REMEMBERED_DIGESTS;
       return {
         ...state,
-        usedDigests: new Set([...state.usedDigests, state.currentDigest]),
+        supersededDigests: [
+          { digest: state.currentDigest, rotatedAt: event.occurredAt },
+          ...state.supersededDigests.slice(0, REMEMBERED_DIGESTS - 1),
+        ],
+        forgottenDigests: state.forgottenDigests + (full ? 1 : 0),
         currentDigest: event.data.refreshTokenDigest,
         expiresAt: new Date(event.data.expiresAt),
         lastRefreshedAt: event.occurredAt,
       };
+    }
     case 'RefreshTokenReuseDetected':
       return state;
     case 'LoggedOut':
@@ -65,12 +99,18 @@ export function evolveSession(state: SessionState, event: Recorded<SessionEvent>
   }
 }
 
+/** A refresh token this session issued and still remembers (current or recently superseded). */
+export const remembersDigest = (state: OpenedSession, digest: string): boolean =>
+  state.currentDigest === digest || state.supersededDigests.some((s) => s.digest === digest);
+
 const invalidRefresh = (): DomainError =>
   new DomainError('refresh_token_invalid', 'The refresh token is invalid, expired or revoked.');
 
 /**
  * Token-family rotation: only the current refresh token rotates; an earlier one revokes the whole
  * session (as Auth0 and Supabase do), so a stolen token stops working for thief and victim alike.
+ * Within the reuse grace an earlier token is only refused: two tabs or a retried request racing
+ * with one token must not log the user out (the winner's token keeps working).
  */
 export function decideSession(command: SessionCommand, state: SessionState): SessionEvent[] {
   if (command.type === 'StartSession') {
@@ -88,8 +128,11 @@ export function decideSession(command: SessionCommand, state: SessionState): Ses
     return [{ type: 'LoggedOut', data: { sessionId, userId, reason: command.reason } }];
   }
   if (state.status === 'revoked') throw invalidRefresh();
+  const now = command.now.getTime();
   if (command.presentedDigest === state.currentDigest) {
-    if (command.now.getTime() >= state.expiresAt.getTime()) throw invalidRefresh();
+    const notAfter = state.createdAt.getTime() + command.maxLifetimeMs;
+    if (now >= state.expiresAt.getTime() || now >= notAfter) throw invalidRefresh();
+    const expiresAt = new Date(Math.min(command.expiresAt.getTime(), notAfter));
     return [
       {
         type: 'TokenRefreshed',
@@ -97,12 +140,16 @@ export function decideSession(command: SessionCommand, state: SessionState): Ses
           sessionId,
           userId,
           refreshTokenDigest: command.newDigest,
-          expiresAt: command.expiresAt.toISOString(),
+          expiresAt: expiresAt.toISOString(),
         },
       },
     ];
   }
-  if (state.usedDigests.has(command.presentedDigest)) {
+  const superseded = state.supersededDigests.find((s) => s.digest === command.presentedDigest);
+  if (superseded !== undefined && now - superseded.rotatedAt.getTime() <= command.reuseGraceMs) {
+    throw invalidRefresh();
+  }
+  if (superseded !== undefined || state.forgottenDigests > 0) {
     return [
       { type: 'RefreshTokenReuseDetected', data: { sessionId, userId } },
       { type: 'LoggedOut', data: { sessionId, userId, reason: 'reuse' } },

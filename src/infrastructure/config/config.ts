@@ -15,7 +15,8 @@ export class ConfigError extends Error {
 
 const duration = (min: number, max: number) =>
   z.string().transform((raw, ctx) => {
-    const seconds = parseDurationSeconds(raw);
+    // Zero is only a value where the minimum allows it (e.g. REFRESH_REUSE_GRACE=0: no grace).
+    const seconds = min === 0 && /^0[smhd]?$/.test(raw.trim()) ? 0 : parseDurationSeconds(raw);
     if (seconds === null || seconds < min || seconds > max) {
       ctx.addIssue({
         code: 'custom',
@@ -54,6 +55,9 @@ const envSchema = z.object({
   TRUST_PROXY: flag.default(false),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).default('auth-service'),
+  JWT_CLIENT_ID: z.string().min(1).max(200).default('auth-service'),
+  SESSION_MAX_LIFETIME: duration(1, 400 * 86_400).default(30 * 86_400),
+  REFRESH_REUSE_GRACE: duration(0, 300).default(5),
   JWT_HMAC_SECRET: z.string().min(32, 'must be at least 32 bytes').optional(),
   JWT_ALGORITHM: z.enum(['ES256', 'EdDSA', 'RS256']).default('ES256'),
   BODY_LIMIT: z
@@ -81,6 +85,10 @@ export interface Config {
   readonly trustProxy: boolean;
   readonly issuer: string;
   readonly audience: string;
+  /** `client_id` claim of tokens whose request named no client. */
+  readonly clientId: string;
+  readonly sessionMaxLifetime: number;
+  readonly refreshReuseGrace: number;
   readonly hmacSecret: string | undefined;
   readonly jwtAlgorithm: 'ES256' | 'EdDSA' | 'RS256';
   readonly bodyLimit: string;
@@ -131,6 +139,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     issuer: e.JWT_ISSUER ?? `http://${e.HOST}:${e.PORT}`,
     audience: e.JWT_AUDIENCE,
+    clientId: e.JWT_CLIENT_ID,
+    sessionMaxLifetime: e.SESSION_MAX_LIFETIME,
+    refreshReuseGrace: e.REFRESH_REUSE_GRACE,
     hmacSecret: e.JWT_HMAC_SECRET,
     jwtAlgorithm: e.JWT_ALGORITHM,
     bodyLimit: e.BODY_LIMIT,

@@ -14,12 +14,14 @@ export interface AccessTokenOptions {
   readonly issuer: string;
   readonly audience: string;
   readonly ttlSeconds: number;
+  /** `client_id` when the request named none (JWT_CLIENT_ID; default `auth-service`). */
+  readonly defaultClientId?: string;
   readonly clockToleranceSeconds?: number;
   /** Verified tokens remembered (by their exact text) until they expire. Default 10,000; 0 = none. */
   readonly verifiedCacheSize?: number;
 }
 
-/** RFC 9068 access tokens: `typ: at+jwt`, `kid`, iss/aud/sub/sid/role/iat/exp/jti. */
+/** RFC 9068 access tokens: `typ: at+jwt`, `kid`, iss/aud/sub/client_id/sid/role/iat/exp/jti. */
 export class JoseAccessTokenService implements AccessTokenService {
   /**
    * A client sends the same access token with every request for its lifetime, and the signature
@@ -41,7 +43,11 @@ export class JoseAccessTokenService implements AccessTokenService {
     const key = this.keys.current();
     const jti = randomUUID();
     const iat = Math.floor(now.getTime() / 1000);
-    const token = await new SignJWT({ sid: claims.sessionId, role: claims.role })
+    const token = await new SignJWT({
+      client_id: claims.clientId ?? this.defaultClientId(),
+      sid: claims.sessionId,
+      role: claims.role,
+    })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
       .setIssuer(this.options.issuer)
       .setAudience(this.options.audience)
@@ -63,6 +69,10 @@ export class JoseAccessTokenService implements AccessTokenService {
       if (ttl > 0) this.verified.set(token, verified, { ttl });
     }
     return verified;
+  }
+
+  private defaultClientId(): string {
+    return this.options.defaultClientId ?? 'auth-service';
   }
 
   private toleranceMs(): number {
@@ -87,11 +97,13 @@ export class JoseAccessTokenService implements AccessTokenService {
           requiredClaims: ['sub', 'sid', 'role', 'jti', 'iat', 'exp'],
         },
       );
-      const { sub, sid, role, jti, iat, exp } = payload;
+      const { sub, sid, role, jti, iat, exp, client_id } = payload;
       if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string' || !isRole(role))
         return null;
       if (iat === undefined || exp === undefined) return null;
       return {
+        // Tokens signed before the claim existed carry none: they were the default client's.
+        clientId: typeof client_id === 'string' ? client_id : this.defaultClientId(),
         userId: sub,
         sessionId: sid,
         role,

@@ -16,6 +16,17 @@ export const presentUser = (u: UserProfile | UserView) => ({
   updated_at: u.updatedAt,
 });
 
+/** OIDC Core §5.3.2 UserInfo: standard claim names, `updated_at` in seconds since the epoch. */
+export const presentUserInfo = (u: UserProfile) => ({
+  sub: u.id,
+  email: u.email,
+  // No email verification flow exists yet, so no address is verified.
+  email_verified: false,
+  name: u.fullName,
+  preferred_username: u.username,
+  updated_at: Math.floor(Date.parse(u.updatedAt) / 1000),
+});
+
 export const presentTokens = (t: TokenPair) => ({
   access_token: t.accessToken,
   token_type: 'bearer',

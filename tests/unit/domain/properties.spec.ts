@@ -56,6 +56,8 @@ describe('session decider properties', () => {
         newDigest,
         expiresAt: at(step + 10_080),
         now: at(step),
+        reuseGraceMs: 5000,
+        maxLifetimeMs: 30 * 86_400_000,
       })),
     fc.constantFrom<SessionCommand>(
       { type: 'EndSession', reason: 'user' },

@@ -28,6 +28,8 @@ const refresh = (presentedDigest: string, at = now) =>
     newDigest: 'next',
     expiresAt: new Date('2026-02-03T00:00:00Z'),
     now: at,
+    reuseGraceMs: 0,
+    maxLifetimeMs: 365 * 86_400_000,
   }) as const;
 
 describe('session decider', () => {

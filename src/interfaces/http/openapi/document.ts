@@ -54,7 +54,14 @@ const responsesOf = (route: Route): ZodOpenApiResponsesObject => {
   // Status keys are integer-like, so the document lists them in numeric order whatever the spread
   // order; what the route states itself wins over the stock description.
   return {
-    ...(hasBody ? problems(400, 413, 415, 422) : request.query !== undefined ? problems(422) : {}),
+    // The OAuth endpoints state their own 400s; only the body limit is a problem document there.
+    ...(route.errors === 'oauth'
+      ? problems(413)
+      : hasBody
+        ? problems(400, 413, 415, 422)
+        : request.query !== undefined
+          ? problems(422)
+          : {}),
     ...GUARD_PROBLEMS[route.access],
     ...route.responses,
   };

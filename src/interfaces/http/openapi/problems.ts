@@ -1,10 +1,6 @@
 import { z } from 'zod';
 import type { ZodOpenApiResponseObject, ZodOpenApiResponsesObject } from 'zod-openapi';
-import {
-  oauthProblemResponse,
-  problemResponse,
-  validationProblemResponse,
-} from '../schemas/response.schemas.js';
+import { problemResponse, validationProblemResponse } from '../schemas/response.schemas.js';
 
 /** The problem+json responses of API.md, by status, so every route lists its failures in one line. */
 
@@ -153,6 +149,3 @@ export const problem = (
 ): ZodOpenApiResponsesObject => ({
   [String(status)]: responseOf(status, description, options),
 });
-
-/** The token endpoint's failures also carry OAuth's `error` code (RFC 6749 §5.2). */
-export const oauthProblem = z.union([oauthProblemResponse, problemResponse]);

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import type { ZodOpenApiResponsesObject } from 'zod-openapi';
 import type { TokenPair } from '../../../application/auth/token-pair.js';
 import type { UseCases } from '../../../application/use-cases.js';
-import { toProblem } from '../error-mapping.js';
 import { bearerTokenOf } from '../middleware/auth-guard.js';
-import { oauthProblem, problem, problems } from '../openapi/problems.js';
+import { problem, problems, PROBLEM_JSON } from '../openapi/problems.js';
+import { OAuthError } from '../middleware/oauth-errors.js';
 import { presentTokens, presentUser } from '../presenters.js';
-import { HttpProblem, unauthorized } from '../problem.js';
+import { unauthorized } from '../problem.js';
 import { requestContextOf } from '../request-context.js';
 import { JSON_TYPE, noContent, ok, tokens } from '../routing/responses.js';
 import { defineRoute, type Route, type RouteContext } from '../routing/route.js';
@@ -14,28 +15,32 @@ import {
   jsonLoginBody,
   logoutBody,
   refreshBody,
+  refreshGrantForm,
   registerBody,
+  revokeForm,
   tokenGrant,
 } from '../schemas/auth.schemas.js';
-import { userResponse } from '../schemas/response.schemas.js';
+import { oauthErrorResponse, problemResponse, userResponse } from '../schemas/response.schemas.js';
 import { parseInput } from '../validation.js';
 
-/** OAuth 2.0 (RFC 6749 §5.2) error codes ride along in the problem document on the token endpoint. */
-const asOAuthError = async <T>(work: () => T | Promise<T>): Promise<T> => {
-  try {
-    return await work();
-  } catch (error) {
-    const problem = toProblem(error);
-    if (problem === null) throw error;
-    const code =
-      problem.status === 422 ? 'invalid_request' : problem.status === 401 ? 'invalid_grant' : undefined;
-    if (code === undefined) throw problem;
-    throw new HttpProblem(problem.status === 422 ? 400 : problem.status, problem.title, problem.detail, {
-      ...problem.options,
-      extensions: { error: code, error_description: problem.detail },
-    });
-  }
-};
+/** RFC 6749 §5.2: the OAuth endpoints answer plain JSON `{error, error_description}`. */
+const oauthError = (
+  status: 400 | 403 | 429 | 503,
+  description: string,
+  example: { error: string; error_description: string },
+): ZodOpenApiResponsesObject => ({
+  [String(status)]: {
+    description,
+    ...(status === 429 || status === 503
+      ? { headers: z.object({ 'Retry-After': z.string().meta({ description: 'Seconds.' }) }) }
+      : {}),
+    content: {
+      [JSON_TYPE]: { schema: oauthErrorResponse, example },
+      // A body that is not even JSON or a form is refused before the route, as everywhere.
+      ...(status === 400 ? { [PROBLEM_JSON]: { schema: problemResponse } } : {}),
+    },
+  },
+});
 
 const sendTokens = (ctx: RouteContext, pair: TokenPair): void => {
   ctx.set('Cache-Control', 'no-store');
@@ -45,7 +50,7 @@ const sendTokens = (ctx: RouteContext, pair: TokenPair): void => {
 
 /** What `/auth/token` accepts: the password grant (as login) or the refresh grant. */
 const tokenForm = z
-  .union([formLoginBody, refreshBody.extend({ grant_type: z.literal('refresh_token') })])
+  .union([formLoginBody, refreshGrantForm])
   .meta({ description: 'Another `grant_type` gets `400 {"error": "unsupported_grant_type"}`.' });
 
 const deactivated = problem(403, 'The account is deactivated.');
@@ -104,40 +109,67 @@ export const authRoutes = (u: UseCases): Route[] => [
     description:
       'Password grant (as login) or refresh grant (as refresh). Errors also carry OAuth 2.0 `error` codes.',
     tag: 'Authentication',
+    errors: 'oauth',
     request: { form: tokenForm, json: tokenForm, rawBody: true },
     responses: {
       ...tokens,
-      ...problem(
+      ...oauthError(
         400,
-        'Malformed body, invalid refresh request (`invalid_request`) or `unsupported_grant_type`.',
-        { schema: oauthProblem, extensions: { error: 'unsupported_grant_type' } },
+        '`invalid_grant`: wrong credentials, or an unknown, used or expired refresh token; `invalid_request`: missing or malformed fields; `unsupported_grant_type`.',
+        { error: 'invalid_grant', error_description: 'Incorrect email, username or password.' },
       ),
-      ...problem(401, 'Wrong credentials or refresh token (`invalid_grant`).', {
-        schema: oauthProblem,
-        extensions: { error: 'invalid_grant', error_description: 'Incorrect email, username or password.' },
+      ...oauthError(403, '`access_denied`: the account is deactivated.', {
+        error: 'access_denied',
+        error_description: 'The account is deactivated.',
       }),
-      ...deactivated,
-      ...problems(413, 415, 422, 429),
+      ...oauthError(429, 'Locked out or rate limited.', {
+        error: 'invalid_request',
+        error_description: 'Too many attempts; try again later.',
+      }),
     },
     handler: async (ctx) => {
-      // Parsed here, not by the declaration: each grant has its own fields and OAuth error shape.
+      // Parsed here, not by the declaration: each grant has its own fields.
       const body: unknown = ctx.request.body;
       const { grant_type } = parseInput(tokenGrant, body);
       const context = requestContextOf(ctx);
       if (grant_type === 'password') {
-        const input = parseInput(formLoginBody, body);
-        sendTokens(ctx, await asOAuthError(() => u.logIn.execute(input, context)));
+        sendTokens(ctx, await u.logIn.execute(parseInput(formLoginBody, body), context));
       } else if (grant_type === 'refresh_token') {
-        const { refresh_token } = await asOAuthError(() => parseInput(refreshBody, body));
-        sendTokens(ctx, await asOAuthError(() => u.refresh.execute(refresh_token, context)));
+        const input = parseInput(refreshGrantForm, body);
+        sendTokens(ctx, await u.refresh.execute(input.refresh_token, context, input.client_id));
       } else {
-        throw new HttpProblem(
+        throw new OAuthError(
           400,
-          'Unsupported grant type',
+          'unsupported_grant_type',
           `The grant type "${grant_type.slice(0, 50)}" is not supported.`,
-          { extensions: { error: 'unsupported_grant_type' } },
         );
       }
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/auth/revoke',
+    access: 'anyone',
+    operationId: 'revoke',
+    summary: 'Revoke a token (RFC 7009)',
+    description:
+      'A refresh or access token; its session is revoked. 200 also for unknown or already revoked tokens, so the answer reveals nothing about the token.',
+    tag: 'Authentication',
+    errors: 'oauth',
+    request: { form: revokeForm, json: revokeForm },
+    responses: {
+      '200': { description: 'Revoked (or nothing to revoke).' },
+      ...oauthError(400, '`invalid_request`: no `token`.', {
+        error: 'invalid_request',
+        error_description: 'The request has invalid fields. token: is required',
+      }),
+    },
+    handler: async (ctx, { body }) => {
+      // RFC 7009: 200 whether or not the token was valid, so the answer reveals nothing.
+      await u.logOut.revoke(body.token, body.token_type_hint, requestContextOf(ctx));
+      ctx.set('Cache-Control', 'no-store');
+      ctx.status = 200;
+      ctx.body = '';
     },
   }),
   defineRoute({

@@ -1,11 +1,16 @@
 import type { UseCases } from '../../../application/use-cases.js';
 import { pageRequestOf, presentPage } from '../cursor.js';
 import { problem } from '../openapi/problems.js';
-import { presentAttempt, presentSession, presentUser } from '../presenters.js';
+import { presentAttempt, presentSession, presentUser, presentUserInfo } from '../presenters.js';
 import { requestContextOf } from '../request-context.js';
 import { noContent, ok } from '../routing/responses.js';
 import { defineRoute, type Route } from '../routing/route.js';
-import { loginAttemptPage, sessionPage, userResponse } from '../schemas/response.schemas.js';
+import {
+  loginAttemptPage,
+  sessionPage,
+  userInfoResponse,
+  userResponse,
+} from '../schemas/response.schemas.js';
 import { pageQuery, sessionPath } from '../schemas/common.js';
 import { passwordChangeBody, profileBody } from '../schemas/user.schemas.js';
 
@@ -23,6 +28,19 @@ export const meRoutes = (u: UseCases): Route[] => [
     responses: { ...ok('The signed-in user.', userResponse), ...deactivated },
     handler: async (ctx, { principal }) => {
       ctx.body = presentUser(await u.currentUser.execute(principal));
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/userinfo',
+    access: 'user',
+    operationId: 'userInfo',
+    summary: 'OpenID Connect UserInfo',
+    tag: 'Current user',
+    responses: { ...ok('Standard claims of the signed-in user.', userInfoResponse), ...deactivated },
+    handler: async (ctx, { principal }) => {
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = presentUserInfo(await u.currentUser.execute(principal));
     },
   }),
   ...(['put', 'patch'] as const).map((method) =>

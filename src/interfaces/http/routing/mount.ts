@@ -4,6 +4,7 @@ import type { Authenticate } from '../../../application/auth/authenticate.use-ca
 import { EXACT_PATHS, type HttpState } from '../http-state.js';
 import { requireAuth, requireRole } from '../middleware/auth-guard.js';
 import { accepts, type MediaType } from '../middleware/body.js';
+import { oauthErrors } from '../middleware/oauth-errors.js';
 import { HttpProblem } from '../problem.js';
 import { parseInput } from '../validation.js';
 import { koaPathOf, type Access, type Route, type RouteContext } from './route.js';
@@ -56,6 +57,7 @@ export function mountRoutes(routes: readonly Route[], guards: Guards): Router<Ht
     seen.add(key);
     const types = mediaTypesOf(route);
     const middleware: Middleware<HttpState>[] = [
+      ...(route.errors === 'oauth' ? [oauthErrors()] : []),
       ...guardsOf(route.access, guards),
       ...(types.length > 0 ? [accepts(...types)] : []),
     ];

@@ -70,6 +70,11 @@ export interface RouteSpec<
   readonly summary: string;
   readonly description?: string;
   readonly tag: Tag;
+  /**
+   * `oauth`: failures leave as RFC 6749 §5.2 JSON `{error, error_description}` instead of problem
+   * documents (the OAuth endpoints, whose clients read that shape).
+   */
+  readonly errors?: 'oauth';
   /** Left out of /openapi.json (the docs page's own static files). */
   readonly undocumented?: true;
   readonly request?: RouteRequest<J, F, Q, P>;

@@ -41,20 +41,46 @@ export const formLoginBody = z
     password,
     grant_type: z.literal('password').optional(),
     scope: text(1000).optional().meta({ description: 'Accepted and ignored.' }),
-    client_id: text(200).optional().meta({ description: 'Accepted and ignored.' }),
+    client_id: text(200)
+      .optional()
+      .meta({ description: 'The `client_id` claim of the access token (default `JWT_CLIENT_ID`).' }),
   })
-  .transform((b) => ({ identifier: b.username, password: b.password }))
+  .transform((b) => ({ identifier: b.username, password: b.password, clientId: b.client_id }))
   .meta({
     id: 'PasswordGrantForm',
     description:
       'OAuth 2.0 password grant. Other fields (e.g. `client_secret`) and HTTP Basic client credentials are ignored.',
   });
 
-export const refreshBody = z.object({ refresh_token: text(512) }).meta({ id: 'RefreshRequest' });
+export const refreshBody = z.object({ refresh_token: text(4096) }).meta({ id: 'RefreshRequest' });
 
-export const logoutBody = z.object({ refresh_token: text(512).optional() }).meta({
+export const logoutBody = z.object({ refresh_token: text(4096).optional() }).meta({
   id: 'LogoutRequest',
   description: 'Without `refresh_token`, the session of the bearer access token is ended.',
 });
 
 export const tokenGrant = z.object({ grant_type: text(100) });
+
+export const refreshGrantForm = z
+  .object({
+    grant_type: z.literal('refresh_token'),
+    refresh_token: text(4096),
+    scope: text(1000).optional().meta({ description: 'Accepted and ignored.' }),
+    client_id: text(200).optional().meta({ description: 'The `client_id` claim of the access token.' }),
+  })
+  .meta({ id: 'RefreshGrantForm' });
+
+/** RFC 7009 revocation request. */
+export const revokeForm = z
+  .object({
+    token: text(4096).min(1, 'is required'),
+    token_type_hint: z
+      .string()
+      .optional()
+      .transform((h) => (h === 'access_token' || h === 'refresh_token' ? h : undefined))
+      .meta({
+        description: '`refresh_token` or `access_token`; an unknown hint is ignored (RFC 7009 §2.1).',
+      }),
+    client_id: text(200).optional().meta({ description: 'Accepted and ignored.' }),
+  })
+  .meta({ id: 'RevocationRequest' });

@@ -120,16 +120,19 @@ export const validationProblemResponse = z
     description: 'A problem document naming each invalid field in `errors`.',
   });
 
-export const oauthProblemResponse = z
-  .looseObject({
-    ...problemShape,
-    error: z.enum(['invalid_request', 'invalid_grant', 'unsupported_grant_type']),
-    error_description: z.string().optional(),
+/** RFC 6749 §5.2 error body of the OAuth endpoints (`application/json`, not problem+json). */
+export const oauthErrorResponse = z
+  .object({
+    error: z.enum([
+      'invalid_request',
+      'invalid_grant',
+      'unsupported_grant_type',
+      'access_denied',
+      'temporarily_unavailable',
+    ]),
+    error_description: z.string(),
   })
-  .meta({
-    id: 'OAuthProblem',
-    description: 'A problem document carrying the OAuth 2.0 `error` code (RFC 6749 §5.2).',
-  });
+  .meta({ id: 'OAuthError', description: 'An OAuth 2.0 error (RFC 6749 §5.2).' });
 
 export const jwksResponse = z
   .object({
@@ -137,19 +140,30 @@ export const jwksResponse = z
   })
   .meta({ id: 'JsonWebKeySet' });
 
+export const userInfoResponse = z
+  .object({
+    sub: z.string(),
+    email: z.string(),
+    email_verified: z.boolean(),
+    name: z.string().nullable(),
+    preferred_username: z.string().nullable(),
+    updated_at: z.number().int().meta({ description: 'Seconds since the epoch.' }),
+  })
+  .meta({ id: 'UserInfo' });
+
 export const openIdConfigurationResponse = z
   .looseObject({
     issuer: z.string(),
     jwks_uri: z.string(),
     token_endpoint: z.string(),
+    revocation_endpoint: z.string(),
     userinfo_endpoint: z.string(),
     grant_types_supported: z.array(z.string()),
     response_types_supported: z.array(z.string()),
     token_endpoint_auth_methods_supported: z.array(z.string()),
-    id_token_signing_alg_values_supported: z.array(z.string()),
+    revocation_endpoint_auth_methods_supported: z.array(z.string()),
     access_token_signing_alg_values_supported: z.array(z.string()),
-    subject_types_supported: z.array(z.string()),
-    scopes_supported: z.array(z.string()),
+    claims_supported: z.array(z.string()),
   })
   .meta({ id: 'OpenIdConfiguration' });
 
