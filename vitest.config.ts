@@ -3,14 +3,28 @@ import { defineConfig } from 'vitest/config';
 // Vite's Oxc transformer compiles the tests with the same legacy decorators and decorator metadata
 // as `tsc` does for dist/, so tsyringe behaves identically in tests and in production. (Oxc ships
 // inside Vite; SWC would need platform packages that not every registry mirror carries.)
+//
+// Two tiers: `unit` needs nothing but Node (no dist/ build, no MongoDB, no Go), so
+// `npm run test:unit` gives feedback in seconds; every other test runs against the built dist/ and
+// a real MongoDB-compatible server found by the global setups. `npm test` runs both.
 export default defineConfig({
   oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } },
   test: {
-    include: ['tests/**/*.spec.ts'],
-    globalSetup: ['tests/support/build-global-setup.ts', 'tests/support/mongo-global-setup.ts'],
     setupFiles: ['tests/support/setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.spec.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['tests/**/*.spec.ts'],
+          exclude: ['tests/unit/**'],
+          globalSetup: ['tests/support/build-global-setup.ts', 'tests/support/mongo-global-setup.ts'],
+        },
+      },
+    ],
   },
 });

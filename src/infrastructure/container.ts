@@ -8,7 +8,7 @@ import { EVENT_STORE } from '../application/ports/event-store.port.js';
 import { ID_GENERATOR } from '../application/ports/id-generator.port.js';
 import { LOGGER } from '../application/ports/logger.port.js';
 import { LOGIN_ATTEMPT_READ_MODEL } from '../application/ports/login-attempt-read-model.port.js';
-import { PASSWORD_HASHER } from '../application/ports/password-hasher.port.js';
+import { PASSWORD_HASHER, type PasswordHasher } from '../application/ports/password-hasher.port.js';
 import { RATE_LIMITER } from '../application/ports/rate-limiter.port.js';
 import { READ_MODEL_SYNC } from '../application/ports/read-model-sync.port.js';
 import { SESSION_READ_MODEL } from '../application/ports/session-read-model.port.js';
@@ -34,6 +34,7 @@ import { RegisterUser } from '../application/users/register-user.use-case.js';
 import { UpdateProfile } from '../application/users/update-profile.use-case.js';
 import type { Config } from './config/config.js';
 import { BcryptPasswordHasher } from './crypto/bcrypt-password-hasher.js';
+import { ScryptTestPasswordHasher } from './crypto/scrypt-test-password-hasher.js';
 import { OpaqueRefreshTokenCodec } from './crypto/refresh-token-codec.js';
 import { AuthMetrics } from './metrics/auth-metrics.js';
 import { InstrumentedEventStore } from './metrics/instrumented-event-store.js';
@@ -54,7 +55,7 @@ export interface Wiring {
   readonly runner: ProjectionRunner;
   readonly revocations: RevocationList;
   readonly keyRing: SigningKeyRing;
-  readonly hasher: BcryptPasswordHasher;
+  readonly hasher: PasswordHasher;
   /** This runtime's Prometheus registry and instruments (served at /metrics). */
   readonly metrics: AuthMetrics;
   readonly useCases: UseCases;
@@ -91,7 +92,10 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
     retiredKeyGraceSeconds: config.accessTokenTtl + CLOCK_TOLERANCE_SECONDS,
     now: () => clock.now(),
   });
-  const hasher = new BcryptPasswordHasher(config.bcryptCost);
+  const hasher: PasswordHasher =
+    config.passwordHasher === 'scrypt-test'
+      ? new ScryptTestPasswordHasher()
+      : new BcryptPasswordHasher(config.bcryptCost);
   const runner = new ProjectionRunner(
     storage.eventStore,
     [

@@ -49,6 +49,7 @@ const envSchema = z.object({
   ACCESS_TOKEN_TTL: duration(30, 86_400).default(900),
   REFRESH_TOKEN_TTL: duration(60, 400 * 86_400).default(7 * 86_400),
   BCRYPT_COST: integer(10, 15).default(12),
+  PASSWORD_HASHER: z.enum(['bcrypt', 'scrypt-test']).default('bcrypt'),
   ADMIN_EMAIL: z.string().min(3).max(254).optional(),
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(128).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -80,6 +81,8 @@ export interface Config {
   readonly accessTokenTtl: number;
   readonly refreshTokenTtl: number;
   readonly bcryptCost: number;
+  /** `scrypt-test` is a cheap real verifier for test runs only; refused under NODE_ENV=production. */
+  readonly passwordHasher: 'bcrypt' | 'scrypt-test';
   readonly admin: { readonly email: string; readonly password: string } | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly trustProxy: boolean;
@@ -120,6 +123,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'must be set together with its pair',
     );
   }
+  if (e.PASSWORD_HASHER !== 'bcrypt' && present['NODE_ENV'] === 'production') {
+    throw new ConfigError(
+      'PASSWORD_HASHER',
+      'must be bcrypt when NODE_ENV=production (scrypt-test is for tests)',
+    );
+  }
   if (e.JWT_HMAC_SECRET !== undefined && Buffer.byteLength(e.JWT_HMAC_SECRET) < 32) {
     throw new ConfigError('JWT_HMAC_SECRET', 'must be at least 32 bytes');
   }
@@ -131,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtl: e.ACCESS_TOKEN_TTL,
     refreshTokenTtl: e.REFRESH_TOKEN_TTL,
     bcryptCost: e.BCRYPT_COST,
+    passwordHasher: e.PASSWORD_HASHER,
     admin:
       e.ADMIN_EMAIL !== undefined && e.ADMIN_PASSWORD !== undefined
         ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }
