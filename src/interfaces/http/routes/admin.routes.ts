@@ -68,6 +68,8 @@ export function adminRoutes(container: DependencyContainer): Router<HttpState> {
         position: e.position,
         occurred_at: e.occurredAt,
         data: e.data,
+        hash: e.hash,
+        prev_hash: e.prevHash,
       })),
       next_cursor: encodeCursor(page.nextAfter),
     };

@@ -74,6 +74,8 @@ export const loginAttemptResponse = z
   })
   .meta({ id: 'LoginAttempt' });
 
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+
 export const userEventResponse = z
   .object({
     type: z.string().meta({ examples: ['UserRegistered'] }),
@@ -82,6 +84,13 @@ export const userEventResponse = z
     position: z.number().int().meta({ description: 'Global position in the store.' }),
     occurred_at: timestamp,
     data: z.record(z.string(), z.unknown()).meta({ description: 'Event payload without secrets or hashes.' }),
+    hash: sha256Hex.nullable().meta({
+      description:
+        'Audit chain: hex SHA-256 of prev_hash + "\\n" + the RFC 8785 JSON of the event as stored; null before the chain began.',
+    }),
+    prev_hash: sha256Hex
+      .nullable()
+      .meta({ description: "The previous global position's hash (64 zeros at the start)." }),
   })
   .meta({ id: 'UserEvent' });
 
