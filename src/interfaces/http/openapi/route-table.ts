@@ -10,6 +10,7 @@ import {
 } from '../schemas/auth.schemas.js';
 import { pageQuery, uuidParam } from '../schemas/common.js';
 import {
+  auditCheckpointResponse,
   jwksResponse,
   livenessResponse,
   loginAttemptResponse,
@@ -92,6 +93,7 @@ const users = pageOf(userResponse, 'UserPage');
 const sessions = pageOf(sessionResponse, 'SessionPage');
 const attempts = pageOf(loginAttemptResponse, 'LoginAttemptPage');
 const events = pageOf(userEventResponse, 'UserEventPage');
+const checkpoints = pageOf(auditCheckpointResponse, 'AuditCheckpointPage');
 
 const BAD_BODY = problems(400, 413, 415, 422);
 /** Deactivating or demoting one's own account could leave nobody able to undo it. */
@@ -379,6 +381,22 @@ const adminRoutes: readonly DocumentedRoute[] = [
       ...ok('A page of events, oldest first.', events),
       ...ADMIN_GUARD,
       ...noSuchUser,
+      ...problems(422),
+    },
+  },
+  {
+    method: 'get',
+    path: '/admin/audit/checkpoints',
+    operationId: 'auditCheckpoints',
+    summary: 'Signed audit checkpoints of the hash chain',
+    description:
+      'Copy them somewhere the store cannot be written from: `verify-log --checkpoint` proves the log up to one.',
+    tags: ['Administration'],
+    security: 'bearer',
+    request: { query: pageQuery },
+    responses: {
+      ...ok('A page of checkpoints, newest first.', checkpoints),
+      ...ADMIN_GUARD,
       ...problems(422),
     },
   },

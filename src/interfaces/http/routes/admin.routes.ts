@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import type { DependencyContainer } from 'tsyringe';
 import { AdministerUsers } from '../../../application/admin/administer-users.use-case.js';
 import { LoginHistory, loginAttemptFilter } from '../../../application/admin/login-history.use-case.js';
+import { AuditCheckpoints } from '../../../application/audit/audit-checkpoints.use-case.js';
 import { Authenticate } from '../../../application/auth/authenticate.use-case.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { EXACT_PATHS, type HttpState } from '../http-state.js';
@@ -26,6 +27,7 @@ export function adminRoutes(container: DependencyContainer): Router<HttpState> {
   const router = new Router<HttpState>({ prefix: '/admin', ...EXACT_PATHS });
   const admin = container.resolve(AdministerUsers);
   const history = container.resolve(LoginHistory);
+  const checkpoints = container.resolve(AuditCheckpoints);
   // Declared on each route, never by path prefix: a prefix guard once let /ADMIN/... through.
   const admins = [requireAuth(container.resolve(Authenticate)), requireRole('admin')] as const;
 
@@ -70,6 +72,20 @@ export function adminRoutes(container: DependencyContainer): Router<HttpState> {
         data: e.data,
         hash: e.hash,
         prev_hash: e.prevHash,
+      })),
+      next_cursor: encodeCursor(page.nextAfter),
+    };
+  });
+
+  router.get('/audit/checkpoints', ...admins, async (ctx) => {
+    const { limit, cursor } = parseInput(pageQuery, ctx.query);
+    const page = await checkpoints.list({ limit, after: decodeCursor(cursor) });
+    ctx.body = {
+      items: page.items.map((c) => ({
+        position: c.position,
+        hash: c.hash,
+        created_at: c.createdAt,
+        jws: c.jws,
       })),
       next_cursor: encodeCursor(page.nextAfter),
     };

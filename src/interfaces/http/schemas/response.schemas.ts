@@ -94,6 +94,17 @@ export const userEventResponse = z
   })
   .meta({ id: 'UserEvent' });
 
+export const auditCheckpointResponse = z
+  .object({
+    position: z.number().int().meta({ description: 'The global position whose hash is signed.' }),
+    hash: sha256Hex.meta({ description: 'The audit chain hash at that position.' }),
+    created_at: timestamp,
+    jws: z.string().meta({
+      description: 'Compact JWS (typ audit-checkpoint+jwt, a JWKS key) over {iss, position, hash, iat}.',
+    }),
+  })
+  .meta({ id: 'AuditCheckpoint' });
+
 /** `{items, next_cursor}`: pass `next_cursor` back as `cursor` until it is null. */
 export const pageOf = <T extends z.ZodType>(item: T, id: string) =>
   z
