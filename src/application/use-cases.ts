@@ -1,6 +1,7 @@
 import type { AdministerUsers } from './admin/administer-users.use-case.js';
 import type { BootstrapAdmin } from './admin/bootstrap-admin.use-case.js';
 import type { LoginHistory } from './admin/login-history.use-case.js';
+import type { AuditCheckpoints } from './audit/audit-checkpoints.use-case.js';
 import type { Authenticate } from './auth/authenticate.use-case.js';
 import type { LogIn } from './auth/log-in.use-case.js';
 import type { LogOut } from './sessions/log-out.use-case.js';
@@ -28,4 +29,5 @@ export interface UseCases {
   readonly loginHistory: LoginHistory;
   readonly administerUsers: AdministerUsers;
   readonly operator: BootstrapAdmin;
+  readonly auditCheckpoints: AuditCheckpoints;
 }

@@ -22,6 +22,7 @@ import {
 import { AdministerUsers } from '../application/admin/administer-users.use-case.js';
 import { BootstrapAdmin } from '../application/admin/bootstrap-admin.use-case.js';
 import { LoginHistory } from '../application/admin/login-history.use-case.js';
+import { AuditCheckpoints } from '../application/audit/audit-checkpoints.use-case.js';
 import { Authenticate } from '../application/auth/authenticate.use-case.js';
 import { LogIn } from '../application/auth/log-in.use-case.js';
 import { LogOut } from '../application/sessions/log-out.use-case.js';
@@ -74,6 +75,7 @@ const resolveUseCases = (container: DependencyContainer): UseCases => ({
   loginHistory: container.resolve(LoginHistory),
   administerUsers: container.resolve(AdministerUsers),
   operator: container.resolve(BootstrapAdmin),
+  auditCheckpoints: container.resolve(AuditCheckpoints),
 });
 
 /** The one place ports meet adapters. Use cases are resolved from the returned container. */

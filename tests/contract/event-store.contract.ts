@@ -122,6 +122,8 @@ export function describeEventStoreContract(name: string, make: () => Promise<Eve
           occurredAt: OCCURRED_AT,
           data,
           metadata: METADATA,
+          hash: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown,
+          prevHash: '0'.repeat(64),
         });
         expect(stored?.occurredAt).toBeInstanceOf(Date);
         expect(stored?.occurredAt.toISOString()).toBe('2025-03-04T05:06:07.089Z');
@@ -336,6 +338,8 @@ export function describeEventStoreContract(name: string, make: () => Promise<Eve
           occurredAt: OCCURRED_AT,
           data: {},
           metadata: METADATA,
+          hash: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown,
+          prevHash: all[2]?.hash,
         });
       });
 

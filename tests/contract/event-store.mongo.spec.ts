@@ -5,9 +5,10 @@ import { MongoEventStore } from '../../src/infrastructure/event-store/mongo-even
 import { connectMongo, databaseNameFromUri } from '../../src/infrastructure/mongo/mongo-connection.js';
 import { freePort } from '../support/free-port.js';
 import { mongoServerLabel, useTestDatabase } from '../support/mongo.js';
+import { describeEventStoreChainContract } from './event-store-chain.contract.js';
 import { describeEventStoreContract } from './event-store.contract.js';
 
-describeEventStoreContract(`MongoEventStore on ${mongoServerLabel()}`, async () => {
+const mongoSubject = async () => {
   const database = await useTestDatabase('es');
   const extraClients: MongoClient[] = [];
   return {
@@ -23,7 +24,9 @@ describeEventStoreContract(`MongoEventStore on ${mongoServerLabel()}`, async () 
       await database.drop();
     },
   };
-});
+};
+describeEventStoreContract(`MongoEventStore on ${mongoServerLabel()}`, mongoSubject);
+describeEventStoreChainContract(`MongoEventStore on ${mongoServerLabel()}`, mongoSubject);
 
 describe('MongoEventStore when the server is unreachable', () => {
   it('fails with StoreUnavailableError carrying the driver error', async () => {

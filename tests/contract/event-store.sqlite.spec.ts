@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite-event-store.js';
+import { describeEventStoreChainContract } from './event-store-chain.contract.js';
 import { describeEventStoreContract } from './event-store.contract.js';
 
 describeEventStoreContract('SqliteEventStore (file, second instance on the same file)', async () => {
@@ -21,3 +22,13 @@ describeEventStoreContract('SqliteEventStore (:memory:)', () =>
     cleanup: () => Promise.resolve(),
   }),
 );
+
+describeEventStoreChainContract('SqliteEventStore (file, second instance on the same file)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'event-chain-'));
+  const file = join(dir, 'events.db');
+  return {
+    store: new SqliteEventStore({ file }),
+    other: () => Promise.resolve(new SqliteEventStore({ file })),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+});

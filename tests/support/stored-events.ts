@@ -18,6 +18,8 @@ export function stored<E extends DomainEvent>(
     occurredAt: new Date(at),
     data: event.data as Readonly<Record<string, unknown>>,
     metadata: {},
+    hash: null,
+    prevHash: null,
   };
 }
 

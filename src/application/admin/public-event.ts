@@ -11,6 +11,9 @@ export interface PublicEvent {
   readonly position: number;
   readonly occurredAt: string;
   readonly data: Readonly<Record<string, unknown>>;
+  /** The audit chain's hash of the event as stored (secrets included), so gaps can be proven. */
+  readonly hash: string | null;
+  readonly prevHash: string | null;
 }
 
 export function publicEvent(stored: StoredEvent): PublicEvent {
@@ -23,5 +26,8 @@ export function publicEvent(stored: StoredEvent): PublicEvent {
     position: event.position,
     occurredAt: event.occurredAt.toISOString(),
     data,
+    // From the stored event, not the upcast one: the chain covers what is stored.
+    hash: stored.hash,
+    prevHash: stored.prevHash,
   };
 }

@@ -35,6 +35,13 @@ export interface StoredEvent {
   readonly occurredAt: Date;
   readonly data: EventData;
   readonly metadata: EventMetadata;
+  /**
+   * Lower-case hex SHA-256 of `prevHash + "\n" + JCS(event)` (the audit hash chain); null for an
+   * event stored before the chain existed.
+   */
+  readonly hash: string | null;
+  /** The previous position's hash (64 zeros where the chain starts); null with `hash`. */
+  readonly prevHash: string | null;
 }
 
 export interface AppendRequest {

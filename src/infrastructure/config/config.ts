@@ -71,6 +71,7 @@ const envSchema = z.object({
   LOCKOUT_DURATION: duration(1, 86_400).default(15 * 60),
   RATE_LIMIT_LOGIN_PER_MINUTE: integer(1, 1_000_000).default(30),
   RATE_LIMIT_REGISTER_PER_HOUR: integer(1, 1_000_000).default(20),
+  AUDIT_CHECKPOINT_INTERVAL: duration(1, 86_400).default(60),
 });
 
 export interface Config {
@@ -87,6 +88,8 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly trustProxy: boolean;
   readonly issuer: string;
+  /** How often a signed audit checkpoint is written while new events exist. */
+  readonly auditCheckpointIntervalSeconds: number;
   readonly audience: string;
   /** `client_id` claim of tokens whose request named no client. */
   readonly clientId: string;
@@ -148,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     issuer: e.JWT_ISSUER ?? `http://${e.HOST}:${e.PORT}`,
+    auditCheckpointIntervalSeconds: e.AUDIT_CHECKPOINT_INTERVAL,
     audience: e.JWT_AUDIENCE,
     clientId: e.JWT_CLIENT_ID,
     sessionMaxLifetime: e.SESSION_MAX_LIFETIME,

@@ -11,6 +11,10 @@
  * - _id = "<streamId>#<fromVersion, 10 digits>": a stream's commits can be walked by `_id` alone,
  *   which is the only lookup FerretDB serves without a full scan (on mongod an index serves it).
  * - Unique commitId: retrying an append with the same id returns the first result.
+ * - Hash chain (hash-chain.ts): a commit names the hash of the event before its first position
+ *   (`prevHash`) and stores each event's hash. It is computed from the head the writer read, so the
+ *   unique position index that serialises positions serialises the chain too: a writer whose head
+ *   was stale collides on the position, re-reads head and hash, and retries. No fork is possible.
  * A duplicate-key error is disambiguated by looking documents up, never by parsing its message
  * (FerretDB's names no index).
  */
@@ -28,6 +32,7 @@ import {
   type StoredEvent,
 } from '../../application/ports/event-store.port.js';
 import { notify, satisfies, validateAppend } from './append-rules.js';
+import { chainHashes, GENESIS_HASH } from './hash-chain.js';
 import { detectServerKind } from '../mongo/server-kind.js';
 import { mongoGuard } from '../mongo/unavailable.js';
 
@@ -57,12 +62,23 @@ interface CommitDocument {
   /** Shared by every event of the commit. */
   metadata: EventMetadata;
   occurredAt: Date;
+  /** Hash of position - 1 (64 zeros where the chain starts); absent in commits from before it. */
+  prevHash?: string;
+  /** Hash of the last event, so reading the head needs no array projection. */
+  lastHash?: string;
 }
 
 interface CommitEvent {
   type: string;
   version: number;
   data: EventData;
+  hash?: string;
+}
+
+/** The last committed position and its hash (null before the chain began, or when empty). */
+interface Head {
+  readonly position: number;
+  readonly hash: string | null;
 }
 
 type Listener = (position: number) => void;
@@ -84,7 +100,7 @@ export class MongoEventStore implements EventStore {
    * The highest position this process has seen committed: a hint for the next insert, never a
    * reservation. A stale hint only costs a duplicate-key error and a re-read.
    */
-  private lastPositionHint: number | undefined;
+  private headHint: Head | undefined;
   private initialized: Promise<void> | undefined;
   /** Learnt in `init`: on FerretDB, stream reads walk commits by `_id`. */
   private walkStreams = false;
@@ -170,7 +186,7 @@ export class MongoEventStore implements EventStore {
   headPosition(): Promise<number> {
     return this.guard(async () => {
       await this.ready();
-      return this.readLastPosition();
+      return (await this.readHead()).position;
     });
   }
 
@@ -215,7 +231,7 @@ export class MongoEventStore implements EventStore {
       }
 
       const inserted = await this.positionLock.run(() =>
-        this.tryInsert({
+        this.tryInsert(request.occurredAt, {
           _id: commitKey(streamId, current + 1),
           commitId,
           streamId,
@@ -256,19 +272,35 @@ export class MongoEventStore implements EventStore {
    * forgetting the position hint, which may be what was stale).
    */
   private async tryInsert(
-    commit: Omit<CommitDocument, 'position' | 'lastPosition'>,
+    occurredAt: Date,
+    commit: Omit<CommitDocument, 'position' | 'lastPosition' | 'prevHash' | 'lastHash'>,
   ): Promise<AppendResult | undefined> {
-    const last = this.lastPositionHint ?? (await this.readLastPosition());
-    const position = last + 1;
-    const lastPosition = last + commit.events.length;
+    const head = this.headHint ?? (await this.readHead());
+    const position = head.position + 1;
+    const lastPosition = head.position + commit.events.length;
+    const prevHash = head.hash ?? GENESIS_HASH;
+    const hashes = chainHashes(
+      prevHash,
+      commit.events.map((event, index) => ({
+        ...event,
+        streamId: commit.streamId,
+        streamVersion: commit.fromVersion + index,
+        position: position + index,
+        occurredAt,
+        metadata: commit.metadata,
+      })),
+    );
+    const events = commit.events.map((event, index) => ({ ...event, hash: hashes[index] ?? '' }));
+    const lastHash = hashes.at(-1) ?? prevHash;
     try {
-      await this.commits.insertOne({ ...commit, position, lastPosition });
+      await this.commits.insertOne({ ...commit, events, position, lastPosition, prevHash, lastHash });
     } catch (error) {
-      this.lastPositionHint = undefined;
+      this.headHint = undefined;
       if (isDuplicateKey(error)) return undefined;
       throw error;
     }
-    this.lastPositionHint = Math.max(this.lastPositionHint ?? 0, lastPosition);
+    // Only ever our own commit: the next one in the store necessarily starts right after it.
+    this.headHint = { position: lastPosition, hash: lastHash };
     return { nextExpectedVersion: commit.toVersion, position: lastPosition };
   }
 
@@ -289,12 +321,12 @@ export class MongoEventStore implements EventStore {
     return head?.toVersion ?? 0;
   }
 
-  private async readLastPosition(): Promise<number> {
-    const last = await this.commits.findOne<Pick<CommitDocument, 'lastPosition'>>(
+  private async readHead(): Promise<Head> {
+    const last = await this.commits.findOne<Pick<CommitDocument, 'lastPosition' | 'lastHash'>>(
       {},
-      { sort: { position: -1 }, projection: { _id: 0, lastPosition: 1 } },
+      { sort: { position: -1 }, projection: { _id: 0, lastPosition: 1, lastHash: 1 } },
     );
-    return last?.lastPosition ?? 0;
+    return { position: last?.lastPosition ?? 0, hash: last?.lastHash ?? null };
   }
 
   private async previousResult(
@@ -335,7 +367,7 @@ export class MongoEventStore implements EventStore {
     try {
       return await mongoGuard(operation);
     } catch (error) {
-      if (error instanceof StoreUnavailableError) this.lastPositionHint = undefined;
+      if (error instanceof StoreUnavailableError) this.headHint = undefined;
       throw error;
     }
   }
@@ -375,6 +407,13 @@ function expandCommit(commit: CommitDocument): StoredEvent[] {
     occurredAt: commit.occurredAt,
     data: event.data,
     metadata: commit.metadata,
+    hash: event.hash ?? null,
+    prevHash:
+      event.hash === undefined
+        ? null
+        : index === 0
+          ? (commit.prevHash ?? null)
+          : (commit.events[index - 1]?.hash ?? null),
   }));
 }
 

@@ -23,6 +23,7 @@ import {
   type StoredEvent,
 } from '../../application/ports/event-store.port.js';
 import { notify, satisfies, validateAppend } from './append-rules.js';
+import { chainHash, GENESIS_HASH } from './hash-chain.js';
 
 export interface SqliteEventStoreOptions {
   /** Path of the database file (its directory is created if missing), or ':memory:'. */
@@ -42,6 +43,9 @@ const SCHEMA = `
     metadata       TEXT    NOT NULL,
     occurred_at    TEXT    NOT NULL,
     commit_id      TEXT    NOT NULL,
+    -- The audit hash chain (hash-chain.ts); NULL in rows written before it existed.
+    hash           TEXT,
+    prev_hash      TEXT,
     -- Also the index readStream and the stream-version lookup use.
     UNIQUE (stream_id, stream_version)
   ) STRICT;
@@ -66,6 +70,7 @@ export class SqliteEventStore implements EventStore {
     readonly findCommit: StatementSync;
     readonly streamVersion: StatementSync;
     readonly lastPosition: StatementSync;
+    readonly head: StatementSync;
     readonly insertEvent: StatementSync;
     readonly insertCommit: StatementSync;
     readonly readStream: StatementSync;
@@ -83,16 +88,18 @@ export class SqliteEventStore implements EventStore {
     // last commits, never corrupt the file.
     this.db.exec('PRAGMA synchronous = NORMAL');
     this.db.exec(SCHEMA);
+    addChainColumns(this.db);
     this.statements = {
       findCommit: this.db.prepare('SELECT last_position, next_version FROM commits WHERE commit_id = ?'),
       streamVersion: this.db.prepare(
         'SELECT COALESCE(MAX(stream_version), 0) AS v FROM events WHERE stream_id = ?',
       ),
       lastPosition: this.db.prepare('SELECT COALESCE(MAX(position), 0) AS p FROM events'),
+      head: this.db.prepare('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1'),
       insertEvent: this.db.prepare(
         `INSERT INTO events (position, stream_id, stream_version, type, version, data, metadata,
-                             occurred_at, commit_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                             occurred_at, commit_id, hash, prev_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertCommit: this.db.prepare(
         'INSERT INTO commits (commit_id, stream_id, last_position, next_version) VALUES (?, ?, ?, ?)',
@@ -164,24 +171,44 @@ export class SqliteEventStore implements EventStore {
       }
 
       const commitId = request.commitId ?? randomUUID();
-      const metadata = JSON.stringify(request.metadata);
+      const metadataJson = JSON.stringify(request.metadata);
+      const metadata = JSON.parse(metadataJson) as EventMetadata;
       const occurredAt = request.occurredAt.toISOString();
-      let position = numberColumn(this.statements.lastPosition.get(), 'p');
+      // Read under the write lock, so the previous hash is the one of position - 1, whoever wrote it.
+      const head = this.statements.head.get();
+      let position = head === undefined ? 0 : numberColumn(head, 'position');
+      // Rows from before the chain have no hash: the chain starts here, from the zeros.
+      let prevHash = typeof head?.['hash'] === 'string' ? head['hash'] : GENESIS_HASH;
       let streamVersion = current;
       for (const event of events) {
         position += 1;
         streamVersion += 1;
+        const dataJson = JSON.stringify(event.data);
+        const version = event.version ?? 1;
+        const hash = chainHash(prevHash, {
+          type: event.type,
+          version,
+          streamId,
+          streamVersion,
+          position,
+          occurredAt: request.occurredAt,
+          data: JSON.parse(dataJson) as EventData,
+          metadata,
+        });
         this.statements.insertEvent.run(
           position,
           streamId,
           streamVersion,
           event.type,
-          event.version ?? 1,
-          JSON.stringify(event.data),
-          metadata,
+          version,
+          dataJson,
+          metadataJson,
           occurredAt,
           commitId,
+          hash,
+          prevHash,
         );
+        prevHash = hash;
       }
       this.statements.insertCommit.run(commitId, streamId, position, streamVersion);
       this.db.exec('COMMIT');
@@ -228,7 +255,35 @@ function toStoredEvent(row: Row): StoredEvent {
     occurredAt: new Date(stringColumn(row, 'occurred_at')),
     data: JSON.parse(stringColumn(row, 'data')) as EventData,
     metadata: JSON.parse(stringColumn(row, 'metadata')) as EventMetadata,
+    hash: nullableText(row, 'hash'),
+    prevHash: nullableText(row, 'prev_hash'),
   };
+}
+
+/** A file created before the hash chain gains its columns; its old rows keep NULL. */
+function addChainColumns(db: DatabaseSync): void {
+  // Under the write lock: two processes opening an old file at once must not both add a column.
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const columns = new Set(
+      db
+        .prepare('PRAGMA table_info(events)')
+        .all()
+        .map((row) => String(row['name'])),
+    );
+    for (const column of ['hash', 'prev_hash']) {
+      if (!columns.has(column)) db.exec(`ALTER TABLE events ADD COLUMN ${column} TEXT`);
+    }
+    db.exec('COMMIT');
+  } catch (error) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+function nullableText(row: Row, column: string): string | null {
+  const value = row[column];
+  return typeof value === 'string' ? value : null;
 }
 
 function numberColumn(row: Row | undefined, column: string): number {

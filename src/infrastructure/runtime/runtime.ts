@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { AuditCheckpointer } from '../audit/audit-checkpointer.js';
 import type { Config } from '../config/config.js';
 import { wire, type Wiring } from '../container.js';
 import type { AuthMetrics } from '../metrics/auth-metrics.js';
@@ -24,6 +25,7 @@ const withTimeout = <T>(work: Promise<T>, ms: number): Promise<T> =>
 export class Runtime {
   private feed: RevocationFeed | null = null;
   private sweeper: NodeJS.Timeout | null = null;
+  private checkpointer: AuditCheckpointer | null = null;
   private stopped: Promise<void> | null = null;
 
   private constructor(
@@ -93,6 +95,13 @@ export class Runtime {
       );
       this.logger.info({ email: this.config.admin.email, outcome }, 'first administrator');
     }
+    this.checkpointer = new AuditCheckpointer(this.storage.eventStore, this.wiring.keyRing, {
+      issuer: this.config.issuer,
+      intervalMs: this.config.auditCheckpointIntervalSeconds * 1000,
+      logger: this.logger,
+      now: () => new Date(),
+    });
+    this.checkpointer.start();
     this.sweeper = setInterval(() => {
       this.storage
         .sweep(new Date())
@@ -120,6 +129,10 @@ export class Runtime {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       if (this.sweeper !== null) clearInterval(this.sweeper);
+      // The shutdown checkpoint covers the last events; a store that is down must not block the stop.
+      await this.checkpointer
+        ?.stop()
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'shutdown audit checkpoint failed'));
       await this.feed?.stop();
       await this.wiring.runner.stop();
       await this.storage.close();

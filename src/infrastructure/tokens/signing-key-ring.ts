@@ -82,6 +82,14 @@ export class SigningKeyRing {
     return this.usable().find((key) => key.kid === kid)?.verificationKey ?? null;
   }
 
+  /** Any key the ring holds, retired or not: for signed records that outlive tokens (audit checkpoints). */
+  historicVerificationKey(
+    kid: string | undefined,
+  ): { readonly key: CryptoKey | Uint8Array; readonly alg: string } | null {
+    const found = this.keys.find((key) => key.kid === kid);
+    return found === undefined ? null : { key: found.verificationKey, alg: found.alg };
+  }
+
   /** Public keys for `/.well-known/jwks.json`: the current one and those still verifying. */
   publicJwks(): JWK[] {
     if (this.options.hmacSecret !== undefined) return [];

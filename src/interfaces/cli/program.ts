@@ -4,6 +4,7 @@ import { rebuildCommand } from './commands/rebuild.command.js';
 import { grantAdminCommand, revokeAdminCommand } from './commands/role.commands.js';
 import { rotateKeysCommand } from './commands/rotate-keys.command.js';
 import { statsCommand } from './commands/stats.command.js';
+import { verifyLogCommand } from './commands/verify-log.command.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeOf, oneLine } from './errors.js';
 import type { CliIo } from './io.js';
 import type { WithRuntime } from './runtime-session.js';
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIo, withRuntime: WithRuntime): Command {
     rotateKeysCommand(io, withRuntime),
     statsCommand(io, withRuntime),
     exportLoginAttemptsCommand(io, withRuntime),
+    verifyLogCommand(io, withRuntime),
   ]) {
     // addCommand, unlike .command(), does not pass exitOverride and the output on by itself.
     program.addCommand(command.copyInheritedSettings(program));

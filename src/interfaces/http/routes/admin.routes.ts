@@ -10,6 +10,7 @@ import { defineRoute, type Route, type RouteContext } from '../routing/route.js'
 import { loginAttemptQuery, userSearchQuery } from '../schemas/admin.schemas.js';
 import { pageQuery, userPath } from '../schemas/common.js';
 import {
+  auditCheckpointPage,
   loginAttemptPage,
   loginAttemptResponse,
   userEventPage,
@@ -141,6 +142,28 @@ export const adminRoutes = (u: UseCases): Route[] => [
         position: e.position,
         occurred_at: e.occurredAt,
         data: e.data,
+        hash: e.hash,
+        prev_hash: e.prevHash,
+      }));
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/admin/audit/checkpoints',
+    access: 'admin',
+    operationId: 'auditCheckpoints',
+    summary: 'Signed audit checkpoints of the hash chain',
+    description:
+      'Copy them somewhere the store cannot be written from: `verify-log --checkpoint` proves the log up to one.',
+    tag: 'Administration',
+    request: { query: pageQuery },
+    responses: ok('A page of checkpoints, newest first.', auditCheckpointPage),
+    handler: async (ctx, { query }) => {
+      ctx.body = presentPage(await u.auditCheckpoints.list(pageRequestOf(query)), (c) => ({
+        position: c.position,
+        hash: c.hash,
+        created_at: c.createdAt,
+        jws: c.jws,
       }));
     },
   }),

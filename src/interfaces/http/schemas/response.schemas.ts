@@ -74,6 +74,8 @@ export const loginAttemptResponse = z
   })
   .meta({ id: 'LoginAttempt' });
 
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+
 export const userEventResponse = z
   .object({
     type: z.string().meta({ examples: ['UserRegistered'] }),
@@ -82,8 +84,26 @@ export const userEventResponse = z
     position: z.number().int().meta({ description: 'Global position in the store.' }),
     occurred_at: timestamp,
     data: z.record(z.string(), z.unknown()).meta({ description: 'Event payload without secrets or hashes.' }),
+    hash: sha256Hex.nullable().meta({
+      description:
+        'Audit chain: hex SHA-256 of prev_hash + "\\n" + the RFC 8785 JSON of the event as stored; null before the chain began.',
+    }),
+    prev_hash: sha256Hex
+      .nullable()
+      .meta({ description: "The previous global position's hash (64 zeros at the start)." }),
   })
   .meta({ id: 'UserEvent' });
+
+export const auditCheckpointResponse = z
+  .object({
+    position: z.number().int().meta({ description: 'The global position whose hash is signed.' }),
+    hash: sha256Hex.meta({ description: 'The audit chain hash at that position.' }),
+    created_at: timestamp,
+    jws: z.string().meta({
+      description: 'Compact JWS (typ audit-checkpoint+jwt, a JWKS key) over {iss, position, hash, iat}.',
+    }),
+  })
+  .meta({ id: 'AuditCheckpoint' });
 
 /** `{items, next_cursor}`: pass `next_cursor` back as `cursor` until it is null. */
 export const pageOf = <T extends z.ZodType>(item: T, id: string) =>
@@ -188,3 +208,4 @@ export const userPage = pageOf(userResponse, 'UserPage');
 export const sessionPage = pageOf(sessionResponse, 'SessionPage');
 export const loginAttemptPage = pageOf(loginAttemptResponse, 'LoginAttemptPage');
 export const userEventPage = pageOf(userEventResponse, 'UserEventPage');
+export const auditCheckpointPage = pageOf(auditCheckpointResponse, 'AuditCheckpointPage');
