@@ -32,11 +32,14 @@ function valueOf(samples: readonly Sample[], name: string, labels: Record<string
   return found[0]?.value ?? Number.NaN;
 }
 
+const METRICS_TOKEN = 'scraper-token-for-the-metrics-spec';
+
 describe('GET /metrics on the embedded store', () => {
   let app: TestApp;
   let other: TestApp;
   beforeAll(async () => {
-    [app, other] = await Promise.all([startTestApp('embedded'), startTestApp('embedded')]);
+    const env = { METRICS_TOKEN };
+    [app, other] = await Promise.all([startTestApp('embedded', { env }), startTestApp('embedded', { env })]);
   });
   afterAll(async () => {
     await Promise.all([app.dispose(), other.dispose()]);
@@ -45,7 +48,7 @@ describe('GET /metrics on the embedded store', () => {
   const scrape = async (
     target: TestApp,
   ): Promise<{ response: Response; samples: Sample[]; text: string }> => {
-    const response = await target.request('/metrics');
+    const response = await target.request('/metrics', { token: METRICS_TOKEN });
     const text = await response.text();
     return { response, samples: parseMetrics(text), text };
   };
@@ -140,7 +143,7 @@ describe('GET /metrics on the embedded store', () => {
     expect(samples.some((s) => s.labels['route'] === '/auth/login')).toBe(false);
   });
 
-  it('needs no token and is never cached', async () => {
+  it('is never cached (who may read it: tests/integration/hardening/metrics-access.spec.ts)', async () => {
     const { response } = await scrape(app);
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');

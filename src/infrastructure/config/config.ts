@@ -66,6 +66,8 @@ const envSchema = z.object({
   LOCKOUT_DURATION: duration(1, 86_400).default(15 * 60),
   RATE_LIMIT_LOGIN_PER_MINUTE: integer(1, 1_000_000).default(30),
   RATE_LIMIT_REGISTER_PER_HOUR: integer(1, 1_000_000).default(20),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_PORT: integer(1, 65_535).optional(),
 });
 
 export interface Config {
@@ -91,6 +93,10 @@ export interface Config {
     readonly durationSeconds: number;
   };
   readonly rateLimits: { readonly loginPerMinute: number; readonly registerPerHour: number };
+  /** Bearer token that may read `/metrics` on the public listener; unset: nobody may there. */
+  readonly metricsToken: string | undefined;
+  /** A second listener (on HOST) serving only `/metrics`, without a token; unset: none. */
+  readonly metricsPort: number | undefined;
 }
 
 /** Reads the environment once at start-up. Empty strings count as unset, as in most deployments. */
@@ -114,6 +120,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (e.JWT_HMAC_SECRET !== undefined && Buffer.byteLength(e.JWT_HMAC_SECRET) < 32) {
     throw new ConfigError('JWT_HMAC_SECRET', 'must be at least 32 bytes');
+  }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError('METRICS_PORT', 'must differ from PORT');
   }
   return {
     port: e.PORT,
@@ -144,5 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE,
       registerPerHour: e.RATE_LIMIT_REGISTER_PER_HOUR,
     },
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
   };
 }

@@ -1,8 +1,10 @@
 import type { Server } from 'node:http';
-import type Koa from 'koa';
+import Koa from 'koa';
 import type { Runtime } from '../../infrastructure/runtime/runtime.js';
 import { createHttpApp } from './app.js';
 import type { HttpState } from './http-state.js';
+import { errors } from './middleware/errors.js';
+import { requireMetricsToken } from './middleware/metrics-guard.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
 
 /** The HTTP app over a booted runtime: the same assembly for `main` and for the tests. */
@@ -21,8 +23,21 @@ export function createServerApp(runtime: Runtime): Koa<HttpState> {
     },
     readiness: () => runtime.readiness(),
     observe: runtime.metrics.observeRequest,
-    extraRouters: [metricsRoutes(runtime.metrics.registry)],
+    extraRouters: [metricsRoutes(runtime.metrics.registry, requireMetricsToken(config.metricsToken))],
   });
+}
+
+/**
+ * The METRICS_PORT listener: `/metrics` without a token and nothing else, so the scraper's port
+ * can be opened to the monitoring network without exposing the API there, and vice versa.
+ */
+export function createMetricsApp(runtime: Runtime): Koa<HttpState> {
+  const app = new Koa<HttpState>();
+  app.silent = true;
+  app.use(errors());
+  const router = metricsRoutes(runtime.metrics.registry, (_ctx, next) => next());
+  app.use(router.routes());
+  return app;
 }
 
 export async function listen(app: Pick<Koa, 'listen'>, port: number, host: string): Promise<Server> {

@@ -455,7 +455,8 @@ const operationsRoutes: readonly DocumentedRoute[] = [
     operationId: 'metrics',
     summary: 'Prometheus metrics',
     description:
-      'Internal: needs no token, so keep it off the public listener and let only the scraper reach it.',
+      'On this listener only with `Authorization: Bearer <METRICS_TOKEN>`; without it (or with METRICS_TOKEN unset) ' +
+      '`404`, as for an unknown path. With METRICS_PORT set, a separate listener serves it without a token.',
     tags: ['Operations'],
     security: 'public',
     responses: {
@@ -465,6 +466,7 @@ const operationsRoutes: readonly DocumentedRoute[] = [
           'text/plain': { schema: z.string().meta({ examples: ['http_requests_total{method="GET"} 1'] }) },
         },
       },
+      ...problems(404),
     },
   },
   {
