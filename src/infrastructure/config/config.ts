@@ -66,6 +66,32 @@ const envSchema = z.object({
   LOCKOUT_DURATION: duration(1, 86_400).default(15 * 60),
   RATE_LIMIT_LOGIN_PER_MINUTE: integer(1, 1_000_000).default(30),
   RATE_LIMIT_REGISTER_PER_HOUR: integer(1, 1_000_000).default(20),
+  CORS_ORIGINS: z
+    .string()
+    .transform((raw, ctx) => {
+      const origins = raw
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== '');
+      for (const origin of origins) {
+        let parsed: URL | null = null;
+        try {
+          parsed = new URL(origin);
+        } catch {
+          parsed = null;
+        }
+        // Exact origins only: no wildcard, path or trailing slash, so matching is plain equality.
+        if (parsed === null || parsed.origin !== origin || !/^https?:$/.test(parsed.protocol)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be comma-separated origins like https://app.example.com (got "${origin.slice(0, 80)}")`,
+          });
+          return z.NEVER;
+        }
+      }
+      return origins;
+    })
+    .optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_PORT: integer(1, 65_535).optional(),
 });
@@ -93,6 +119,8 @@ export interface Config {
     readonly durationSeconds: number;
   };
   readonly rateLimits: { readonly loginPerMinute: number; readonly registerPerHour: number };
+  /** Browser origins allowed by CORS and to post logins (exact `scheme://host[:port]`). */
+  readonly corsOrigins: readonly string[];
   /** Bearer token that may read `/metrics` on the public listener; unset: nobody may there. */
   readonly metricsToken: string | undefined;
   /** A second listener (on HOST) serving only `/metrics`, without a token; unset: none. */
@@ -153,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE,
       registerPerHour: e.RATE_LIMIT_REGISTER_PER_HOUR,
     },
+    corsOrigins: e.CORS_ORIGINS ?? [],
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,
   };

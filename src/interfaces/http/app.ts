@@ -5,6 +5,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { EXACT_PATHS, type HttpState } from './http-state.js';
 import { accessLog, type RequestObserver } from './middleware/access-log.js';
 import { bodies } from './middleware/body.js';
+import { corsFor, refuseCrossSite } from './middleware/cross-site.js';
 import { errors } from './middleware/errors.js';
 import { requestId } from './middleware/request-id.js';
 import { adminRoutes } from './routes/admin.routes.js';
@@ -19,6 +20,8 @@ export interface HttpAppOptions {
   readonly logger: Logger;
   readonly trustProxy: boolean;
   readonly bodyLimit: string;
+  /** CORS_ORIGINS: the browser origins allowed to call the API and to post logins. */
+  readonly corsOrigins: readonly string[];
   readonly discovery: DiscoveryOptions;
   readonly readiness: () => Promise<ReadinessReport>;
   readonly observe?: RequestObserver;
@@ -58,10 +61,12 @@ export function createHttpApp(options: HttpAppOptions): Koa<HttpState> {
       ctx.set('Cache-Control', 'no-store');
     }
   });
+  const corsOrigins = new Set(options.corsOrigins);
+  app.use(corsFor(corsOrigins));
   app.use(bodies(options.bodyLimit));
   const container = options.container;
   const routers = [
-    authRoutes(container),
+    authRoutes(container, refuseCrossSite(corsOrigins)),
     meRoutes(container),
     adminRoutes(container),
     discoveryRoutes(options.discovery),

@@ -16,6 +16,7 @@ export function createServerApp(runtime: Runtime): Koa<HttpState> {
     logger,
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
+    corsOrigins: config.corsOrigins,
     discovery: {
       issuer: config.issuer,
       publicJwks: () => keyRing.publicJwks(),

@@ -133,7 +133,10 @@ const authRoutes: readonly DocumentedRoute[] = [
       ...tokens,
       ...BAD_BODY,
       ...problem(401, 'Wrong identifier or password (the same answer for both).'),
-      ...problem(403, 'The account is deactivated.'),
+      ...problem(
+        403,
+        'The account is deactivated, or a cross-site browser post (`Sec-Fetch-Site: cross-site`, or an `Origin` not in CORS_ORIGINS) was refused before any password check (`error: cross_site_request`).',
+      ),
       ...problems(429),
     },
   },
@@ -161,7 +164,10 @@ const authRoutes: readonly DocumentedRoute[] = [
         schema: oauthProblem,
         extensions: { error: 'invalid_grant', error_description: 'Incorrect email, username or password.' },
       }),
-      ...problem(403, 'The account is deactivated.'),
+      ...problem(
+        403,
+        'The account is deactivated, or a cross-site browser post (`Sec-Fetch-Site: cross-site`, or an `Origin` not in CORS_ORIGINS) was refused before any password check (`error: cross_site_request`).',
+      ),
       ...problems(413, 415, 422, 429),
     },
   },

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type Koa from 'koa';
 import type { DependencyContainer } from 'tsyringe';
 import { Authenticate } from '../../../application/auth/authenticate.use-case.js';
 import { LogIn } from '../../../application/auth/log-in.use-case.js';
@@ -41,7 +42,11 @@ const asOAuthError = async <T>(work: () => T | Promise<T>): Promise<T> => {
   }
 };
 
-export function authRoutes(container: DependencyContainer): Router<HttpState> {
+/** `crossSite` guards the routes that check a password: it refuses cross-site browser posts first. */
+export function authRoutes(
+  container: DependencyContainer,
+  crossSite: Koa.Middleware<HttpState>,
+): Router<HttpState> {
   const router = new Router<HttpState>(EXACT_PATHS);
   const register = container.resolve(RegisterUser);
   const logIn = container.resolve(LogIn);
@@ -68,7 +73,7 @@ export function authRoutes(container: DependencyContainer): Router<HttpState> {
     ctx.body = presentUser(user);
   });
 
-  router.post('/auth/login', accepts('json', 'form'), async (ctx) => {
+  router.post('/auth/login', crossSite, accepts('json', 'form'), async (ctx) => {
     const input = parseInput(
       ctx.is('application/x-www-form-urlencoded') ? formLoginBody : jsonLoginBody,
       ctx.request.body,
@@ -76,7 +81,7 @@ export function authRoutes(container: DependencyContainer): Router<HttpState> {
     sendTokens(ctx, await logIn.execute(input, requestContextOf(ctx)));
   });
 
-  router.post('/auth/token', accepts('form', 'json'), async (ctx) => {
+  router.post('/auth/token', crossSite, accepts('form', 'json'), async (ctx) => {
     const { grant_type } = parseInput(tokenGrant, ctx.request.body);
     const context = requestContextOf(ctx);
     if (grant_type === 'password') {
