@@ -92,6 +92,10 @@ const envSchema = z.object({
       return origins;
     })
     .optional(),
+  PASSWORD_POLICY: z
+    .enum(['standard', 'permissive'], { message: 'must be standard or permissive' })
+    .default('standard'),
+  PWNED_PASSWORDS_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_PORT: integer(1, 65_535).optional(),
 });
@@ -119,6 +123,9 @@ export interface Config {
     readonly durationSeconds: number;
   };
   readonly rateLimits: { readonly loginPerMinute: number; readonly registerPerHour: number };
+  readonly passwordPolicy: 'standard' | 'permissive';
+  /** Base of an HIBP-style range API (`<url>/<5 hex>`); unset: no online breach check. */
+  readonly pwnedPasswordsUrl: string | undefined;
   /** Browser origins allowed by CORS and to post logins (exact `scheme://host[:port]`). */
   readonly corsOrigins: readonly string[];
   /** Bearer token that may read `/metrics` on the public listener; unset: nobody may there. */
@@ -182,6 +189,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       registerPerHour: e.RATE_LIMIT_REGISTER_PER_HOUR,
     },
     corsOrigins: e.CORS_ORIGINS ?? [],
+    passwordPolicy: e.PASSWORD_POLICY,
+    pwnedPasswordsUrl: e.PWNED_PASSWORDS_URL,
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,
   };
