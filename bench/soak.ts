@@ -15,6 +15,9 @@ import { percentile } from './support/load.js';
 import { writeResults } from './support/results.js';
 import { startServer, type RunningServer } from './support/server.js';
 
+/** `/metrics` is closed without it on the public listener. */
+const SOAK_METRICS_TOKEN = 'soak-metrics-token-0123456789';
+
 // ---------------------------------------------------------------------------------------- knobs
 
 const positive = (name: string, fallback: number): number => {
@@ -340,7 +343,7 @@ interface Sample {
 async function takeSample(server: RunningServer, client: Client, stats: Stats, atS: number): Promise<Sample> {
   const interval = stats.take();
   const rss = rssMb(server.pid);
-  const metrics = await client.call('metrics', 'GET', '/metrics');
+  const metrics = await client.call('metrics', 'GET', '/metrics', { token: SOAK_METRICS_TOKEN });
   const text = typeof metrics.body === 'string' ? metrics.body : '';
   const first = (name: string): number | null => metricValues(text, name)[0] ?? null;
   const heap = first('nodejs_heap_size_used_bytes');
@@ -424,7 +427,7 @@ async function main(): Promise<void> {
   const server = await startServer({
     bcryptCost: soak.bcryptCost,
     ...(soak.mongoUri === undefined ? {} : { mongoUri: freshDatabase(soak.mongoUri) }),
-    env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+    env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, METRICS_TOKEN: SOAK_METRICS_TOKEN },
     onStdout: (chunk) => {
       const lines = (pending + chunk).split('\n');
       pending = lines.pop() ?? '';

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './infrastructure/config/config.js';
 import { createLogger } from './infrastructure/logging/pino-logger.js';
 import { Runtime } from './infrastructure/runtime/runtime.js';
-import { closeServer, createServerApp, listen } from './interfaces/http/server.js';
+import { closeServer, createMetricsApp, createServerApp, listen } from './interfaces/http/server.js';
 import { createStartingApp } from './interfaces/http/starting-app.js';
 
 function readConfig(): Config {
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   logger.info({ host: config.host, port, phase: 'starting' }, 'listening; not ready until started');
 
-  const started: { runtime?: Runtime } = {};
+  const started: { runtime?: Runtime; metricsServer?: Server } = {};
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     void (async () => {
       await closeServer(server, config.shutdownTimeoutSeconds * 1000);
+      if (started.metricsServer !== undefined) await closeServer(started.metricsServer, 1000);
       await started.runtime?.stop();
       logger.info('stopped');
       logger.flush();
@@ -47,6 +49,10 @@ async function main(): Promise<void> {
   started.runtime = runtime;
   await runtime.start();
   if (stopping) return;
+  if (config.metricsPort !== undefined) {
+    started.metricsServer = await listen(createMetricsApp(runtime), config.metricsPort, config.host);
+    logger.info({ host: config.host, port: config.metricsPort }, 'metrics listener (no token) started');
+  }
   const handle = createServerApp(runtime).callback();
   server.removeAllListeners('request');
   server.on('request', (request, response) => void handle(request, response));

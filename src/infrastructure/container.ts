@@ -9,6 +9,8 @@ import { ID_GENERATOR } from '../application/ports/id-generator.port.js';
 import { LOGGER } from '../application/ports/logger.port.js';
 import { LOGIN_ATTEMPT_READ_MODEL } from '../application/ports/login-attempt-read-model.port.js';
 import { PASSWORD_HASHER, type PasswordHasher } from '../application/ports/password-hasher.port.js';
+import { PASSWORD_SCREENING } from '../application/ports/password-screening.port.js';
+import { passwordScreening } from './passwords/password-screening.js';
 import { RATE_LIMITER } from '../application/ports/rate-limiter.port.js';
 import { READ_MODEL_SYNC } from '../application/ports/read-model-sync.port.js';
 import { SESSION_READ_MODEL } from '../application/ports/session-read-model.port.js';
@@ -125,6 +127,7 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
   container.register(RATE_LIMITER, { useValue: storage.rateLimiter });
   container.register(READ_MODEL_SYNC, { useValue: runner });
   container.register(SESSION_REVOCATIONS, { useValue: revocations });
+  container.register(PASSWORD_SCREENING, { useValue: passwordScreening(config, logger) });
   container.register(PASSWORD_HASHER, { useValue: new InstrumentedPasswordHasher(hasher, metrics) });
   container.register(REFRESH_TOKEN_CODEC, { useValue: new OpaqueRefreshTokenCodec() });
   container.register(ACCESS_TOKEN_SERVICE, {

@@ -39,7 +39,7 @@ const PASSWORD = 'a long docs passphrase';
 
 describe('the /docs page', () => {
   it.skipIf(!hasChromium)(
-    'authorizes through /auth/token and then calls GET /users/me with "Try it out"',
+    'authorizes through /auth/token, calls GET /users/me with "Try it out", and persists no password or token (issue 9, finding 9)',
     async () => {
       const app = await startTestApp('embedded');
       const profile = await mkdtemp(path.join(os.tmpdir(), 'docs-browser-'));
@@ -79,6 +79,15 @@ describe('the /docs page', () => {
         await dialog.locator('.close-modal').click();
         await dialog.waitFor({ state: 'detached' });
 
+        // Finding 9: nothing of the authorization is left in the browser's storage.
+        // A string expression: the test's TypeScript has no DOM types.
+        const stored = await page.evaluate<string>(
+          "[localStorage, sessionStorage].flatMap((s) => Object.keys(s).map((k) => k + '=' + s.getItem(k))).join('\\n')",
+        );
+        expect(stored).not.toContain(PASSWORD);
+        expect(stored).not.toMatch(/access_token|refresh_token|eyJ[\w-]+\.eyJ/);
+        expect(stored).not.toContain('authorized');
+
         const operation = page.locator('#operations-Current_user-getCurrentUser');
         await operation.locator('.opblock-summary').first().click();
         await operation.locator('button.try-out__btn').click();
@@ -104,6 +113,12 @@ describe('the /docs page', () => {
 
         // Includes CSP refusals: the page's policy must leave Swagger UI working.
         expect(problems).toEqual([]);
+
+        // After a reload the page is no longer authorized: nothing was persisted.
+        await page.reload();
+        await page.locator('button.btn.authorize').first().waitFor();
+        expect(await page.locator('button.btn.authorize.locked').count()).toBe(0);
+        expect(await page.evaluate<string | null>("localStorage.getItem('authorized')")).toBeNull();
       } finally {
         await context?.close();
         await rm(profile, { recursive: true, force: true });

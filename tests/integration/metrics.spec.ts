@@ -32,13 +32,16 @@ function valueOf(samples: readonly Sample[], name: string, labels: Record<string
   return found[0]?.value ?? Number.NaN;
 }
 
+const METRICS_TOKEN = 'scraper-token-for-the-metrics-spec';
+
 describe('GET /metrics on the embedded store', () => {
   let app: TestApp;
   let other: TestApp;
   beforeAll(async () => {
+    const env = { METRICS_TOKEN };
     [app, other] = await Promise.all([
-      startTestApp('embedded', { env: { REFRESH_REUSE_GRACE: '0' } }),
-      startTestApp('embedded'),
+      startTestApp('embedded', { env: { ...env, REFRESH_REUSE_GRACE: '0' } }),
+      startTestApp('embedded', { env }),
     ]);
   });
   afterAll(async () => {
@@ -48,7 +51,7 @@ describe('GET /metrics on the embedded store', () => {
   const scrape = async (
     target: TestApp,
   ): Promise<{ response: Response; samples: Sample[]; text: string }> => {
-    const response = await target.request('/metrics');
+    const response = await target.request('/metrics', { token: METRICS_TOKEN });
     const text = await response.text();
     return { response, samples: parseMetrics(text), text };
   };
@@ -143,7 +146,7 @@ describe('GET /metrics on the embedded store', () => {
     expect(samples.some((s) => s.labels['route'] === '/auth/login')).toBe(false);
   });
 
-  it('needs no token and is never cached', async () => {
+  it('is never cached (who may read it: tests/integration/hardening/metrics-access.spec.ts)', async () => {
     const { response } = await scrape(app);
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');

@@ -283,7 +283,7 @@ describe('OpenAPI document (embedded store)', () => {
     }
     const init = await (await app.request('/docs/assets/docs-init.js')).text();
     expect(init).toContain('"/openapi.json"');
-    expect(init).toContain('persistAuthorization: true');
+    expect(init).toContain('persistAuthorization: false');
     for (const probe of [
       '/docs/assets/swagger-initializer.js',
       '/docs/assets/..%2Fpackage.json',

@@ -39,7 +39,7 @@ const variantsOf = (path: string): string[] => {
 
 describe('route walk: no spelling of a path reaches a handler it should not (finding 1)', () => {
   let app: TestApp;
-  let operations: { method: string; path: string; secured: boolean }[] = [];
+  let operations: { method: string; path: string; secured: boolean; scraperOnly: boolean }[] = [];
 
   beforeAll(async () => {
     app = await startTestApp('embedded');
@@ -50,9 +50,11 @@ describe('route walk: no spelling of a path reaches a handler it should not (fin
         .map(([method, op]) => ({
           method: method.toUpperCase(),
           path: concrete(path),
+          // Bearer-secured unless an empty requirement makes credentials optional (logout).
           secured:
-            op.security.length > 0 &&
+            op.security.some((r) => typeof r === 'object' && r !== null && 'bearerAuth' in r) &&
             !op.security.some((r) => typeof r === 'object' && r !== null && Object.keys(r).length === 0),
+          scraperOnly: op.security.some((r) => typeof r === 'object' && r !== null && 'metricsToken' in r),
         })),
     );
   });
@@ -97,6 +99,12 @@ describe('route walk: no spelling of a path reaches a handler it should not (fin
       }
     }
     expect(open).toEqual([]);
+  });
+
+  it('hides the scraper-only /metrics behind 404 without the METRICS_TOKEN bearer', async () => {
+    const scraped = operations.filter((o) => o.scraperOnly);
+    expect(scraped.map((o) => o.path)).toEqual(['/metrics']);
+    for (const { method, path } of scraped) expect((await app.request(path, { method })).status).toBe(404);
   });
 
   it('refuses the exact attack of the finding: PUT /Admin/users/{id}/role and GET /ADMIN/users', async () => {

@@ -1,6 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { RetryLaterError } from '../../domain/shared/retry-later-error.js';
+import { normalizePassword } from '../../domain/user/password-policy.js';
 import type { LoginFailureOutcome } from '../../domain/login-attempt/login-attempt.events.js';
 import { loginOutcome } from '../../domain/login-attempt/login-outcome.js';
 import { sessionStreamId } from '../../domain/session/session.events.js';
@@ -75,8 +76,8 @@ export class LogIn {
       facts.userExists = user !== null;
       facts.passwordMatches =
         user === null
-          ? await this.hasher.verifyAgainstDummy(input.password)
-          : await this.hasher.verify(input.password, user.passwordHash);
+          ? await this.hasher.verifyAgainstDummy(normalizePassword(input.password))
+          : await this.hasher.verify(normalizePassword(input.password), user.passwordHash);
       facts.userActive = user?.status === 'active';
     }
 

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { DomainError } from '../../domain/shared/domain-error.js';
-import { parsePassword } from '../../domain/user/password-policy.js';
+import { normalizePassword, parsePassword } from '../../domain/user/password-policy.js';
 import { userStreamId } from '../../domain/user/user.events.js';
 import { userDecider } from '../deciders.js';
 import { handle } from '../event-sourcing.js';
@@ -11,6 +11,7 @@ import { PASSWORD_HASHER, type PasswordHasher } from '../ports/password-hasher.p
 import type { Principal } from '../auth/authenticate.use-case.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
 import { EndSessions } from '../sessions/end-sessions.js';
+import { PasswordRules } from './password-rules.js';
 import { UserRepository } from './user-repository.js';
 
 @injectable()
@@ -21,6 +22,7 @@ export class ChangePassword {
     @inject(CLOCK) private readonly clock: Clock,
     @inject(UserRepository) private readonly users: UserRepository,
     @inject(EndSessions) private readonly endSessions: EndSessions,
+    @inject(PasswordRules) private readonly passwordRules: PasswordRules,
   ) {}
 
   /** Every other session is revoked: whoever else held this account's tokens is out. */
@@ -31,9 +33,11 @@ export class ChangePassword {
   ): Promise<void> {
     const { newPassword } = parseAll({ newPassword: () => parsePassword(input.newPassword, 'new_password') });
     const user = await this.users.find(principal.userId);
-    if (user === null || !(await this.hasher.verify(input.currentPassword, user.passwordHash))) {
+    const current = normalizePassword(input.currentPassword);
+    if (user === null || !(await this.hasher.verify(current, user.passwordHash))) {
       throw new DomainError('invalid_credentials', 'The current password is incorrect.');
     }
+    await this.passwordRules.check(newPassword, user, 'new_password');
     const passwordHash = await this.hasher.hash(newPassword);
     const metadata = metadataOf({ ...ctx, actorId: principal.userId });
     await handle(

@@ -18,6 +18,7 @@ import { RATE_LIMITER, type RateLimiter } from '../ports/rate-limiter.port.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
 import { profileOf, type UserProfile } from '../user-profile.js';
 import { IdentityClaims } from './identity-claims.js';
+import { PasswordRules } from './password-rules.js';
 
 export interface RegisterUserInput {
   readonly email: string;
@@ -40,6 +41,7 @@ export class RegisterUser {
     @inject(CLOCK) private readonly clock: Clock,
     @inject(RATE_LIMITER) private readonly rateLimiter: RateLimiter,
     @inject(IdentityClaims) private readonly claims: IdentityClaims,
+    @inject(PasswordRules) private readonly passwordRules: PasswordRules,
   ) {}
 
   /** `role` is only ever set by trusted callers (the first-administrator bootstrap), never by a body. */
@@ -50,6 +52,7 @@ export class RegisterUser {
       username: () => (input.username == null ? null : parseUsername(input.username)),
       fullName: () => (input.fullName == null ? null : parseFullName(input.fullName)),
     });
+    await this.passwordRules.check(fields.password, fields);
     if (ctx.ip !== null) {
       const budget = await this.rateLimiter.consume('register', ctx.ip);
       if (!budget.allowed) {

@@ -72,6 +72,38 @@ const envSchema = z.object({
   RATE_LIMIT_LOGIN_PER_MINUTE: integer(1, 1_000_000).default(30),
   RATE_LIMIT_REGISTER_PER_HOUR: integer(1, 1_000_000).default(20),
   AUDIT_CHECKPOINT_INTERVAL: duration(1, 86_400).default(60),
+  CORS_ORIGINS: z
+    .string()
+    .transform((raw, ctx) => {
+      const origins = raw
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== '');
+      for (const origin of origins) {
+        let parsed: URL | null = null;
+        try {
+          parsed = new URL(origin);
+        } catch {
+          parsed = null;
+        }
+        // Exact origins only: no wildcard, path or trailing slash, so matching is plain equality.
+        if (parsed === null || parsed.origin !== origin || !/^https?:$/.test(parsed.protocol)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be comma-separated origins like https://app.example.com (got "${origin.slice(0, 80)}")`,
+          });
+          return z.NEVER;
+        }
+      }
+      return origins;
+    })
+    .optional(),
+  PASSWORD_POLICY: z
+    .enum(['standard', 'permissive'], { message: 'must be standard or permissive' })
+    .default('standard'),
+  PWNED_PASSWORDS_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_PORT: integer(1, 65_535).optional(),
 });
 
 export interface Config {
@@ -105,6 +137,15 @@ export interface Config {
     readonly durationSeconds: number;
   };
   readonly rateLimits: { readonly loginPerMinute: number; readonly registerPerHour: number };
+  readonly passwordPolicy: 'standard' | 'permissive';
+  /** Base of an HIBP-style range API (`<url>/<5 hex>`); unset: no online breach check. */
+  readonly pwnedPasswordsUrl: string | undefined;
+  /** Browser origins allowed by CORS and to post logins (exact `scheme://host[:port]`). */
+  readonly corsOrigins: readonly string[];
+  /** Bearer token that may read `/metrics` on the public listener; unset: nobody may there. */
+  readonly metricsToken: string | undefined;
+  /** A second listener (on HOST) serving only `/metrics`, without a token; unset: none. */
+  readonly metricsPort: number | undefined;
 }
 
 /** Reads the environment once at start-up. Empty strings count as unset, as in most deployments. */
@@ -134,6 +175,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (e.JWT_HMAC_SECRET !== undefined && Buffer.byteLength(e.JWT_HMAC_SECRET) < 32) {
     throw new ConfigError('JWT_HMAC_SECRET', 'must be at least 32 bytes');
+  }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError('METRICS_PORT', 'must differ from PORT');
   }
   return {
     port: e.PORT,
@@ -169,5 +213,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE,
       registerPerHour: e.RATE_LIMIT_REGISTER_PER_HOUR,
     },
+    corsOrigins: e.CORS_ORIGINS ?? [],
+    passwordPolicy: e.PASSWORD_POLICY,
+    pwnedPasswordsUrl: e.PWNED_PASSWORDS_URL,
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
   };
 }

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ensurePrivateFile, restrictIfExists } from '../system/private-files.js';
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from 'node:sqlite';
 import {
   ConcurrencyError,
@@ -79,11 +80,17 @@ export class SqliteEventStore implements EventStore {
   private readonly listeners = new Set<(position: number) => void>();
 
   constructor(options: SqliteEventStoreOptions) {
-    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+    const onDisk = options.file !== ':memory:';
+    if (onDisk) {
+      mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
+      // SQLite creates its files under the umask (often 0644) and gives -wal/-shm the main file's mode.
+      ensurePrivateFile(options.file);
+    }
     this.db = new DatabaseSync(options.file);
     // busy_timeout first: switching to WAL and creating the schema may wait for another process.
     this.db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5_000)}`);
     this.db.exec('PRAGMA journal_mode = WAL');
+    if (onDisk) for (const suffix of ['-wal', '-shm']) restrictIfExists(`${options.file}${suffix}`);
     // NORMAL is durable against application crashes in WAL mode; only an OS crash can lose the
     // last commits, never corrupt the file.
     this.db.exec('PRAGMA synchronous = NORMAL');

@@ -4,6 +4,7 @@ import type { UseCases } from '../../application/use-cases.js';
 import type { HttpState } from './http-state.js';
 import { accessLog, type RequestObserver } from './middleware/access-log.js';
 import { bodies } from './middleware/body.js';
+import { corsFor, refuseCrossSite } from './middleware/cross-site.js';
 import { errors } from './middleware/errors.js';
 import { requestId } from './middleware/request-id.js';
 import { buildOpenApiDocument } from './openapi/document.js';
@@ -21,6 +22,10 @@ export interface HttpAppOptions {
   readonly logger: Logger;
   readonly trustProxy: boolean;
   readonly bodyLimit: string;
+  /** CORS_ORIGINS: the browser origins allowed to call the API and to post logins. */
+  readonly corsOrigins: readonly string[];
+  /** Who may scrape /metrics on this listener. */
+  readonly metricsScraper: Koa.Middleware<HttpState>;
   readonly discovery: DiscoveryOptions;
   readonly readiness: () => Promise<ReadinessReport>;
   readonly observe?: RequestObserver;
@@ -73,9 +78,15 @@ export function createHttpApp(options: HttpAppOptions): Koa<HttpState> {
       ctx.set('Cache-Control', 'no-store');
     }
   });
+  const corsOrigins = new Set(options.corsOrigins);
+  app.use(corsFor(corsOrigins));
   app.use(bodies(options.bodyLimit));
   app.use(labelRoute);
-  const router = mountRoutes(routesOf(options), { authenticate: options.useCases.authenticate });
+  const router = mountRoutes(routesOf(options), {
+    authenticate: options.useCases.authenticate,
+    crossSite: refuseCrossSite(corsOrigins),
+    metricsScraper: options.metricsScraper,
+  });
   // Answers 405 (or 501 for an unknown method) when a path matched but none of its routes answered.
   app.use(router.allowedMethods());
   app.use(router.routes());

@@ -1,8 +1,11 @@
 import type { Server } from 'node:http';
-import type Koa from 'koa';
+import Koa from 'koa';
 import type { Runtime } from '../../infrastructure/runtime/runtime.js';
 import { createHttpApp } from './app.js';
 import type { HttpState } from './http-state.js';
+import { errors } from './middleware/errors.js';
+import { requireMetricsToken } from './middleware/metrics-guard.js';
+import { mountRoutes } from './routing/mount.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
 
 /** The HTTP app over a booted runtime: the same assembly for `main` and for the tests. */
@@ -14,6 +17,8 @@ export function createServerApp(runtime: Runtime): Koa<HttpState> {
     logger,
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
+    corsOrigins: config.corsOrigins,
+    metricsScraper: requireMetricsToken(config.metricsToken),
     discovery: {
       issuer: config.issuer,
       publicJwks: () => keyRing.publicJwks(),
@@ -23,6 +28,24 @@ export function createServerApp(runtime: Runtime): Koa<HttpState> {
     observe: runtime.metrics.observeRequest,
     extraRoutes: metricsRoutes(runtime.metrics.registry),
   });
+}
+
+/**
+ * The METRICS_PORT listener: `/metrics` without a token and nothing else, so the scraper's port
+ * can be opened to the monitoring network without exposing the API there, and vice versa.
+ */
+export function createMetricsApp(runtime: Runtime): Koa<HttpState> {
+  const app = new Koa<HttpState>();
+  app.silent = true;
+  app.use(errors());
+  const open: Koa.Middleware<HttpState> = (_ctx, next) => next();
+  const router = mountRoutes(metricsRoutes(runtime.metrics.registry), {
+    authenticate: runtime.useCases.authenticate,
+    crossSite: open,
+    metricsScraper: open,
+  });
+  app.use(router.routes());
+  return app;
 }
 
 export async function listen(app: Pick<Koa, 'listen'>, port: number, host: string): Promise<Server> {

@@ -23,6 +23,11 @@ const SECURITY_SCHEMES: Record<string, oas31.SecuritySchemeObject> = {
     bearerFormat: 'JWT',
     description: 'An access token from `/auth/login`, `/auth/token` or `/auth/refresh`.',
   },
+  metricsToken: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'METRICS_TOKEN (or scrape the separate METRICS_PORT listener, which needs none).',
+  },
   oauth2: {
     type: 'oauth2',
     description: 'OAuth 2.0 password grant: the username is an email or a username.',
@@ -36,6 +41,7 @@ const SECURITY: Record<Access, oas31.SecurityRequirementObject[]> = {
   anyone: [],
   user: BEARER,
   admin: BEARER,
+  'metrics-scraper': [{ metricsToken: [] }],
   // The empty requirement makes credentials optional (OpenAPI 3.1 §4.8.10).
   'token-or-body': [{}, ...BEARER],
 };
@@ -45,6 +51,10 @@ const GUARD_PROBLEMS: Record<Access, ZodOpenApiResponsesObject> = {
   'token-or-body': {},
   user: problems(401),
   admin: { ...problems(401), ...problem(403, 'The caller is not an administrator.') },
+  'metrics-scraper': problem(
+    404,
+    'No METRICS_TOKEN configured, or not the bearer token: as an unknown path.',
+  ),
 };
 
 /** The failures every route of a kind has: derived from the declaration, so none is forgotten. */

@@ -34,7 +34,9 @@ window.ui = SwaggerUIBundle({
   url: ${JSON.stringify(OPENAPI_PATH)},
   dom_id: '#swagger-ui',
   deepLinking: true,
-  persistAuthorization: true,
+  // Off: Swagger UI would keep the typed password and the tokens in localStorage, readable by any
+  // script on this origin and left behind on shared machines. Authorize again after a reload.
+  persistAuthorization: false,
   displayRequestDuration: true,
   validatorUrl: null,
   presets: [SwaggerUIBundle.presets.apis],

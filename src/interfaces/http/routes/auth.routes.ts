@@ -84,6 +84,7 @@ export const authRoutes = (u: UseCases): Route[] => [
     method: 'post',
     path: '/auth/login',
     access: 'anyone',
+    sameSiteOnly: true,
     operationId: 'logIn',
     summary: 'Log in',
     description:
@@ -104,6 +105,7 @@ export const authRoutes = (u: UseCases): Route[] => [
     method: 'post',
     path: '/auth/token',
     access: 'anyone',
+    sameSiteOnly: true,
     operationId: 'token',
     summary: 'OAuth 2.0 token endpoint',
     description:

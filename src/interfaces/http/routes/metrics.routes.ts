@@ -3,19 +3,19 @@ import { z } from 'zod';
 import { defineRoute, type Route } from '../routing/route.js';
 
 /**
- * `GET /metrics` in the Prometheus text format. Internal: it needs no token, so keep it off the
- * public listener (block `/metrics` at the proxy or ingress) and let only the scraper reach it.
- * A scrape reads in-memory instruments plus one head-position query, so it stays cheap.
+ * `GET /metrics` in the Prometheus text format: on the public listener only with METRICS_TOKEN,
+ * on the METRICS_PORT listener for whoever reaches it. A scrape reads in-memory instruments plus
+ * one head-position query, so it stays cheap.
  */
 export const metricsRoutes = (registry: Registry): Route[] => [
   defineRoute({
     method: 'get',
     path: '/metrics',
-    access: 'anyone',
+    access: 'metrics-scraper',
     operationId: 'metrics',
     summary: 'Prometheus metrics',
     description:
-      'Internal: needs no token, so keep it off the public listener and let only the scraper reach it.',
+      'With `Authorization: Bearer <METRICS_TOKEN>`; otherwise `404`, as an unknown path. The METRICS_PORT listener serves it without a token.',
     tag: 'Operations',
     responses: {
       '200': {

@@ -11,6 +11,10 @@ import { koaPathOf, type Access, type Route, type RouteContext } from './route.j
 
 export interface Guards {
   readonly authenticate: Authenticate;
+  /** Refuses cross-site browser posts (CORS_ORIGINS). */
+  readonly crossSite: Middleware<HttpState>;
+  /** Who may scrape /metrics on this listener. */
+  readonly metricsScraper: Middleware<HttpState>;
 }
 
 const guardsOf = (access: Access, guards: Guards): Middleware<HttpState>[] => {
@@ -22,6 +26,8 @@ const guardsOf = (access: Access, guards: Guards): Middleware<HttpState>[] => {
       return [requireAuth(guards.authenticate)];
     case 'admin':
       return [requireAuth(guards.authenticate), requireRole('admin')];
+    case 'metrics-scraper':
+      return [guards.metricsScraper];
   }
 };
 
@@ -57,6 +63,8 @@ export function mountRoutes(routes: readonly Route[], guards: Guards): Router<Ht
     seen.add(key);
     const types = mediaTypesOf(route);
     const middleware: Middleware<HttpState>[] = [
+      // First of all: a refused cross-site post must not reach anything that counts or hashes.
+      ...(route.sameSiteOnly === true ? [guards.crossSite] : []),
       ...(route.errors === 'oauth' ? [oauthErrors()] : []),
       ...guardsOf(route.access, guards),
       ...(types.length > 0 ? [accepts(...types)] : []),

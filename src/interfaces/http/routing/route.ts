@@ -16,11 +16,12 @@ export type Tag =
   'Authentication' | 'Current user' | 'Administration' | 'Discovery' | 'Operations' | 'Documentation';
 
 /**
+ * `metrics-scraper`: the METRICS_TOKEN bearer on the public listener, nobody else (404).
  * `anyone`: no credentials. `token-or-body`: credentials in the body or a bearer token, checked by
  * the handler (logout). `user`: a valid access token of a live session. `admin`: `user` with the
  * admin role.
  */
-export type Access = 'anyone' | 'token-or-body' | 'user' | 'admin';
+export type Access = 'anyone' | 'token-or-body' | 'user' | 'admin' | 'metrics-scraper';
 type Authenticated = 'user' | 'admin';
 
 type Schema = z.ZodType | undefined;
@@ -75,6 +76,11 @@ export interface RouteSpec<
    * documents (the OAuth endpoints, whose clients read that shape).
    */
   readonly errors?: 'oauth';
+  /**
+   * Refuse cross-site browser posts with 403 before anything else runs (the routes that check a
+   * password: a page elsewhere must not spend a victim's guesses from the victim's own address).
+   */
+  readonly sameSiteOnly?: true;
   /** Left out of /openapi.json (the docs page's own static files). */
   readonly undocumented?: true;
   readonly request?: RouteRequest<J, F, Q, P>;
