@@ -10,6 +10,7 @@ import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
 import { PASSWORD_HASHER, type PasswordHasher } from '../ports/password-hasher.port.js';
+import { addressKey } from '../../domain/shared/address-key.js';
 import { RATE_LIMITER, type RateLimiter } from '../ports/rate-limiter.port.js';
 import { REFRESH_TOKEN_CODEC, type RefreshTokenCodec } from '../ports/token-service.port.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
@@ -60,7 +61,7 @@ export class LogIn {
     };
 
     // Established cheapest first: a refusal that needs no password check spends no bcrypt.
-    const budget = ctx.ip === null ? null : await this.rateLimiter.consume('login', ctx.ip);
+    const budget = ctx.ip === null ? null : await this.rateLimiter.consume('login', addressKey(ctx.ip));
     facts.rateLimited = budget !== null && !budget.allowed;
     const [status, user] = facts.rateLimited
       ? [null, null]

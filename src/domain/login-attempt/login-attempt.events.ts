@@ -1,3 +1,4 @@
+import { addressKey } from '../shared/address-key.js';
 import type { DomainEvent } from '../shared/event.js';
 
 export const LOGIN_OUTCOMES = [
@@ -44,7 +45,7 @@ const hourBucket = (at: Date): string => at.toISOString().slice(0, 13).replace(/
  * account never lengthens the streams every later attempt must read.
  */
 export const loginFailuresStreamId = (identifier: string, ip: string | null, at: Date): string =>
-  `login-failures-${hourBucket(at)}-${ip ?? 'unknown'}-${identifier}`;
+  `login-failures-${hourBucket(at)}-${addressKey(ip)}-${identifier}`;
 
 export const loginRefusalsStreamId = (identifier: string, ip: string | null, at: Date): string =>
-  `login-refusals-${hourBucket(at)}-${ip ?? 'unknown'}-${identifier}`;
+  `login-refusals-${hourBucket(at)}-${addressKey(ip)}-${identifier}`;

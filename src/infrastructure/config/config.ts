@@ -26,9 +26,11 @@ const duration = (min: number, max: number) =>
     return seconds;
   });
 
-const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+/** A hop count; the boolean spellings of earlier versions mean none and one. */
+const proxyHops = z
+  .string()
+  .regex(/^(true|false|yes|no|\d{1,2})$/, 'must be false, true or a number of proxies from 0 to 99')
+  .transform((v) => (v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v)));
 
 const integer = (min: number, max: number) =>
   z
@@ -51,7 +53,7 @@ const envSchema = z.object({
   ADMIN_EMAIL: z.string().min(3).max(254).optional(),
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(128).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: flag.default(false),
+  TRUST_PROXY: proxyHops.default(0),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).default('auth-service'),
   JWT_HMAC_SECRET: z.string().min(32, 'must be at least 32 bytes').optional(),
@@ -78,7 +80,8 @@ export interface Config {
   readonly bcryptCost: number;
   readonly admin: { readonly email: string; readonly password: string } | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  readonly trustProxy: boolean;
+  /** Reverse proxies in front of the service, each appending one X-Forwarded-For entry. */
+  readonly trustProxyHops: number;
   readonly issuer: string;
   readonly audience: string;
   readonly hmacSecret: string | undefined;
@@ -128,7 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }
         : undefined,
     logLevel: e.LOG_LEVEL,
-    trustProxy: e.TRUST_PROXY,
+    trustProxyHops: e.TRUST_PROXY,
     issuer: e.JWT_ISSUER ?? `http://${e.HOST}:${e.PORT}`,
     audience: e.JWT_AUDIENCE,
     hmacSecret: e.JWT_HMAC_SECRET,

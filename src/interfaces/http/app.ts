@@ -2,6 +2,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import type { Logger } from 'pino';
 import type { DependencyContainer } from 'tsyringe';
+import { clientAddress } from './client-address.js';
 import { EXACT_PATHS, type HttpState } from './http-state.js';
 import { accessLog, type RequestObserver } from './middleware/access-log.js';
 import { bodies } from './middleware/body.js';
@@ -17,7 +18,7 @@ import { meRoutes } from './routes/me.routes.js';
 export interface HttpAppOptions {
   readonly container: DependencyContainer;
   readonly logger: Logger;
-  readonly trustProxy: boolean;
+  readonly trustProxyHops: number;
   readonly bodyLimit: string;
   readonly discovery: DiscoveryOptions;
   readonly readiness: () => Promise<ReadinessReport>;
@@ -44,8 +45,17 @@ const labelRoute: Koa.Middleware<HttpState> = async (ctx, next) => {
 };
 
 export function createHttpApp(options: HttpAppOptions): Koa<HttpState> {
-  const app = new Koa<HttpState>({ proxy: options.trustProxy });
+  // Koa's `proxy` option would trust the leftmost X-Forwarded-For entry, which the client writes.
+  const app = new Koa<HttpState>({ proxy: false });
   app.silent = true;
+  app.use(async (ctx, next) => {
+    ctx.state.clientIp = clientAddress(
+      ctx.req.socket.remoteAddress,
+      ctx.get('X-Forwarded-For'),
+      options.trustProxyHops,
+    );
+    await next();
+  });
   app.use(requestId(options.logger));
   app.use(accessLog(options.observe));
   app.use(errors());

@@ -12,7 +12,7 @@ export function createServerApp(runtime: Runtime): Koa<HttpState> {
   return createHttpApp({
     container: runtime.container,
     logger,
-    trustProxy: config.trustProxy,
+    trustProxyHops: config.trustProxyHops,
     bodyLimit: config.bodyLimit,
     discovery: {
       issuer: config.issuer,
