@@ -3,6 +3,7 @@ import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import type { Logger as PinoLogger } from 'pino';
 import { ACCESS_TOKEN_SERVICE, REFRESH_TOKEN_CODEC } from '../application/ports/token-service.port.js';
 import { AUTH_SETTINGS, type AuthSettings } from '../application/ports/auth-settings.port.js';
+import { DEVICE_TOKEN_CODEC } from '../application/ports/device-token.port.js';
 import { CLOCK } from '../application/ports/clock.port.js';
 import { EVENT_STORE } from '../application/ports/event-store.port.js';
 import { ID_GENERATOR } from '../application/ports/id-generator.port.js';
@@ -21,6 +22,7 @@ import {
 } from '../application/projections/index.js';
 import type { Config } from './config/config.js';
 import { BcryptPasswordHasher } from './crypto/bcrypt-password-hasher.js';
+import { OpaqueDeviceTokenCodec } from './crypto/device-token-codec.js';
 import { OpaqueRefreshTokenCodec } from './crypto/refresh-token-codec.js';
 import { AuthMetrics } from './metrics/auth-metrics.js';
 import { InstrumentedEventStore } from './metrics/instrumented-event-store.js';
@@ -90,6 +92,7 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
   container.register(SESSION_REVOCATIONS, { useValue: revocations });
   container.register(PASSWORD_HASHER, { useValue: new InstrumentedPasswordHasher(hasher, metrics) });
   container.register(REFRESH_TOKEN_CODEC, { useValue: new OpaqueRefreshTokenCodec() });
+  container.register(DEVICE_TOKEN_CODEC, { useValue: new OpaqueDeviceTokenCodec() });
   container.register(ACCESS_TOKEN_SERVICE, {
     useValue: new JoseAccessTokenService(keyRing, {
       issuer: config.issuer,

@@ -4,6 +4,8 @@ export interface AuthSettings {
   readonly refreshTokenTtlSeconds: number;
   readonly lockout: {
     readonly threshold: number;
+    /** Failed checks per account from every client without a trusted device, together. */
+    readonly accountThreshold: number;
     readonly windowSeconds: number;
     readonly durationSeconds: number;
   };

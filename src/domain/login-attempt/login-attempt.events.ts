@@ -32,6 +32,8 @@ export type AccountLocked = DomainEvent<
     readonly ip: string | null;
     readonly failures: number;
     readonly lockedUntil: string;
+    /** Which budget the failures spent (absent on events from before trusted devices: address). */
+    readonly scope?: 'address' | 'account' | 'device';
   }
 >;
 export type LoginAttemptEvent = LoginFailed | AccountLocked;
@@ -39,13 +41,13 @@ export type LoginAttemptEvent = LoginFailed | AccountLocked;
 const hourBucket = (at: Date): string => at.toISOString().slice(0, 13).replace(/[-T]/g, '');
 
 /**
- * Guesses (wrong password, unknown account) and locks are filed per identifier, client address and
- * hour: the lockout check reads one or two short streams. Attempts refused without a guess (locked,
- * rate limited, inactive) go to a sibling stream that no login reads, so a flood against a locked
- * account never lengthens the streams every later attempt must read.
+ * Guesses and locks are filed per budget and hour: a login reads one or two short streams per
+ * budget. Attempts refused without a guess (locked, rate limited, inactive) go to a stream that no
+ * login reads, so a flood against a locked account never lengthens the streams later logins read.
  */
-export const loginFailuresStreamId = (identifier: string, ip: string | null, at: Date): string =>
-  `login-failures-${hourBucket(at)}-${addressKey(ip)}-${identifier}`;
+/** One budget of password checks per hour: the reservations and what came of them. */
+export const guessBudgetStreamId = (scope: string, key: string, at: Date): string =>
+  `login-budget-${scope}-${hourBucket(at)}-${key}`;
 
 export const loginRefusalsStreamId = (identifier: string, ip: string | null, at: Date): string =>
   `login-refusals-${hourBucket(at)}-${addressKey(ip)}-${identifier}`;

@@ -64,6 +64,7 @@ const envSchema = z.object({
     .default('16kb'),
   SHUTDOWN_TIMEOUT: duration(1, 600).default(10),
   LOCKOUT_THRESHOLD: integer(1, 1000).default(5),
+  ACCOUNT_LOCKOUT_THRESHOLD: integer(1, 100_000).default(20),
   LOCKOUT_WINDOW: duration(1, 86_400).default(15 * 60),
   LOCKOUT_DURATION: duration(1, 86_400).default(15 * 60),
   RATE_LIMIT_LOGIN_PER_MINUTE: integer(1, 1_000_000).default(30),
@@ -90,6 +91,7 @@ export interface Config {
   readonly shutdownTimeoutSeconds: number;
   readonly lockout: {
     readonly threshold: number;
+    readonly accountThreshold: number;
     readonly windowSeconds: number;
     readonly durationSeconds: number;
   };
@@ -140,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT,
     lockout: {
       threshold: e.LOCKOUT_THRESHOLD,
+      accountThreshold: e.ACCOUNT_LOCKOUT_THRESHOLD,
       windowSeconds: e.LOCKOUT_WINDOW,
       durationSeconds: e.LOCKOUT_DURATION,
     },

@@ -22,6 +22,7 @@ export const presentTokens = (t: TokenPair) => ({
   expires_in: t.expiresIn,
   refresh_token: t.refreshToken,
   refresh_expires_in: t.refreshExpiresIn,
+  ...(t.deviceToken !== undefined ? { device_token: t.deviceToken } : {}),
 });
 
 export const presentSession = (s: ListedSession) => ({

@@ -125,7 +125,8 @@ const authRoutes: readonly DocumentedRoute[] = [
     operationId: 'logIn',
     summary: 'Log in',
     description:
-      'JSON `{email|username, password}`, or the OAuth 2.0 password-grant form (`username` may hold an email).',
+      'JSON `{email|username, password}`, or the OAuth 2.0 password-grant form (`username` may hold an email). ' +
+      'Send the `device_token` of an earlier login in `X-Device-Token`: a trusted device keeps logging in while the account is locked for untrusted clients.',
     tags: ['Authentication'],
     security: 'public',
     request: { json: jsonLoginBody, form: formLoginBody },
@@ -143,7 +144,7 @@ const authRoutes: readonly DocumentedRoute[] = [
     operationId: 'token',
     summary: 'OAuth 2.0 token endpoint',
     description:
-      'Password grant (as login) or refresh grant (as refresh). Errors also carry OAuth 2.0 `error` codes.',
+      'Password grant (as login, `X-Device-Token` included) or refresh grant (as refresh). Errors also carry OAuth 2.0 `error` codes.',
     tags: ['Authentication'],
     security: 'public',
     request: { form: tokenForm, json: tokenForm },

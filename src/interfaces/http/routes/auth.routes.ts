@@ -41,6 +41,9 @@ const asOAuthError = async <T>(work: () => T | Promise<T>): Promise<T> => {
   }
 };
 
+const deviceTokenOf = (ctx: { get(name: string): string }): string | null =>
+  ctx.get('X-Device-Token') || null;
+
 export function authRoutes(container: DependencyContainer): Router<HttpState> {
   const router = new Router<HttpState>(EXACT_PATHS);
   const register = container.resolve(RegisterUser);
@@ -73,7 +76,10 @@ export function authRoutes(container: DependencyContainer): Router<HttpState> {
       ctx.is('application/x-www-form-urlencoded') ? formLoginBody : jsonLoginBody,
       ctx.request.body,
     );
-    sendTokens(ctx, await logIn.execute(input, requestContextOf(ctx)));
+    sendTokens(
+      ctx,
+      await logIn.execute({ ...input, deviceToken: deviceTokenOf(ctx) }, requestContextOf(ctx)),
+    );
   });
 
   router.post('/auth/token', accepts('form', 'json'), async (ctx) => {
@@ -81,7 +87,8 @@ export function authRoutes(container: DependencyContainer): Router<HttpState> {
     const context = requestContextOf(ctx);
     if (grant_type === 'password') {
       const input = parseInput(formLoginBody, ctx.request.body);
-      sendTokens(ctx, await asOAuthError(() => logIn.execute(input, context)));
+      const login = { ...input, deviceToken: deviceTokenOf(ctx) };
+      sendTokens(ctx, await asOAuthError(() => logIn.execute(login, context)));
     } else if (grant_type === 'refresh_token') {
       const { refresh_token } = await asOAuthError(() => parseInput(refreshBody, ctx.request.body));
       sendTokens(ctx, await asOAuthError(() => refresh.execute(refresh_token, context)));

@@ -44,6 +44,10 @@ export const tokenResponse = z
       .number()
       .int()
       .meta({ description: 'Refresh token lifetime in seconds.', examples: [604800] }),
+    device_token: z.string().optional().meta({
+      description:
+        'After a password login: send it back as `X-Device-Token` on later logins to this account (trusted device).',
+    }),
   })
   .meta({ id: 'TokenResponse' });
 
