@@ -7,13 +7,12 @@ import { handle } from '../event-sourcing.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
-import { PASSWORD_HASHER, type PasswordHasher } from '../ports/password-hasher.port.js';
 import { addressKey } from '../../domain/shared/address-key.js';
 import { RATE_LIMITER, type RateLimiter } from '../ports/rate-limiter.port.js';
 import { REFRESH_TOKEN_CODEC, type RefreshTokenCodec } from '../ports/token-service.port.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
 import { IdentityClaims } from '../users/identity-claims.js';
-import { GuessBudgets } from './guess-budgets.js';
+import { PasswordCheck } from './password-check.js';
 import { LoginAttempts } from './login-attempts.js';
 import { TrustedDevices } from './trusted-devices.js';
 import { TokenPairIssuer, type TokenPair } from './token-pair.js';
@@ -29,12 +28,6 @@ export interface LogInInput {
 const invalidCredentials = (): DomainError =>
   new DomainError('invalid_credentials', 'Incorrect email, username or password.');
 
-const secondsUntil = (until: Date, now: Date): number =>
-  Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
-
-const locked = (retryAfterSeconds: number): RetryLaterError =>
-  new RetryLaterError('account_locked', 'Too many failed attempts; try again later.', retryAfterSeconds);
-
 /**
  * Every attempt ends as an event: `LoggedIn` in a new session stream, `LoginFailed` in a guess
  * budget, or a refusal. A password is checked only after a place in every budget it spends was
@@ -46,14 +39,13 @@ const locked = (retryAfterSeconds: number): RetryLaterError =>
 export class LogIn {
   constructor(
     @inject(EVENT_STORE) private readonly store: EventStore,
-    @inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
     @inject(REFRESH_TOKEN_CODEC) private readonly refreshTokens: RefreshTokenCodec,
     @inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(RATE_LIMITER) private readonly rateLimiter: RateLimiter,
     @inject(IdentityClaims) private readonly claims: IdentityClaims,
     @inject(LoginAttempts) private readonly attempts: LoginAttempts,
-    @inject(GuessBudgets) private readonly budgets: GuessBudgets,
+    @inject(PasswordCheck) private readonly passwords: PasswordCheck,
     @inject(TrustedDevices) private readonly devices: TrustedDevices,
     @inject(TokenPairIssuer) private readonly tokens: TokenPairIssuer,
   ) {}
@@ -76,30 +68,14 @@ export class LogIn {
     const user = await this.claims.holder(identifier.includes('@') ? 'email' : 'username', identifier);
     const userId = user?.id ?? null;
     const device = await this.devices.trustedFor(input.deviceToken ?? null, userId);
-    // The account, not the identifier: its email and its username spend one budget.
-    const account = userId ?? `unknown:${identifier}`;
-    const reserved = await this.budgets.reserve(
-      this.budgets.budgetsFor(account, address, device?.deviceId ?? null),
-      this.ids.uuid(),
+    await this.passwords.verify(
+      { identifier, user, deviceId: device?.deviceId ?? null },
+      input.password,
+      invalidCredentials,
       ctx,
       now,
     );
-    if (!reserved.granted) {
-      await this.attempts.recordRefusal({ identifier, userId, outcome: 'locked' }, ctx, now);
-      throw locked(reserved.retryAfterSeconds);
-    }
-    const { reservation } = reserved;
-    const matches =
-      user === null
-        ? await this.hasher.verifyAgainstDummy(input.password)
-        : await this.hasher.verify(input.password, user.passwordHash);
-    if (!matches || user === null) {
-      const outcome = user === null ? 'unknown_user' : 'invalid_credentials';
-      const lockedUntil = await this.budgets.fail(reservation, { identifier, userId, outcome }, ctx, now);
-      // The guess that spends the budget is answered as locked at once.
-      throw lockedUntil === null ? invalidCredentials() : locked(secondsUntil(lockedUntil, now));
-    }
-    await this.budgets.release(reservation, ctx, now);
+    if (user === null) throw invalidCredentials();
     if (user.status !== 'active') {
       await this.attempts.recordRefusal({ identifier, userId, outcome: 'inactive' }, ctx, now);
       throw new DomainError('account_inactive', 'The account is deactivated.');

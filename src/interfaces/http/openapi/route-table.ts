@@ -263,6 +263,7 @@ const meRoutes: readonly DocumentedRoute[] = [
       ...problems(400, 413, 415),
       ...problem(401, 'Invalid access token, or wrong current password.'),
       ...problem(422, 'Invalid fields or a weak new password.'),
+      ...problem(429, 'Too many wrong current passwords: counted and locked like login.'),
     },
   },
   {
