@@ -20,6 +20,7 @@ import {
   sessionsProjection,
   usersProjection,
 } from '../application/projections/index.js';
+import { LoginAttempts } from '../application/auth/login-attempts.js';
 import type { Config } from './config/config.js';
 import { BcryptPasswordHasher } from './crypto/bcrypt-password-hasher.js';
 import { OpaqueDeviceTokenCodec } from './crypto/device-token-codec.js';
@@ -101,5 +102,7 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
       clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS,
     }),
   });
+  // One instance holds the refusal counts of the current minute (flushed by the runtime).
+  container.registerSingleton(LoginAttempts);
   return { container, runner, revocations, keyRing, hasher, metrics };
 }

@@ -8,6 +8,7 @@ import {
   uniqueEmail,
   type Tokens,
 } from '../support/api.js';
+import { allEvents } from '../support/events.js';
 import { STORES, startTestApp, type TestApp } from '../support/test-app.js';
 
 const ADMIN_EMAIL = 'root@example.com';
@@ -315,7 +316,7 @@ describe('per-address rate limits', () => {
         });
       for (let i = 0; i < 3; i++) expect((await log('192.0.2.9')).status).toBe(401);
       await expectProblem(await log('192.0.2.9'), 429);
-      const events = await app.runtime.storage.eventStore.readAll(0, 1000);
+      const events = await allEvents(app);
       expect(
         events.filter((e) => e.type === 'LoginFailed' && e.data.outcome === 'rate_limited'),
       ).toHaveLength(1);

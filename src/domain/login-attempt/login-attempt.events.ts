@@ -22,6 +22,8 @@ export type LoginFailed = DomainEvent<
     readonly outcome: LoginFailureOutcome;
     readonly ip: string | null;
     readonly userAgent: string | null;
+    /** Refusals without a password check within one minute share one event; absent means 1. */
+    readonly count?: number;
   }
 >;
 export type AccountLocked = DomainEvent<

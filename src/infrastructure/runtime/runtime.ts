@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { LoginAttempts } from '../../application/auth/login-attempts.js';
 import { BootstrapAdmin } from '../../application/admin/bootstrap-admin.use-case.js';
 import type { Config } from '../config/config.js';
 import { wire, type Wiring } from '../container.js';
@@ -25,6 +26,7 @@ const withTimeout = <T>(work: Promise<T>, ms: number): Promise<T> =>
 export class Runtime {
   private feed: RevocationFeed | null = null;
   private sweeper: NodeJS.Timeout | null = null;
+  private refusalFlusher: NodeJS.Timeout | null = null;
   private stopped: Promise<void> | null = null;
 
   private constructor(
@@ -93,6 +95,10 @@ export class Runtime {
         .ensure(this.config.admin.email, this.config.admin.password);
       this.logger.info({ email: this.config.admin.email, outcome }, 'first administrator');
     }
+    const refusals = this.container.resolve(LoginAttempts);
+    this.refusalFlusher = setInterval(() => {
+      refusals.flush().catch((error: unknown) => this.logger.warn({ err: error }, 'refusal flush failed'));
+    }, 5_000).unref();
     this.sweeper = setInterval(() => {
       this.storage
         .sweep(new Date())
@@ -120,6 +126,13 @@ export class Runtime {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       if (this.sweeper !== null) clearInterval(this.sweeper);
+      if (this.refusalFlusher !== null) {
+        clearInterval(this.refusalFlusher);
+        await this.container
+          .resolve(LoginAttempts)
+          .flush(true)
+          .catch((error: unknown) => this.logger.warn({ err: error }, 'refusal flush failed'));
+      }
       await this.feed?.stop();
       await this.wiring.runner.stop();
       await this.storage.close();

@@ -44,4 +44,5 @@ export const presentAttempt = (a: LoginAttemptView) => ({
   ip: a.ip,
   user_agent: a.userAgent,
   session_id: a.sessionId,
+  count: a.count,
 });

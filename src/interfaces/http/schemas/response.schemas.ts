@@ -75,6 +75,10 @@ export const loginAttemptResponse = z
     ip: z.string().nullable(),
     user_agent: z.string().nullable(),
     session_id: uuid.nullable(),
+    count: z.number().int().min(1).meta({
+      description:
+        'Attempts this entry stands for: refusals without a password check share one entry per minute.',
+    }),
   })
   .meta({ id: 'LoginAttempt' });
 
