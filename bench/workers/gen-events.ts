@@ -12,7 +12,7 @@ import { rmSync } from 'node:fs';
 import type { IdentifierClaimed } from '../../src/domain/identity-claim/identity-claim.events.js';
 import { claimStreamId } from '../../src/domain/identity-claim/identity-claim.events.js';
 import type { LoginFailed } from '../../src/domain/login-attempt/login-attempt.events.js';
-import { loginFailuresStreamId } from '../../src/domain/login-attempt/login-attempt.events.js';
+import { guessBudgetStreamId } from '../../src/domain/login-attempt/login-attempt.events.js';
 import type { LoggedIn, LoggedOut, TokenRefreshed } from '../../src/domain/session/session.events.js';
 import { sessionStreamId } from '../../src/domain/session/session.events.js';
 import type { UserRegistered } from '../../src/domain/user/user.events.js';
@@ -90,7 +90,7 @@ for (let u = 0; u < users && written < target; u++) {
       userAgent,
     },
   };
-  await append(loginFailuresStreamId(email, ip, failedAt), [type(failed)], failedAt);
+  await append(guessBudgetStreamId('address', `${ip}-${email}`, failedAt), [type(failed)], failedAt);
 
   for (let s = 0; s < SESSIONS_PER_USER; s++) {
     const sessionId = randomUUID();

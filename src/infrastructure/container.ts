@@ -3,6 +3,7 @@ import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import type { Logger as PinoLogger } from 'pino';
 import { ACCESS_TOKEN_SERVICE, REFRESH_TOKEN_CODEC } from '../application/ports/token-service.port.js';
 import { AUTH_SETTINGS, type AuthSettings } from '../application/ports/auth-settings.port.js';
+import { DEVICE_TOKEN_CODEC } from '../application/ports/device-token.port.js';
 import { CLOCK } from '../application/ports/clock.port.js';
 import { EVENT_STORE } from '../application/ports/event-store.port.js';
 import { ID_GENERATOR } from '../application/ports/id-generator.port.js';
@@ -38,6 +39,8 @@ import { UpdateProfile } from '../application/users/update-profile.use-case.js';
 import type { Config } from './config/config.js';
 import { BcryptPasswordHasher } from './crypto/bcrypt-password-hasher.js';
 import { ScryptTestPasswordHasher } from './crypto/scrypt-test-password-hasher.js';
+import { LoginAttempts } from '../application/auth/login-attempts.js';
+import { OpaqueDeviceTokenCodec } from './crypto/device-token-codec.js';
 import { OpaqueRefreshTokenCodec } from './crypto/refresh-token-codec.js';
 import { AuthMetrics } from './metrics/auth-metrics.js';
 import { InstrumentedEventStore } from './metrics/instrumented-event-store.js';
@@ -130,6 +133,7 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
   container.register(PASSWORD_SCREENING, { useValue: passwordScreening(config, logger) });
   container.register(PASSWORD_HASHER, { useValue: new InstrumentedPasswordHasher(hasher, metrics) });
   container.register(REFRESH_TOKEN_CODEC, { useValue: new OpaqueRefreshTokenCodec() });
+  container.register(DEVICE_TOKEN_CODEC, { useValue: new OpaqueDeviceTokenCodec() });
   container.register(ACCESS_TOKEN_SERVICE, {
     useValue: new JoseAccessTokenService(keyRing, {
       issuer: config.issuer,
@@ -139,5 +143,7 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
       clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS,
     }),
   });
+  // One instance holds the refusal counts of the current minute (flushed by the runtime).
+  container.registerSingleton(LoginAttempts);
   return { container, runner, revocations, keyRing, hasher, metrics, useCases: resolveUseCases(container) };
 }

@@ -28,6 +28,7 @@ export function attempt(i: number): LoginAttemptView {
     identifier: IDENTIFIERS[i % 4 === 0 ? 2 : i % 2] ?? 'ghost',
     ip: IPS[Math.floor(i / 2) % IPS.length] ?? null,
     userAgent: i % 5 === 0 ? null : `agent-${i % 3}`,
+    count: 1,
     sessionId: outcome === 'success' ? `session-${i}` : null,
     seq: 10 + i * 3,
   };

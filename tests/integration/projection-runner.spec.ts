@@ -490,6 +490,7 @@ describe('ProjectionRunner over SqliteEventStore with in-memory read models', ()
       ip: null,
       userAgent: null,
       sessionId: null,
+      count: 1,
       seq: 9999,
     };
     await models.attempts.save([{ id: 'stray', doc: stray, position: 9999 }]);

@@ -1,89 +1,89 @@
 import { inject, injectable } from 'tsyringe';
+import { addressKey } from '../../domain/shared/address-key.js';
 import {
-  loginFailuresStreamId,
   loginRefusalsStreamId,
-  type LoginAttemptEvent,
   type LoginFailureOutcome,
 } from '../../domain/login-attempt/login-attempt.events.js';
-import { failureLocks, lockoutStatus, type LockoutStatus } from '../../domain/login-attempt/lockout.js';
-import { asRecorded } from '../event-sourcing.js';
-import { AUTH_SETTINGS, type AuthSettings } from '../ports/auth-settings.port.js';
+import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
 
-const HOUR_MS = 3_600_000;
+export interface Refusal {
+  readonly identifier: string;
+  readonly userId: string | null;
+  readonly outcome: Extract<LoginFailureOutcome, 'locked' | 'rate_limited' | 'inactive'>;
+}
 
-/** Reads and records the failed attempts of one identifier from one address (the lockout key). */
+interface Pending {
+  readonly refusal: Refusal;
+  readonly ctx: RequestContext;
+  readonly minute: number;
+  readonly firstAt: Date;
+  count: number;
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * Records attempts answered without a password check, in streams no login reads. Refusals that
+ * cost nothing (locked, rate limited) are the ones a flood consists of, so they are counted in
+ * memory and written as one `LoginFailed` with a `count` per key and minute: one event per minute
+ * for a rate-limited address, whatever its rate; one per locked account and address. The price:
+ * counts of the current minute are lost if the process dies before `flush`.
+ */
 @injectable()
 export class LoginAttempts {
+  private readonly pending = new Map<string, Pending>();
+
   constructor(
     @inject(EVENT_STORE) private readonly store: EventStore,
     @inject(ID_GENERATOR) private readonly ids: IdGenerator,
-    @inject(AUTH_SETTINGS) private readonly settings: AuthSettings,
+    @inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async status(identifier: string, ip: string | null, now: Date): Promise<LockoutStatus> {
-    const { windowSeconds, durationSeconds } = this.settings.lockout;
-    const hours = Math.ceil(Math.max(windowSeconds, durationSeconds) / 3600) + 1;
-    const streams = Array.from({ length: hours }, (_, i) =>
-      loginFailuresStreamId(identifier, ip, new Date(now.getTime() - i * HOUR_MS)),
-    );
-    const events = (await Promise.all(streams.map((s) => this.store.readStream(s)))).flat();
-    return lockoutStatus(
-      events.map((e) => asRecorded<LoginAttemptEvent>(e)),
-      this.settings.lockout,
-      now,
-    );
+  async recordRefusal(refusal: Refusal, ctx: RequestContext, now: Date): Promise<void> {
+    if (refusal.outcome === 'inactive') {
+      await this.write(refusal, ctx, now, 1);
+      return;
+    }
+    // A rate-limited client may vary the identifier at will: its address alone is the key.
+    const address = addressKey(ctx.ip);
+    const key = refusal.outcome === 'rate_limited' ? `rl ${address}` : `lk ${address} ${refusal.identifier}`;
+    const minute = Math.floor(now.getTime() / MINUTE_MS);
+    const entry = this.pending.get(key);
+    if (entry?.minute === minute) {
+      entry.count += 1;
+      return;
+    }
+    if (entry !== undefined) await this.writePending(key, entry);
+    this.pending.set(key, { refusal, ctx, minute, firstAt: now, count: 1 });
   }
 
-  /** Appends `LoginFailed`, plus `AccountLocked` when this failure reaches the threshold. */
-  async recordFailure(
-    attempt: {
-      identifier: string;
-      userId: string | null;
-      outcome: LoginFailureOutcome;
-      status: LockoutStatus | null;
-    },
-    ctx: RequestContext,
-    now: Date,
-  ): Promise<{ lockedUntil: Date | null }> {
-    const { identifier, userId, outcome, status } = attempt;
-    const events: LoginAttemptEvent[] = [
-      {
-        type: 'LoginFailed',
-        data: {
-          attemptId: this.ids.uuid(),
-          identifier,
-          userId,
-          outcome,
-          ip: ctx.ip,
-          userAgent: ctx.userAgent,
-        },
-      },
-    ];
-    const counted = outcome === 'invalid_credentials' || outcome === 'unknown_user';
-    let lockedUntil: Date | null = null;
-    if (counted && status !== null && failureLocks(status, this.settings.lockout)) {
-      lockedUntil = new Date(now.getTime() + this.settings.lockout.durationSeconds * 1000);
-      events.push({
-        type: 'AccountLocked',
-        data: {
-          identifier,
-          userId,
-          ip: ctx.ip,
-          failures: status.recentFailures + 1,
-          lockedUntil: lockedUntil.toISOString(),
-        },
-      });
-    }
+  /** Writes the counts of every minute that has ended; `all` also the current one (shutdown). */
+  async flush(all = false): Promise<void> {
+    const minute = Math.floor(this.clock.now().getTime() / MINUTE_MS);
+    const due = [...this.pending].filter(([, e]) => all || e.minute < minute);
+    await Promise.all(due.map(([key, entry]) => this.writePending(key, entry)));
+  }
+
+  private async writePending(key: string, entry: Pending): Promise<void> {
+    if (this.pending.get(key) === entry) this.pending.delete(key);
+    await this.write(entry.refusal, entry.ctx, entry.firstAt, entry.count);
+  }
+
+  private async write(refusal: Refusal, ctx: RequestContext, at: Date, count: number): Promise<void> {
     await this.store.append({
-      streamId: (counted ? loginFailuresStreamId : loginRefusalsStreamId)(identifier, ctx.ip, now),
+      streamId: loginRefusalsStreamId(refusal.identifier, ctx.ip, at),
       expectedVersion: 'any',
-      events: events.map((e) => ({ type: e.type, data: e.data })),
+      events: [
+        {
+          type: 'LoginFailed',
+          data: { attemptId: this.ids.uuid(), ...refusal, ip: ctx.ip, userAgent: ctx.userAgent, count },
+        },
+      ],
       metadata: metadataOf(ctx),
-      occurredAt: now,
+      occurredAt: at,
     });
-    return { lockedUntil };
   }
 }

@@ -11,6 +11,8 @@ export interface TokenPair {
   readonly refreshExpiresIn: number;
   readonly userId: string;
   readonly sessionId: string;
+  /** After a password login: the token that makes this client a trusted device of the account. */
+  readonly deviceToken?: string;
 }
 
 @injectable()

@@ -8,6 +8,8 @@ export interface AuthSettings {
   readonly refreshReuseGraceSeconds: number;
   readonly lockout: {
     readonly threshold: number;
+    /** Failed checks per account from every client without a trusted device, together. */
+    readonly accountThreshold: number;
     readonly windowSeconds: number;
     readonly durationSeconds: number;
   };

@@ -11,6 +11,8 @@ export interface LoginAttemptView {
   readonly ip: string | null;
   readonly userAgent: string | null;
   readonly sessionId: string | null;
+  /** How many attempts this entry stands for (refusals aggregated per minute), else 1. */
+  readonly count: number;
   /** Global position of the event: the order of the trail (newest first = descending). */
   readonly seq: number;
 }

@@ -43,8 +43,14 @@ export const loginAttemptsProjection: Projection<LoginAttemptView> = {
       seq: event.position,
     };
     if (e.type === 'LoginFailed') {
-      return { id: e.data.attemptId, outcome: e.data.outcome, sessionId: null, ...common };
+      return {
+        id: e.data.attemptId,
+        outcome: e.data.outcome,
+        sessionId: null,
+        count: e.data.count ?? 1,
+        ...common,
+      };
     }
-    return { id: e.data.sessionId, outcome: 'success', sessionId: e.data.sessionId, ...common };
+    return { id: e.data.sessionId, outcome: 'success', sessionId: e.data.sessionId, count: 1, ...common };
   },
 };

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { DomainError } from '../../domain/shared/domain-error.js';
-import { normalizePassword, parsePassword } from '../../domain/user/password-policy.js';
+import { parsePassword } from '../../domain/user/password-policy.js';
 import { userStreamId } from '../../domain/user/user.events.js';
 import { userDecider } from '../deciders.js';
 import { handle } from '../event-sourcing.js';
@@ -9,10 +9,14 @@ import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { PASSWORD_HASHER, type PasswordHasher } from '../ports/password-hasher.port.js';
 import type { Principal } from '../auth/authenticate.use-case.js';
+import { PasswordCheck } from '../auth/password-check.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
 import { EndSessions } from '../sessions/end-sessions.js';
 import { PasswordRules } from './password-rules.js';
 import { UserRepository } from './user-repository.js';
+
+const wrongPassword = (): DomainError =>
+  new DomainError('invalid_credentials', 'The current password is incorrect.');
 
 @injectable()
 export class ChangePassword {
@@ -22,6 +26,7 @@ export class ChangePassword {
     @inject(CLOCK) private readonly clock: Clock,
     @inject(UserRepository) private readonly users: UserRepository,
     @inject(EndSessions) private readonly endSessions: EndSessions,
+    @inject(PasswordCheck) private readonly passwords: PasswordCheck,
     @inject(PasswordRules) private readonly passwordRules: PasswordRules,
   ) {}
 
@@ -33,10 +38,15 @@ export class ChangePassword {
   ): Promise<void> {
     const { newPassword } = parseAll({ newPassword: () => parsePassword(input.newPassword, 'new_password') });
     const user = await this.users.find(principal.userId);
-    const current = normalizePassword(input.currentPassword);
-    if (user === null || !(await this.hasher.verify(current, user.passwordHash))) {
-      throw new DomainError('invalid_credentials', 'The current password is incorrect.');
-    }
+    if (user === null) throw wrongPassword();
+    // A stolen access token must not make this an unthrottled, unaudited guessing oracle.
+    await this.passwords.verify(
+      { identifier: user.email, user, deviceId: null },
+      input.currentPassword,
+      wrongPassword,
+      { ...ctx, actorId: principal.userId },
+      this.clock.now(),
+    );
     await this.passwordRules.check(newPassword, user, 'new_password');
     const passwordHash = await this.hasher.hash(newPassword);
     const metadata = metadataOf({ ...ctx, actorId: principal.userId });

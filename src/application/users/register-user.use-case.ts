@@ -14,6 +14,7 @@ import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { ConcurrencyError, EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
 import { PASSWORD_HASHER, type PasswordHasher } from '../ports/password-hasher.port.js';
+import { addressKey } from '../../domain/shared/address-key.js';
 import { RATE_LIMITER, type RateLimiter } from '../ports/rate-limiter.port.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
 import { profileOf, type UserProfile } from '../user-profile.js';
@@ -54,7 +55,7 @@ export class RegisterUser {
     });
     await this.passwordRules.check(fields.password, fields);
     if (ctx.ip !== null) {
-      const budget = await this.rateLimiter.consume('register', ctx.ip);
+      const budget = await this.rateLimiter.consume('register', addressKey(ctx.ip));
       if (!budget.allowed) {
         throw new RetryLaterError(
           'rate_limited',

@@ -1,3 +1,4 @@
+import { addressKey } from '../shared/address-key.js';
 import type { DomainEvent } from '../shared/event.js';
 
 export const LOGIN_OUTCOMES = [
@@ -21,6 +22,8 @@ export type LoginFailed = DomainEvent<
     readonly outcome: LoginFailureOutcome;
     readonly ip: string | null;
     readonly userAgent: string | null;
+    /** Refusals without a password check within one minute share one event; absent means 1. */
+    readonly count?: number;
   }
 >;
 export type AccountLocked = DomainEvent<
@@ -31,6 +34,8 @@ export type AccountLocked = DomainEvent<
     readonly ip: string | null;
     readonly failures: number;
     readonly lockedUntil: string;
+    /** Which budget the failures spent (absent on events from before trusted devices: address). */
+    readonly scope?: 'address' | 'account' | 'device';
   }
 >;
 export type LoginAttemptEvent = LoginFailed | AccountLocked;
@@ -38,13 +43,13 @@ export type LoginAttemptEvent = LoginFailed | AccountLocked;
 const hourBucket = (at: Date): string => at.toISOString().slice(0, 13).replace(/[-T]/g, '');
 
 /**
- * Guesses (wrong password, unknown account) and locks are filed per identifier, client address and
- * hour: the lockout check reads one or two short streams. Attempts refused without a guess (locked,
- * rate limited, inactive) go to a sibling stream that no login reads, so a flood against a locked
- * account never lengthens the streams every later attempt must read.
+ * Guesses and locks are filed per budget and hour: a login reads one or two short streams per
+ * budget. Attempts refused without a guess (locked, rate limited, inactive) go to a stream that no
+ * login reads, so a flood against a locked account never lengthens the streams later logins read.
  */
-export const loginFailuresStreamId = (identifier: string, ip: string | null, at: Date): string =>
-  `login-failures-${hourBucket(at)}-${ip ?? 'unknown'}-${identifier}`;
+/** One budget of password checks per hour: the reservations and what came of them. */
+export const guessBudgetStreamId = (scope: string, key: string, at: Date): string =>
+  `login-budget-${scope}-${hourBucket(at)}-${key}`;
 
 export const loginRefusalsStreamId = (identifier: string, ip: string | null, at: Date): string =>
-  `login-refusals-${hourBucket(at)}-${ip ?? 'unknown'}-${identifier}`;
+  `login-refusals-${hourBucket(at)}-${addressKey(ip)}-${identifier}`;

@@ -27,9 +27,11 @@ const duration = (min: number, max: number) =>
     return seconds;
   });
 
-const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+/** A hop count; the boolean spellings of earlier versions mean none and one. */
+const proxyHops = z
+  .string()
+  .regex(/^(true|false|yes|no|\d{1,2})$/, 'must be false, true or a number of proxies from 0 to 99')
+  .transform((v) => (v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v)));
 
 const integer = (min: number, max: number) =>
   z
@@ -53,7 +55,7 @@ const envSchema = z.object({
   ADMIN_EMAIL: z.string().min(3).max(254).optional(),
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(128).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: flag.default(false),
+  TRUST_PROXY: proxyHops.default(0),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).default('auth-service'),
   JWT_CLIENT_ID: z.string().min(1).max(200).default('auth-service'),
@@ -67,6 +69,7 @@ const envSchema = z.object({
     .default('16kb'),
   SHUTDOWN_TIMEOUT: duration(1, 600).default(10),
   LOCKOUT_THRESHOLD: integer(1, 1000).default(5),
+  ACCOUNT_LOCKOUT_THRESHOLD: integer(1, 100_000).default(20),
   LOCKOUT_WINDOW: duration(1, 86_400).default(15 * 60),
   LOCKOUT_DURATION: duration(1, 86_400).default(15 * 60),
   RATE_LIMIT_LOGIN_PER_MINUTE: integer(1, 1_000_000).default(30),
@@ -118,7 +121,8 @@ export interface Config {
   readonly passwordHasher: 'bcrypt' | 'scrypt-test';
   readonly admin: { readonly email: string; readonly password: string } | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  readonly trustProxy: boolean;
+  /** Reverse proxies in front of the service, each appending one X-Forwarded-For entry. */
+  readonly trustProxyHops: number;
   readonly issuer: string;
   /** How often a signed audit checkpoint is written while new events exist. */
   readonly auditCheckpointIntervalSeconds: number;
@@ -133,6 +137,7 @@ export interface Config {
   readonly shutdownTimeoutSeconds: number;
   readonly lockout: {
     readonly threshold: number;
+    readonly accountThreshold: number;
     readonly windowSeconds: number;
     readonly durationSeconds: number;
   };
@@ -193,7 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }
         : undefined,
     logLevel: e.LOG_LEVEL,
-    trustProxy: e.TRUST_PROXY,
+    trustProxyHops: e.TRUST_PROXY,
     issuer: e.JWT_ISSUER ?? `http://${e.HOST}:${e.PORT}`,
     auditCheckpointIntervalSeconds: e.AUDIT_CHECKPOINT_INTERVAL,
     audience: e.JWT_AUDIENCE,
@@ -206,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT,
     lockout: {
       threshold: e.LOCKOUT_THRESHOLD,
+      accountThreshold: e.ACCOUNT_LOCKOUT_THRESHOLD,
       windowSeconds: e.LOCKOUT_WINDOW,
       durationSeconds: e.LOCKOUT_DURATION,
     },

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { LoginAttempts } from '../../application/auth/login-attempts.js';
 import { AuditCheckpointer } from '../audit/audit-checkpointer.js';
 import type { Config } from '../config/config.js';
 import { wire, type Wiring } from '../container.js';
@@ -26,6 +27,7 @@ export class Runtime {
   private feed: RevocationFeed | null = null;
   private sweeper: NodeJS.Timeout | null = null;
   private checkpointer: AuditCheckpointer | null = null;
+  private refusalFlusher: NodeJS.Timeout | null = null;
   private stopped: Promise<void> | null = null;
 
   private constructor(
@@ -102,11 +104,20 @@ export class Runtime {
       now: () => new Date(),
     });
     this.checkpointer.start();
+    const refusals = this.wiring.container.resolve(LoginAttempts);
+    this.refusalFlusher = setInterval(() => {
+      refusals.flush().catch((error: unknown) => this.logger.warn({ err: error }, 'refusal flush failed'));
+    }, 5_000).unref();
     this.sweeper = setInterval(() => {
       this.storage
         .sweep(new Date())
         .catch((error: unknown) => this.logger.warn({ err: error }, 'sweep failed'));
     }, 60_000).unref();
+  }
+
+  /** Writes the refusals still being counted for the current minute (shutdown, tests). */
+  flushRefusals(): Promise<void> {
+    return this.wiring.container.resolve(LoginAttempts).flush(true);
   }
 
   async readiness(): Promise<ReadinessReport> {
@@ -129,6 +140,13 @@ export class Runtime {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       if (this.sweeper !== null) clearInterval(this.sweeper);
+      if (this.refusalFlusher !== null) {
+        clearInterval(this.refusalFlusher);
+        await this.wiring.container
+          .resolve(LoginAttempts)
+          .flush(true)
+          .catch((error: unknown) => this.logger.warn({ err: error }, 'refusal flush failed'));
+      }
       // The shutdown checkpoint covers the last events; a store that is down must not block the stop.
       await this.checkpointer
         ?.stop()

@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { UseCases } from '../../application/use-cases.js';
+import { clientAddress } from './client-address.js';
 import type { HttpState } from './http-state.js';
 import { accessLog, type RequestObserver } from './middleware/access-log.js';
 import { bodies } from './middleware/body.js';
@@ -20,7 +21,8 @@ import type { Route } from './routing/route.js';
 export interface HttpAppOptions {
   readonly useCases: UseCases;
   readonly logger: Logger;
-  readonly trustProxy: boolean;
+  /** TRUST_PROXY: how many reverse proxies append to X-Forwarded-For in front of us. */
+  readonly trustProxyHops: number;
   readonly bodyLimit: string;
   /** CORS_ORIGINS: the browser origins allowed to call the API and to post logins. */
   readonly corsOrigins: readonly string[];
@@ -64,8 +66,17 @@ export const routesOf = (options: HttpAppOptions): Route[] => {
 };
 
 export function createHttpApp(options: HttpAppOptions): Koa<HttpState> {
-  const app = new Koa<HttpState>({ proxy: options.trustProxy });
+  // Koa's `proxy` option would trust the leftmost X-Forwarded-For entry, which the client writes.
+  const app = new Koa<HttpState>({ proxy: false });
   app.silent = true;
+  app.use(async (ctx, next) => {
+    ctx.state.clientIp = clientAddress(
+      ctx.req.socket.remoteAddress,
+      ctx.get('X-Forwarded-For'),
+      options.trustProxyHops,
+    );
+    await next();
+  });
   app.use(requestId(options.logger));
   app.use(accessLog(options.observe));
   app.use(errors());

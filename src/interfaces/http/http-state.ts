@@ -4,6 +4,8 @@ import type { Principal } from '../../application/auth/authenticate.use-case.js'
 /** What middleware leaves on `ctx.state` for the routes. */
 export interface HttpState {
   requestId: string;
+  /** The client address (see client-address.ts); null when the socket has none. */
+  clientIp: string | null;
   log: Logger;
   principal?: Principal;
   /** The matched route's pattern, for logs and metrics (never the raw path with ids). */

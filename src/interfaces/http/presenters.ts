@@ -33,6 +33,7 @@ export const presentTokens = (t: TokenPair) => ({
   expires_in: t.expiresIn,
   refresh_token: t.refreshToken,
   refresh_expires_in: t.refreshExpiresIn,
+  ...(t.deviceToken !== undefined ? { device_token: t.deviceToken } : {}),
 });
 
 export const presentSession = (s: ListedSession) => ({
@@ -54,4 +55,5 @@ export const presentAttempt = (a: LoginAttemptView) => ({
   ip: a.ip,
   user_agent: a.userAgent,
   session_id: a.sessionId,
+  count: a.count,
 });

@@ -15,7 +15,7 @@ export function createServerApp(runtime: Runtime): Koa<HttpState> {
   return createHttpApp({
     useCases: runtime.useCases,
     logger,
-    trustProxy: config.trustProxy,
+    trustProxyHops: config.trustProxyHops,
     bodyLimit: config.bodyLimit,
     corsOrigins: config.corsOrigins,
     metricsScraper: requireMetricsToken(config.metricsToken),

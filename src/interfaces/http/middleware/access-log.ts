@@ -23,7 +23,7 @@ export const accessLog =
           status: ctx.status,
           durationMs: Math.round(seconds * 1e4) / 10,
           userId: ctx.state.principal?.userId,
-          ip: ctx.ip,
+          ip: ctx.state.clientIp,
         },
         'request',
       );

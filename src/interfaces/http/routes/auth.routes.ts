@@ -55,6 +55,9 @@ const tokenForm = z
 
 const deactivated = problem(403, 'The account is deactivated.');
 
+/** A trusted client's device token from an earlier login (OWASP device cookies). */
+const deviceTokenOf = (ctx: RouteContext): string | null => ctx.get('X-Device-Token') || null;
+
 export const authRoutes = (u: UseCases): Route[] => [
   defineRoute({
     method: 'post',
@@ -98,7 +101,10 @@ export const authRoutes = (u: UseCases): Route[] => [
       ...problems(429),
     },
     handler: async (ctx, { body }) => {
-      sendTokens(ctx, await u.logIn.execute(body, requestContextOf(ctx)));
+      sendTokens(
+        ctx,
+        await u.logIn.execute({ ...body, deviceToken: deviceTokenOf(ctx) }, requestContextOf(ctx)),
+      );
     },
   }),
   defineRoute({
@@ -135,7 +141,8 @@ export const authRoutes = (u: UseCases): Route[] => [
       const { grant_type } = parseInput(tokenGrant, body);
       const context = requestContextOf(ctx);
       if (grant_type === 'password') {
-        sendTokens(ctx, await u.logIn.execute(parseInput(formLoginBody, body), context));
+        const login = { ...parseInput(formLoginBody, body), deviceToken: deviceTokenOf(ctx) };
+        sendTokens(ctx, await u.logIn.execute(login, context));
       } else if (grant_type === 'refresh_token') {
         const input = parseInput(refreshGrantForm, body);
         sendTokens(ctx, await u.refresh.execute(input.refresh_token, context, input.client_id));

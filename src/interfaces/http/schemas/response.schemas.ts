@@ -44,6 +44,10 @@ export const tokenResponse = z
       .number()
       .int()
       .meta({ description: 'Refresh token lifetime in seconds.', examples: [604800] }),
+    device_token: z.string().optional().meta({
+      description:
+        'After a password login: send it back as `X-Device-Token` on later logins to this account (trusted device).',
+    }),
   })
   .meta({ id: 'TokenResponse' });
 
@@ -71,6 +75,10 @@ export const loginAttemptResponse = z
     ip: z.string().nullable(),
     user_agent: z.string().nullable(),
     session_id: uuid.nullable(),
+    count: z.number().int().min(1).meta({
+      description:
+        'Attempts this entry stands for: refusals without a password check share one entry per minute.',
+    }),
   })
   .meta({ id: 'LoginAttempt' });
 
