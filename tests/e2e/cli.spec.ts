@@ -97,9 +97,8 @@ describe('auth-cli over the embedded store', () => {
     await logIn(app, 'alice@example.com');
     await logIn(app, 'Alice@Example.com', 'not the passphrase', 401);
     bobTokens = await logIn(app, 'bob@example.com');
-    head = await app.runtime.storage.eventStore.headPosition();
     // The CLI works on the store, not through a running app: no race with its projections.
-    await app.stop();
+    head = await headAfterStop(app);
   });
   afterAll(async () => {
     await app.dispose();
@@ -196,7 +195,17 @@ describe('auth-cli over the embedded store', () => {
     ]);
     for (const attempt of attempts) {
       expect(Object.keys(attempt).sort()).toEqual(
-        ['id', 'identifier', 'ip', 'occurred_at', 'outcome', 'session_id', 'user_agent', 'user_id'].sort(),
+        [
+          'count',
+          'id',
+          'identifier',
+          'ip',
+          'occurred_at',
+          'outcome',
+          'session_id',
+          'user_agent',
+          'user_id',
+        ].sort(),
       );
     }
     expect(all.stdout).not.toMatch(/password|hash|token|digest/i);
@@ -265,6 +274,14 @@ describe('auth-cli over the embedded store', () => {
   });
 });
 
+/** The stop writes one more event: the shutdown audit checkpoint over what came before it. */
+async function headAfterStop(app: TestApp): Promise<number> {
+  await app.runtime.flushRefusals();
+  const before = await app.runtime.storage.eventStore.headPosition();
+  await app.stop();
+  return before + 1;
+}
+
 describe('auth-cli over MongoDB', () => {
   let app: TestApp;
   let head: number;
@@ -273,8 +290,7 @@ describe('auth-cli over MongoDB', () => {
     app = await startTestApp('mongodb', { env: BCRYPT });
     await register(app, 'carol@example.com');
     await logIn(app, 'carol@example.com');
-    head = await app.runtime.storage.eventStore.headPosition();
-    await app.stop();
+    head = await headAfterStop(app);
   });
   afterAll(async () => {
     await app.dispose();
