@@ -4,8 +4,8 @@ import { RetryLaterError } from '../../domain/shared/retry-later-error.js';
 import type { LoginFailureOutcome } from '../../domain/login-attempt/login-attempt.events.js';
 import { loginOutcome } from '../../domain/login-attempt/login-outcome.js';
 import { sessionStreamId } from '../../domain/session/session.events.js';
-import { sessionDecider } from '../deciders.js';
-import { handle } from '../event-sourcing.js';
+import { sessionDecider } from '../../domain/session/session.decider.js';
+import { handleCommand } from '../event-sourcing.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
@@ -95,7 +95,7 @@ export class LogIn {
     }
     const sessionId = this.ids.uuid();
     const refresh = this.refreshTokens.issue(sessionId);
-    await handle(
+    await handleCommand(
       this.store,
       sessionStreamId(sessionId),
       sessionDecider,

@@ -1,4 +1,4 @@
-import type { Recorded } from '../user/user.decider.js';
+import type { Recorded } from '../shared/event.js';
 import type { LoginAttemptEvent, LoginFailureOutcome } from './login-attempt.events.js';
 
 export interface LockoutPolicy {

@@ -1,5 +1,6 @@
+import type { Decider, Decision } from '../shared/decider.js';
 import { DomainError } from '../shared/domain-error.js';
-import type { Recorded } from '../user/user.decider.js';
+import type { Recorded } from '../shared/event.js';
 import type { LoggedIn, LogoutReason, SessionEvent } from './session.events.js';
 
 export interface OpenedSession {
@@ -72,7 +73,13 @@ const invalidRefresh = (): DomainError =>
  * Token-family rotation: only the current refresh token rotates; an earlier one revokes the whole
  * session (as Auth0 and Supabase do), so a stolen token stops working for thief and victim alike.
  */
-export function decideSession(command: SessionCommand, state: SessionState): SessionEvent[] {
+/** A refresh either rotates the token or, for a superseded one, revokes the session. */
+export type RefreshOutcome = 'rotated' | 'reused';
+
+export function decideSession(
+  command: SessionCommand,
+  state: SessionState,
+): SessionEvent[] | Decision<SessionEvent, RefreshOutcome> {
   if (command.type === 'StartSession') {
     if (state.status !== 'none') throw new DomainError('validation_failed', 'The session already exists.');
     const { type: _type, ...data } = command;
@@ -90,23 +97,26 @@ export function decideSession(command: SessionCommand, state: SessionState): Ses
   if (state.status === 'revoked') throw invalidRefresh();
   if (command.presentedDigest === state.currentDigest) {
     if (command.now.getTime() >= state.expiresAt.getTime()) throw invalidRefresh();
-    return [
-      {
-        type: 'TokenRefreshed',
-        data: {
-          sessionId,
-          userId,
-          refreshTokenDigest: command.newDigest,
-          expiresAt: command.expiresAt.toISOString(),
-        },
-      },
-    ];
+    const data = {
+      sessionId,
+      userId,
+      refreshTokenDigest: command.newDigest,
+      expiresAt: command.expiresAt.toISOString(),
+    };
+    return { events: [{ type: 'TokenRefreshed', data }], outcome: 'rotated' };
   }
   if (state.usedDigests.has(command.presentedDigest)) {
-    return [
+    const events: SessionEvent[] = [
       { type: 'RefreshTokenReuseDetected', data: { sessionId, userId } },
       { type: 'LoggedOut', data: { sessionId, userId, reason: 'reuse' } },
     ];
+    return { events, outcome: 'reused' };
   }
   throw invalidRefresh();
 }
+
+export const sessionDecider: Decider<SessionCommand, SessionEvent, SessionState, RefreshOutcome> = {
+  initialState: initialSessionState,
+  evolve: evolveSession,
+  decide: decideSession,
+};

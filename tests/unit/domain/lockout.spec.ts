@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LoginAttemptEvent } from '../../../src/domain/login-attempt/login-attempt.events.js';
 import { failureLocks, lockoutStatus } from '../../../src/domain/login-attempt/lockout.js';
-import type { Recorded } from '../../../src/domain/user/user.decider.js';
+import type { Recorded } from '../../../src/domain/shared/event.js';
 
 const policy = { threshold: 3, windowSeconds: 600, durationSeconds: 900 };
 const now = new Date('2026-01-01T12:00:00Z');
