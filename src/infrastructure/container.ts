@@ -5,6 +5,7 @@ import { ACCESS_TOKEN_SERVICE, REFRESH_TOKEN_CODEC } from '../application/ports/
 import { AUTH_SETTINGS, type AuthSettings } from '../application/ports/auth-settings.port.js';
 import { DEVICE_TOKEN_CODEC } from '../application/ports/device-token.port.js';
 import { CLOCK } from '../application/ports/clock.port.js';
+import { CommandHandler } from '../application/command-handler.js';
 import { EVENT_STORE } from '../application/ports/event-store.port.js';
 import { ID_GENERATOR } from '../application/ports/id-generator.port.js';
 import { LOGGER } from '../application/ports/logger.port.js';
@@ -123,7 +124,10 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
   container.register(CLOCK, { useValue: clock });
   container.register(ID_GENERATOR, { useValue: new CryptoIdGenerator() });
   container.register(AUTH_SETTINGS, { useValue: settings });
-  container.register(EVENT_STORE, { useValue: new InstrumentedEventStore(storage.eventStore, metrics) });
+  const eventStore = new InstrumentedEventStore(storage.eventStore, metrics);
+  container.register(EVENT_STORE, { useValue: eventStore });
+  // One per container: every use case shares the stream-state cache.
+  container.register(CommandHandler, { useValue: new CommandHandler(eventStore) });
   container.register(USER_READ_MODEL, { useValue: storage.users });
   container.register(SESSION_READ_MODEL, { useValue: storage.sessions });
   container.register(LOGIN_ATTEMPT_READ_MODEL, { useValue: storage.loginAttempts });

@@ -1,13 +1,13 @@
 import { expect } from 'vitest';
-import type { Decider } from '../../src/application/event-sourcing.js';
+import { decisionOf, type Decider } from '../../src/domain/shared/decider.js';
 import { DomainError, type DomainErrorCode } from '../../src/domain/shared/domain-error.js';
 import type { DomainEvent } from '../../src/domain/shared/event.js';
 
 const AT = new Date('2026-01-01T00:00:00Z');
 
 /** given(past events) → when(command) → then(new events) | thenFails(code), as in Emmett's specs. */
-export function deciderSpec<Command, Event extends DomainEvent, State>(
-  decider: Decider<Command, Event, State>,
+export function deciderSpec<Command, Event extends DomainEvent, State, Outcome>(
+  decider: Decider<Command, Event, State, Outcome>,
 ) {
   return {
     given(history: readonly Event[]) {
@@ -18,8 +18,10 @@ export function deciderSpec<Command, Event extends DomainEvent, State>(
       return {
         when(command: Command) {
           return {
-            then(expected: readonly Event[]): void {
-              expect(decider.decide(command, state)).toEqual(expected);
+            then(expected: readonly Event[], outcome?: Outcome): void {
+              const decided = decisionOf(decider.decide(command, state));
+              expect(decided.events).toEqual(expected);
+              expect(decided.outcome).toEqual(outcome);
             },
             thenFails(code: DomainErrorCode): void {
               let thrown: unknown;

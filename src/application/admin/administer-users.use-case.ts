@@ -3,8 +3,8 @@ import { DomainError } from '../../domain/shared/domain-error.js';
 import type { Role } from '../../domain/user/role.js';
 import { userStreamId } from '../../domain/user/user.events.js';
 import type { UserCommand } from '../../domain/user/user.commands.js';
-import { userDecider } from '../deciders.js';
-import { handle } from '../event-sourcing.js';
+import { userDecider } from '../../domain/user/user.decider.js';
+import { CommandHandler } from '../command-handler.js';
 import type { Page, PageRequest } from '../pagination.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
@@ -33,6 +33,7 @@ const refuseSelf = (userId: string, ctx: RequestContext, what: string): void => 
 export class AdministerUsers {
   constructor(
     @inject(EVENT_STORE) private readonly store: EventStore,
+    @inject(CommandHandler) private readonly commands: CommandHandler,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(USER_READ_MODEL) private readonly userViews: UserReadModel,
     @inject(READ_MODEL_SYNC) private readonly sync: ReadModelSync,
@@ -89,7 +90,7 @@ export class AdministerUsers {
   }
 
   private async change(userId: string, command: UserCommand, ctx: RequestContext): Promise<UserProfile> {
-    const { state } = await handle(this.store, userStreamId(userId), userDecider, command, {
+    const { state } = await this.commands.handle(userStreamId(userId), userDecider, command, {
       metadata: metadataOf(ctx),
       now: this.clock.now(),
     });

@@ -17,7 +17,8 @@ import {
   type LoginAttemptEvent,
   type LoginFailureOutcome,
 } from '../../domain/login-attempt/login-attempt.events.js';
-import { asRecorded, handle, type Decider } from '../event-sourcing.js';
+import type { Decider } from '../../domain/shared/decider.js';
+import { asRecorded, handleCommand } from '../event-sourcing.js';
 import { AUTH_SETTINGS, type AuthSettings } from '../ports/auth-settings.port.js';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
@@ -80,7 +81,7 @@ export class GuessBudgets {
   ): Promise<Reserved> {
     const states: BudgetState[] = [];
     for (const budget of budgets) {
-      const decided = await handle(
+      const decided = await handleCommand(
         this.store,
         guessBudgetStreamId(budget.scope, budget.key, now),
         await this.deciderFrom(budget, now),

@@ -2,8 +2,8 @@ import { inject, injectable } from 'tsyringe';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { RetryLaterError } from '../../domain/shared/retry-later-error.js';
 import { sessionStreamId } from '../../domain/session/session.events.js';
-import { sessionDecider } from '../deciders.js';
-import { handle } from '../event-sourcing.js';
+import { sessionDecider } from '../../domain/session/session.decider.js';
+import { handleCommand } from '../event-sourcing.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
@@ -85,7 +85,7 @@ export class LogIn {
     const sessionId = this.ids.uuid();
     const refresh = this.refreshTokens.issue(sessionId);
     const refreshExpiresAt = this.tokens.refreshExpiry(now);
-    await handle(
+    await handleCommand(
       this.store,
       sessionStreamId(sessionId),
       sessionDecider,

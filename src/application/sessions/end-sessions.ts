@@ -1,11 +1,11 @@
 import { inject, injectable } from 'tsyringe';
 import type { LogoutReason } from '../../domain/session/session.events.js';
 import { sessionStreamId } from '../../domain/session/session.events.js';
-import { sessionDecider } from '../deciders.js';
-import { handle } from '../event-sourcing.js';
+import { sessionDecider } from '../../domain/session/session.decider.js';
+import { CommandHandler } from '../command-handler.js';
 import { AUTH_SETTINGS, type AuthSettings } from '../ports/auth-settings.port.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
-import { EVENT_STORE, type EventMetadata, type EventStore } from '../ports/event-store.port.js';
+import { type EventMetadata } from '../ports/event-store.port.js';
 import { READ_MODEL_SYNC, type ReadModelSync } from '../ports/read-model-sync.port.js';
 import { SESSION_READ_MODEL, type SessionReadModel } from '../ports/session-read-model.port.js';
 import { SESSION_REVOCATIONS, type SessionRevocations } from '../ports/session-revocations.port.js';
@@ -14,7 +14,7 @@ import { SESSION_REVOCATIONS, type SessionRevocations } from '../ports/session-r
 @injectable()
 export class EndSessions {
   constructor(
-    @inject(EVENT_STORE) private readonly store: EventStore,
+    @inject(CommandHandler) private readonly commands: CommandHandler,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(SESSION_REVOCATIONS) private readonly revocations: SessionRevocations,
     @inject(SESSION_READ_MODEL) private readonly sessions: SessionReadModel,
@@ -24,8 +24,7 @@ export class EndSessions {
 
   async endOne(sessionId: string, reason: LogoutReason, metadata: EventMetadata): Promise<void> {
     const now = this.clock.now();
-    await handle(
-      this.store,
+    await this.commands.handle(
       sessionStreamId(sessionId),
       sessionDecider,
       { type: 'EndSession', reason },

@@ -1,9 +1,8 @@
 import { inject, injectable } from 'tsyringe';
 import { remembersDigest } from '../../domain/session/session.decider.js';
 import { sessionStreamId } from '../../domain/session/session.events.js';
-import { sessionDecider } from '../deciders.js';
-import { load } from '../event-sourcing.js';
-import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
+import { sessionDecider } from '../../domain/session/session.decider.js';
+import { CommandHandler } from '../command-handler.js';
 import {
   ACCESS_TOKEN_SERVICE,
   REFRESH_TOKEN_CODEC,
@@ -18,7 +17,7 @@ import { EndSessions } from './end-sessions.js';
 @injectable()
 export class LogOut {
   constructor(
-    @inject(EVENT_STORE) private readonly store: EventStore,
+    @inject(CommandHandler) private readonly commands: CommandHandler,
     @inject(REFRESH_TOKEN_CODEC) private readonly refreshTokens: RefreshTokenCodec,
     @inject(EndSessions) private readonly endSessions: EndSessions,
     @inject(ACCESS_TOKEN_SERVICE) private readonly accessTokens: AccessTokenService,
@@ -54,7 +53,7 @@ export class LogOut {
   async withRefreshToken(refreshToken: string, ctx: RequestContext): Promise<void> {
     const parsed = this.refreshTokens.parse(refreshToken);
     if (parsed === null) return;
-    const { state } = await load(this.store, sessionStreamId(parsed.sessionId), sessionDecider);
+    const { state } = await this.commands.load(sessionStreamId(parsed.sessionId), sessionDecider);
     if (state.status !== 'active') return;
     if (!remembersDigest(state, parsed.digest)) return;
     await this.endSessions.endOne(parsed.sessionId, 'user', { ...metadataOf(ctx), actorId: state.userId });

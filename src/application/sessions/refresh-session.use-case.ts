@@ -1,10 +1,10 @@
 import { inject, injectable } from 'tsyringe';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { sessionStreamId } from '../../domain/session/session.events.js';
-import { sessionDecider } from '../deciders.js';
-import { handle } from '../event-sourcing.js';
+import { sessionDecider } from '../../domain/session/session.decider.js';
+import { CommandHandler } from '../command-handler.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
-import { ConcurrencyError, EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
+import { ConcurrencyError } from '../ports/event-store.port.js';
 import { SESSION_REVOCATIONS, type SessionRevocations } from '../ports/session-revocations.port.js';
 import { AUTH_SETTINGS, type AuthSettings } from '../ports/auth-settings.port.js';
 import { REFRESH_TOKEN_CODEC, type RefreshTokenCodec } from '../ports/token-service.port.js';
@@ -18,7 +18,7 @@ const invalid = (): DomainError =>
 @injectable()
 export class RefreshSession {
   constructor(
-    @inject(EVENT_STORE) private readonly store: EventStore,
+    @inject(CommandHandler) private readonly commands: CommandHandler,
     @inject(REFRESH_TOKEN_CODEC) private readonly refreshTokens: RefreshTokenCodec,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(SESSION_REVOCATIONS) private readonly revocations: SessionRevocations,
@@ -42,8 +42,7 @@ export class RefreshSession {
     const next = this.refreshTokens.issue(parsed.sessionId);
     let decided;
     try {
-      decided = await handle(
-        this.store,
+      decided = await this.commands.handle(
         sessionStreamId(parsed.sessionId),
         sessionDecider,
         {
@@ -61,9 +60,9 @@ export class RefreshSession {
       if (error instanceof ConcurrencyError) throw invalid();
       throw error;
     }
-    const { state, events } = decided;
+    const { state, outcome } = decided;
     if (state.status === 'none') throw invalid();
-    if (events.some((e) => e.type === 'RefreshTokenReuseDetected')) {
+    if (outcome === 'reused') {
       this.revocations.markRevoked(parsed.sessionId, now);
       throw new DomainError(
         'refresh_token_reused',

@@ -1,11 +1,10 @@
 import { inject, injectable } from 'tsyringe';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { sessionStreamId } from '../../domain/session/session.events.js';
-import { sessionDecider } from '../deciders.js';
-import { load } from '../event-sourcing.js';
+import { sessionDecider } from '../../domain/session/session.decider.js';
+import { CommandHandler } from '../command-handler.js';
 import type { Page, PageRequest } from '../pagination.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
-import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { READ_MODEL_SYNC, type ReadModelSync } from '../ports/read-model-sync.port.js';
 import {
   SESSION_READ_MODEL,
@@ -24,7 +23,7 @@ export interface ListedSession extends SessionView {
 @injectable()
 export class UserSessions {
   constructor(
-    @inject(EVENT_STORE) private readonly store: EventStore,
+    @inject(CommandHandler) private readonly commands: CommandHandler,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(SESSION_READ_MODEL) private readonly sessions: SessionReadModel,
     @inject(READ_MODEL_SYNC) private readonly sync: ReadModelSync,
@@ -39,7 +38,7 @@ export class UserSessions {
 
   /** Someone else's session answers exactly like a missing one. */
   async revoke(principal: Principal, sessionId: string, ctx: RequestContext): Promise<void> {
-    const { state } = await load(this.store, sessionStreamId(sessionId), sessionDecider);
+    const { state } = await this.commands.load(sessionStreamId(sessionId), sessionDecider);
     if (state.status === 'none' || state.userId !== principal.userId) {
       throw new DomainError('session_not_found', 'No such session.');
     }

@@ -2,11 +2,10 @@ import { inject, injectable } from 'tsyringe';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { parsePassword } from '../../domain/user/password-policy.js';
 import { userStreamId } from '../../domain/user/user.events.js';
-import { userDecider } from '../deciders.js';
-import { handle } from '../event-sourcing.js';
+import { userDecider } from '../../domain/user/user.decider.js';
+import { CommandHandler } from '../command-handler.js';
 import { parseAll } from '../parse-all.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
-import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { PASSWORD_HASHER, type PasswordHasher } from '../ports/password-hasher.port.js';
 import type { Principal } from '../auth/authenticate.use-case.js';
 import { PasswordCheck } from '../auth/password-check.js';
@@ -21,7 +20,7 @@ const wrongPassword = (): DomainError =>
 @injectable()
 export class ChangePassword {
   constructor(
-    @inject(EVENT_STORE) private readonly store: EventStore,
+    @inject(CommandHandler) private readonly commands: CommandHandler,
     @inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(UserRepository) private readonly users: UserRepository,
@@ -50,8 +49,7 @@ export class ChangePassword {
     await this.passwordRules.check(newPassword, user, 'new_password');
     const passwordHash = await this.hasher.hash(newPassword);
     const metadata = metadataOf({ ...ctx, actorId: principal.userId });
-    await handle(
-      this.store,
+    await this.commands.handle(
       userStreamId(principal.userId),
       userDecider,
       { type: 'ChangePassword', passwordHash },

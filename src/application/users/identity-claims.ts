@@ -2,15 +2,10 @@ import { inject, injectable } from 'tsyringe';
 import { claimStreamId, type ClaimKind } from '../../domain/identity-claim/identity-claim.events.js';
 import { usernameKey, type Username } from '../../domain/user/username.js';
 import type { RegisteredUser } from '../../domain/user/user.decider.js';
-import { claimDecider } from '../deciders.js';
-import { load } from '../event-sourcing.js';
+import { claimDecider, type ClaimCommand } from '../../domain/identity-claim/identity-claim.decider.js';
+import { CommandHandler } from '../command-handler.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
-import {
-  ConcurrencyError,
-  EVENT_STORE,
-  type EventMetadata,
-  type EventStore,
-} from '../ports/event-store.port.js';
+import { ConcurrencyError, type EventMetadata } from '../ports/event-store.port.js';
 import { UserRepository } from './user-repository.js';
 
 /**
@@ -32,14 +27,14 @@ const holds = (user: RegisteredUser, kind: ClaimKind, value: string): boolean =>
 @injectable()
 export class IdentityClaims {
   constructor(
-    @inject(EVENT_STORE) private readonly store: EventStore,
+    @inject(CommandHandler) private readonly commands: CommandHandler,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(UserRepository) private readonly users: UserRepository,
   ) {}
 
   /** The registered user holding a normalised email or username key, if any. */
   async holder(kind: ClaimKind, value: string): Promise<RegisteredUser | null> {
-    const { state } = await load(this.store, claimStreamId(kind, value), claimDecider);
+    const { state } = await this.commands.load(claimStreamId(kind, value), claimDecider);
     if (state.ownerId === null) return null;
     const user = await this.users.find(state.ownerId);
     return user !== null && holds(user, kind, value) ? user : null;
@@ -58,51 +53,40 @@ export class IdentityClaims {
     metadata: EventMetadata,
     options: { adoptOrphan?: boolean } = {},
   ): Promise<string> {
-    const streamId = claimStreamId(kind, value);
-    for (let attempt = 1; ; attempt++) {
-      const { state, version } = await load(this.store, streamId, claimDecider);
-      let ownerHoldsIt = false;
-      if (state.ownerId !== null && state.ownerId !== userId) {
-        const owner = await this.users.find(state.ownerId);
-        if (owner === null && options.adoptOrphan === true) return state.ownerId;
-        const claimAge = this.clock.now().getTime() - (state.claimedAt?.getTime() ?? 0);
-        ownerHoldsIt = owner === null ? claimAge < ABANDONED_AFTER_MS : holds(owner, kind, value);
-      }
-      const events = claimDecider.decide({ type: 'Claim', kind, value, userId, ownerHoldsIt }, state);
-      try {
-        await this.store.append({
-          streamId,
-          expectedVersion: version === 0 ? 'no_stream' : version,
-          events,
-          metadata,
-          occurredAt: this.clock.now(),
-        });
-        return userId;
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
-      }
-    }
+    let adopted: string | null = null;
+    await this.commands.handle(
+      claimStreamId(kind, value),
+      claimDecider,
+      async (state): Promise<ClaimCommand | []> => {
+        adopted = null;
+        let ownerHoldsIt = false;
+        if (state.ownerId !== null && state.ownerId !== userId) {
+          const owner = await this.users.find(state.ownerId);
+          if (owner === null && options.adoptOrphan === true) {
+            adopted = state.ownerId;
+            return [];
+          }
+          const claimAge = this.clock.now().getTime() - (state.claimedAt?.getTime() ?? 0);
+          ownerHoldsIt = owner === null ? claimAge < ABANDONED_AFTER_MS : holds(owner, kind, value);
+        }
+        return { type: 'Claim', kind, value, userId, ownerHoldsIt };
+      },
+      { metadata, now: this.clock.now(), retries: MAX_ATTEMPTS - 1 },
+    );
+    return adopted ?? userId;
   }
 
   /** Gives a value up after its owner moved to another one. Best effort: a stale claim is harmless. */
   async release(kind: ClaimKind, value: string, userId: string, metadata: EventMetadata): Promise<void> {
-    const streamId = claimStreamId(kind, value);
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const { state, version } = await load(this.store, streamId, claimDecider);
-      const events = claimDecider.decide({ type: 'Release', kind, value, userId }, state);
-      if (events.length === 0) return;
-      try {
-        await this.store.append({
-          streamId,
-          expectedVersion: version,
-          events,
-          metadata,
-          occurredAt: this.clock.now(),
-        });
-        return;
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError)) throw error;
-      }
+    try {
+      await this.commands.handle(
+        claimStreamId(kind, value),
+        claimDecider,
+        { type: 'Release', kind, value, userId },
+        { metadata, now: this.clock.now(), retries: MAX_ATTEMPTS - 1 },
+      );
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
     }
   }
 }

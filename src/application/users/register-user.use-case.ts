@@ -7,11 +7,11 @@ import { parsePassword } from '../../domain/user/password-policy.js';
 import type { Role } from '../../domain/user/role.js';
 import { parseUsername, usernameKey } from '../../domain/user/username.js';
 import { userStreamId } from '../../domain/user/user.events.js';
-import { userDecider } from '../deciders.js';
-import { handle } from '../event-sourcing.js';
+import { userDecider } from '../../domain/user/user.decider.js';
+import { CommandHandler } from '../command-handler.js';
 import { parseAll } from '../parse-all.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
-import { ConcurrencyError, EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
+import { ConcurrencyError } from '../ports/event-store.port.js';
 import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
 import { PASSWORD_HASHER, type PasswordHasher } from '../ports/password-hasher.port.js';
 import { addressKey } from '../../domain/shared/address-key.js';
@@ -36,7 +36,7 @@ export interface Registered {
 @injectable()
 export class RegisterUser {
   constructor(
-    @inject(EVENT_STORE) private readonly store: EventStore,
+    @inject(CommandHandler) private readonly commands: CommandHandler,
     @inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
     @inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @inject(CLOCK) private readonly clock: Clock,
@@ -74,8 +74,7 @@ export class RegisterUser {
       await this.claims.claim('username', usernameKey(fields.username), userId, metadata);
     }
     try {
-      const { state, appended } = await handle(
-        this.store,
+      const { state, appended } = await this.commands.handle(
         userStreamId(userId),
         userDecider,
         { type: 'RegisterUser', userId, role, passwordHash, ...fields },

@@ -3,14 +3,13 @@ import { DomainError } from '../../domain/shared/domain-error.js';
 import { parseEmail, type Email } from '../../domain/user/email.js';
 import { parseFullName } from '../../domain/user/full-name.js';
 import { parseUsername, usernameKey, type Username } from '../../domain/user/username.js';
-import type { UserEvent } from '../../domain/user/user.events.js';
-import type { RegisteredUser } from '../../domain/user/user.decider.js';
+import type { UserCommand } from '../../domain/user/user.commands.js';
 import { userStreamId } from '../../domain/user/user.events.js';
-import { userDecider } from '../deciders.js';
-import { load } from '../event-sourcing.js';
+import { userDecider } from '../../domain/user/user.decider.js';
+import { CommandHandler } from '../command-handler.js';
 import { parseAll } from '../parse-all.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
-import { ConcurrencyError, EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
+import { ConcurrencyError } from '../ports/event-store.port.js';
 import type { Principal } from '../auth/authenticate.use-case.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
 import { profileOf, type UserProfile } from '../user-profile.js';
@@ -23,10 +22,13 @@ export interface ProfileChanges {
   readonly username?: string | null | undefined;
 }
 
+const conflict = (): DomainError =>
+  new DomainError('conflict', 'The profile changed at the same time; please retry.');
+
 @injectable()
 export class UpdateProfile {
   constructor(
-    @inject(EVENT_STORE) private readonly store: EventStore,
+    @inject(CommandHandler) private readonly commands: CommandHandler,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(IdentityClaims) private readonly claims: IdentityClaims,
   ) {}
@@ -59,7 +61,7 @@ export class UpdateProfile {
     const userId = principal.userId;
     const metadata = metadataOf({ ...ctx, actorId: userId });
     const streamId = userStreamId(userId);
-    const { state, version } = await load(this.store, streamId, userDecider);
+    const { state, version } = await this.commands.load(streamId, userDecider);
     if (state.status === 'unregistered')
       throw new DomainError('user_not_found', 'The user no longer exists.');
 
@@ -71,40 +73,30 @@ export class UpdateProfile {
     if (usernameChanges && newUsernameKey !== null)
       await this.claims.claim('username', newUsernameKey, userId, metadata);
 
-    const now = this.clock.now();
-    const events: UserEvent[] = [];
-    let next: RegisteredUser = state;
-    const apply = (produced: UserEvent[]): void => {
-      for (const event of produced) {
-        events.push(event);
-        // Evolving a registered user always yields a registered user.
-        next = userDecider.evolve(next, { ...event, occurredAt: now }) as RegisteredUser;
-      }
-    };
-    if (newEmail !== undefined) apply(userDecider.decide({ type: 'ChangeEmail', email: newEmail }, next));
-    apply(
-      userDecider.decide(
-        { type: 'UpdateProfile', fullName: fields.fullName, username: fields.username },
-        next,
-      ),
-    );
-    if (events.length === 0) return { user: profileOf(state), position: null };
-
-    let position: number;
+    const commands: UserCommand[] = [
+      ...(newEmail === undefined ? [] : [{ type: 'ChangeEmail' as const, email: newEmail }]),
+      { type: 'UpdateProfile', fullName: fields.fullName, username: fields.username },
+    ];
+    let handled;
     try {
-      ({ position } = await this.store.append({
+      handled = await this.commands.handle(
         streamId,
-        expectedVersion: version,
-        events: events.map((e) => ({ type: e.type, data: e.data })),
-        metadata,
-        occurredAt: now,
-      }));
+        userDecider,
+        (_current, current) => {
+          // The claims above were decided on `version`: a profile changed since then conflicts.
+          if (current !== version) throw conflict();
+          return commands;
+        },
+        { metadata, now: this.clock.now(), retries: 0 },
+      );
     } catch (error) {
-      if (error instanceof ConcurrencyError) {
-        throw new DomainError('conflict', 'The profile changed at the same time; please retry.');
-      }
+      if (error instanceof ConcurrencyError) throw conflict();
       throw error;
     }
+    const next = handled.state;
+    if (next.status === 'unregistered') throw conflict(); // unreachable: users are never erased
+    if (handled.appended === null) return { user: profileOf(state), position: null };
+    const { position } = handled.appended;
     if (newEmail !== undefined) await this.claims.release('email', state.email, userId, metadata);
     if (usernameChanges && oldUsernameKey !== null)
       await this.claims.release('username', oldUsernameKey, userId, metadata);

@@ -1,5 +1,6 @@
 import { DomainError } from '../shared/domain-error.js';
-import type { Recorded } from '../user/user.decider.js';
+import type { Decider } from '../shared/decider.js';
+import type { Recorded } from '../shared/event.js';
 import type { ClaimEvent, ClaimKind } from './identity-claim.events.js';
 
 export interface ClaimState {
@@ -49,3 +50,9 @@ export function decideClaim(command: ClaimCommand, state: ClaimState): ClaimEven
   }
   return [{ type: 'IdentifierClaimed', data: { kind, value, userId } }];
 }
+
+export const claimDecider: Decider<ClaimCommand, ClaimEvent, ClaimState> = {
+  initialState: initialClaimState,
+  evolve: evolveClaim,
+  decide: decideClaim,
+};

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../shared/event.js';
-import type { Recorded } from '../user/user.decider.js';
+import type { Recorded } from '../shared/event.js';
 import type { AccountLocked, LoginFailed } from './login-attempt.events.js';
 
 /**

@@ -1,5 +1,6 @@
+import type { Decider, Decision } from '../shared/decider.js';
 import { DomainError } from '../shared/domain-error.js';
-import type { Recorded } from '../user/user.decider.js';
+import type { Recorded } from '../shared/event.js';
 import type { LoggedIn, LogoutReason, SessionEvent } from './session.events.js';
 
 /** A refresh token this session rotated away from, and when. */
@@ -112,7 +113,13 @@ const invalidRefresh = (): DomainError =>
  * Within the reuse grace an earlier token is only refused: two tabs or a retried request racing
  * with one token must not log the user out (the winner's token keeps working).
  */
-export function decideSession(command: SessionCommand, state: SessionState): SessionEvent[] {
+/** A refresh either rotates the token or, for a superseded one, revokes the session. */
+export type RefreshOutcome = 'rotated' | 'reused';
+
+export function decideSession(
+  command: SessionCommand,
+  state: SessionState,
+): SessionEvent[] | Decision<SessionEvent, RefreshOutcome> {
   if (command.type === 'StartSession') {
     if (state.status !== 'none') throw new DomainError('validation_failed', 'The session already exists.');
     const { type: _type, ...data } = command;
@@ -133,27 +140,35 @@ export function decideSession(command: SessionCommand, state: SessionState): Ses
     const notAfter = state.createdAt.getTime() + command.maxLifetimeMs;
     if (now >= state.expiresAt.getTime() || now >= notAfter) throw invalidRefresh();
     const expiresAt = new Date(Math.min(command.expiresAt.getTime(), notAfter));
-    return [
-      {
-        type: 'TokenRefreshed',
-        data: {
-          sessionId,
-          userId,
-          refreshTokenDigest: command.newDigest,
-          expiresAt: expiresAt.toISOString(),
-        },
-      },
-    ];
+    const data = {
+      sessionId,
+      userId,
+      refreshTokenDigest: command.newDigest,
+      expiresAt: expiresAt.toISOString(),
+    };
+    return { events: [{ type: 'TokenRefreshed', data }], outcome: 'rotated' };
   }
   const superseded = state.supersededDigests.find((s) => s.digest === command.presentedDigest);
-  if (superseded !== undefined && now - superseded.rotatedAt.getTime() <= command.reuseGraceMs) {
+  // A grace of 0 is none at all, even for a reuse in the very millisecond of the rotation.
+  const withinGrace =
+    superseded !== undefined &&
+    command.reuseGraceMs > 0 &&
+    now - superseded.rotatedAt.getTime() <= command.reuseGraceMs;
+  if (withinGrace) {
     throw invalidRefresh();
   }
   if (superseded !== undefined || state.forgottenDigests > 0) {
-    return [
+    const events: SessionEvent[] = [
       { type: 'RefreshTokenReuseDetected', data: { sessionId, userId } },
       { type: 'LoggedOut', data: { sessionId, userId, reason: 'reuse' } },
     ];
+    return { events, outcome: 'reused' };
   }
   throw invalidRefresh();
 }
+
+export const sessionDecider: Decider<SessionCommand, SessionEvent, SessionState, RefreshOutcome> = {
+  initialState: initialSessionState,
+  evolve: evolveSession,
+  decide: decideSession,
+};

@@ -1,4 +1,6 @@
+import type { Decider } from '../shared/decider.js';
 import { DomainError } from '../shared/domain-error.js';
+import type { Recorded } from '../shared/event.js';
 import type { Role } from './role.js';
 import type { UserCommand } from './user.commands.js';
 import type { UserEvent } from './user.events.js';
@@ -15,9 +17,6 @@ export interface RegisteredUser {
   readonly updatedAt: Date;
 }
 export type UserState = { readonly status: 'unregistered' } | RegisteredUser;
-
-/** An event as read back from its stream: the decider's event plus when it happened. */
-export type Recorded<E> = E & { readonly occurredAt: Date };
 
 export const initialUserState = (): UserState => ({ status: 'unregistered' });
 
@@ -94,3 +93,9 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       return user.status === 'active' ? [] : [{ type: 'UserReactivated', data: { userId } }];
   }
 }
+
+export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
+  initialState: initialUserState,
+  evolve: evolveUser,
+  decide: decideUser,
+};

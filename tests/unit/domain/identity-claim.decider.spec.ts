@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { claimDecider } from '../../../src/application/deciders.js';
+import { claimDecider } from '../../../src/domain/identity-claim/identity-claim.decider.js';
 import type { ClaimEvent } from '../../../src/domain/identity-claim/identity-claim.events.js';
 import { deciderSpec } from '../../support/decider-spec.js';
 

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sessionDecider, userDecider } from '../../../src/application/deciders.js';
+import { decisionOf, type Decision } from '../../../src/domain/shared/decider.js';
+import { sessionDecider } from '../../../src/domain/session/session.decider.js';
+import { userDecider } from '../../../src/domain/user/user.decider.js';
 import { loginOutcome } from '../../../src/domain/login-attempt/login-outcome.js';
 import { DomainError } from '../../../src/domain/shared/domain-error.js';
 import type { SessionCommand, SessionState } from '../../../src/domain/session/session.decider.js';
@@ -14,10 +16,10 @@ const T0 = Date.parse('2026-01-01T00:00:00Z');
 const at = (step: number): Date => new Date(T0 + step * 60_000);
 
 /** Runs commands through decide/evolve as the application does, keeping the recorded history. */
-function run<C, E extends { type: string }, S>(
+function run<C, E extends { type: string }, S, O>(
   decider: {
     initialState: () => S;
-    decide: (c: C, s: S) => E[];
+    decide: (c: C, s: S) => E[] | Decision<E, O>;
     evolve: (s: S, e: E & { occurredAt: Date }) => S;
   },
   commands: readonly C[],
@@ -27,7 +29,7 @@ function run<C, E extends { type: string }, S>(
   commands.forEach((command, step) => {
     let events: E[] = [];
     try {
-      events = decider.decide(command, state);
+      events = decisionOf(decider.decide(command, state)).events;
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
     }

@@ -3,6 +3,7 @@
  * bounded memory of superseded ones, so folding a long-lived session is linear, while reuse of a
  * digest older than the memory is still detected and a racing tab within the grace revokes nothing.
  */
+import { decisionOf } from '../../../src/domain/shared/decider.js';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import {
@@ -14,6 +15,9 @@ import {
   type SessionState,
 } from '../../../src/domain/session/session.decider.js';
 import { DomainError } from '../../../src/domain/shared/domain-error.js';
+
+/** The events a session decision appends, whatever it says besides. */
+const eventsOf = (...args: Parameters<typeof decideSession>) => decisionOf(decideSession(...args)).events;
 
 const ids = { sessionId: 's-1', userId: 'u-1' };
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -81,15 +85,13 @@ describe('session reuse memory (issue 15) and reuse grace (finding 16)', () => {
   it('within the grace a superseded token is refused without revoking; after it, reuse revokes', () => {
     const state = refreshedTimes(3);
     const rotatedAt = 3 * 60;
-    expect(failureOf(() => decideSession(refresh('d2', at(rotatedAt + 4)), state))).toBe(
-      'refresh_token_invalid',
-    );
-    expect(decideSession(refresh('d2', at(rotatedAt + 6)), state).map((e) => e.type)).toEqual([
+    expect(failureOf(() => eventsOf(refresh('d2', at(rotatedAt + 4)), state))).toBe('refresh_token_invalid');
+    expect(eventsOf(refresh('d2', at(rotatedAt + 6)), state).map((e) => e.type)).toEqual([
       'RefreshTokenReuseDetected',
       'LoggedOut',
     ]);
     // A token superseded long ago is reuse even right after the latest rotation.
-    expect(decideSession(refresh('d0', at(rotatedAt + 1)), state).map((e) => e.type)).toEqual([
+    expect(eventsOf(refresh('d0', at(rotatedAt + 1)), state).map((e) => e.type)).toEqual([
       'RefreshTokenReuseDetected',
       'LoggedOut',
     ]);
@@ -97,7 +99,7 @@ describe('session reuse memory (issue 15) and reuse grace (finding 16)', () => {
 
   it('detects reuse of a digest older than the memory', () => {
     const state = refreshedTimes(3 * REMEMBERED_DIGESTS);
-    expect(decideSession(refresh('d1', at(10 * 86_400)), state).map((e) => e.type)).toEqual([
+    expect(eventsOf(refresh('d1', at(10 * 86_400)), state).map((e) => e.type)).toEqual([
       'RefreshTokenReuseDetected',
       'LoggedOut',
     ]);
@@ -105,17 +107,17 @@ describe('session reuse memory (issue 15) and reuse grace (finding 16)', () => {
 
   it('a never-issued digest revokes nothing while the memory still holds every digest', () => {
     const state = refreshedTimes(REMEMBERED_DIGESTS);
-    expect(failureOf(() => decideSession(refresh('forged', at(10 * 86_400)), state))).toBe(
+    expect(failureOf(() => eventsOf(refresh('forged', at(10 * 86_400)), state))).toBe(
       'refresh_token_invalid',
     );
   });
 
   it('finding 10: a rotation never reaches past the login plus the maximum lifetime', () => {
     const state = refreshedTimes(2);
-    const [event] = decideSession(refresh('d2', at(3600), { maxLifetimeMs: 2 * 3600_000 }), state);
+    const [event] = eventsOf(refresh('d2', at(3600), { maxLifetimeMs: 2 * 3600_000 }), state);
     expect(event?.type === 'TokenRefreshed' && event.data.expiresAt).toBe(at(2 * 3600).toISOString());
     expect(
-      failureOf(() => decideSession(refresh('d2', at(2 * 3600), { maxLifetimeMs: 2 * 3600_000 }), state)),
+      failureOf(() => eventsOf(refresh('d2', at(2 * 3600), { maxLifetimeMs: 2 * 3600_000 }), state)),
     ).toBe('refresh_token_invalid');
   });
 

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { sessionDecider } from '../../../src/application/deciders.js';
+import { sessionDecider } from '../../../src/domain/session/session.decider.js';
 import type { SessionEvent } from '../../../src/domain/session/session.events.js';
 import { deciderSpec } from '../../support/decider-spec.js';
 
@@ -45,22 +45,28 @@ describe('session decider', () => {
     spec
       .given([loggedIn])
       .when(refresh('d1'))
-      .then([
-        {
-          type: 'TokenRefreshed',
-          data: { ...ids, refreshTokenDigest: 'next', expiresAt: '2026-02-03T00:00:00.000Z' },
-        },
-      ]);
+      .then(
+        [
+          {
+            type: 'TokenRefreshed',
+            data: { ...ids, refreshTokenDigest: 'next', expiresAt: '2026-02-03T00:00:00.000Z' },
+          },
+        ],
+        'rotated',
+      );
   });
 
   it('treats a rotated token as reuse and revokes the session', () => {
     spec
       .given([loggedIn, refreshed('d2')])
       .when(refresh('d1'))
-      .then([
-        { type: 'RefreshTokenReuseDetected', data: ids },
-        { type: 'LoggedOut', data: { ...ids, reason: 'reuse' } },
-      ]);
+      .then(
+        [
+          { type: 'RefreshTokenReuseDetected', data: ids },
+          { type: 'LoggedOut', data: { ...ids, reason: 'reuse' } },
+        ],
+        'reused',
+      );
   });
 
   it('refuses an unknown token, an expired session and a revoked one', () => {

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { userDecider } from '../../../src/application/deciders.js';
+import { userDecider } from '../../../src/domain/user/user.decider.js';
 import type { Email } from '../../../src/domain/user/email.js';
 import type { Username } from '../../../src/domain/user/username.js';
 import type { UserEvent } from '../../../src/domain/user/user.events.js';
