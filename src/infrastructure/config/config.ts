@@ -53,6 +53,17 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: flag.default(false),
   JWT_ISSUER: z.string().min(1).optional(),
+  DATA_ENCRYPTION_KEY: z
+    .string()
+    .transform((raw, ctx) => {
+      const key = Buffer.from(raw, 'base64');
+      if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw) || key.length !== 32) {
+        ctx.addIssue({ code: 'custom', message: 'must be 32 bytes in base64 (openssl rand -base64 32)' });
+        return z.NEVER;
+      }
+      return new Uint8Array(key);
+    })
+    .optional(),
   JWT_AUDIENCE: z.string().min(1).default('auth-service'),
   JWT_HMAC_SECRET: z.string().min(32, 'must be at least 32 bytes').optional(),
   JWT_ALGORITHM: z.enum(['ES256', 'EdDSA', 'RS256']).default('ES256'),
@@ -80,6 +91,8 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly trustProxy: boolean;
   readonly issuer: string;
+  /** The master key; unset only in the embedded mode, which then keeps one in DATA_DIR. */
+  readonly dataEncryptionKey: Uint8Array | undefined;
   readonly audience: string;
   readonly hmacSecret: string | undefined;
   readonly jwtAlgorithm: 'ES256' | 'EdDSA' | 'RS256';
@@ -112,6 +125,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'must be set together with its pair',
     );
   }
+  // Instances sharing a database must agree on the issuer and the master key; neither can be
+  // guessed per instance, so MongoDB mode refuses to start without them.
+  if (e.MONGODB_URI !== undefined) {
+    if (e.JWT_ISSUER === undefined)
+      throw new ConfigError('JWT_ISSUER', 'must be set when MONGODB_URI is set (the same on every instance)');
+    if (e.DATA_ENCRYPTION_KEY === undefined)
+      throw new ConfigError(
+        'DATA_ENCRYPTION_KEY',
+        'must be set when MONGODB_URI is set (the same on every instance)',
+      );
+  }
   if (e.JWT_HMAC_SECRET !== undefined && Buffer.byteLength(e.JWT_HMAC_SECRET) < 32) {
     throw new ConfigError('JWT_HMAC_SECRET', 'must be at least 32 bytes');
   }
@@ -130,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     issuer: e.JWT_ISSUER ?? `http://${e.HOST}:${e.PORT}`,
+    dataEncryptionKey: e.DATA_ENCRYPTION_KEY,
     audience: e.JWT_AUDIENCE,
     hmacSecret: e.JWT_HMAC_SECRET,
     jwtAlgorithm: e.JWT_ALGORITHM,

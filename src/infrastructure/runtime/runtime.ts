@@ -14,6 +14,8 @@ export interface ReadinessReport {
 /** Projections further behind than this make the instance report not-ready. */
 const MAX_READY_LAG = 1000;
 const STORE_PING_TIMEOUT_MS = 2000;
+/** How soon a rotated-in or removed signing key takes effect on this instance. */
+export const KEY_RELOAD_INTERVAL_MS = 5000;
 
 const withTimeout = <T>(work: Promise<T>, ms: number): Promise<T> =>
   Promise.race([
@@ -93,6 +95,9 @@ export class Runtime {
         .ensure(this.config.admin.email, this.config.admin.password);
       this.logger.info({ email: this.config.admin.email, outcome }, 'first administrator');
     }
+    this.wiring.keyRing.startPolling(KEY_RELOAD_INTERVAL_MS, (error) =>
+      this.logger.warn({ err: error }, 'signing-key reload failed; keeping the loaded keys'),
+    );
     this.sweeper = setInterval(() => {
       this.storage
         .sweep(new Date())
@@ -120,6 +125,7 @@ export class Runtime {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       if (this.sweeper !== null) clearInterval(this.sweeper);
+      this.wiring.keyRing.stopPolling();
       await this.feed?.stop();
       await this.wiring.runner.stop();
       await this.storage.close();

@@ -27,7 +27,7 @@ export class JoseAccessTokenService implements AccessTokenService {
    * keyed by its exact bytes, skips only the work whose answer cannot change before `exp`; the
    * revocation check still runs on every request. Failures are never cached.
    */
-  private readonly verified: LRUCache<string, VerifiedAccessToken> | null;
+  private readonly verified: LRUCache<string, { token: VerifiedAccessToken; kid: string }> | null;
 
   constructor(
     private readonly keys: SigningKeyRing,
@@ -56,22 +56,26 @@ export class JoseAccessTokenService implements AccessTokenService {
   async verify(token: string): Promise<VerifiedAccessToken | null> {
     if (token.length === 0 || token.length > 4096) return null;
     const known = this.verified?.get(token);
-    if (known !== undefined) return known;
-    const verified = await this.verifySignedToken(token);
-    if (verified !== null && this.verified !== null) {
-      const ttl = verified.expiresAt.getTime() + this.toleranceMs() - Date.now();
-      if (ttl > 0) this.verified.set(token, verified, { ttl });
+    // A key removed from the store (or retired) stops verifying its cached tokens too.
+    if (known !== undefined && this.keys.verifies(known.kid)) return known.token;
+    const result = await this.verifySignedToken(token);
+    if (result === null) return null;
+    if (this.verified !== null) {
+      const ttl = result.token.expiresAt.getTime() + this.toleranceMs() - Date.now();
+      if (ttl > 0) this.verified.set(token, result, { ttl });
     }
-    return verified;
+    return result.token;
   }
 
   private toleranceMs(): number {
     return (this.options.clockToleranceSeconds ?? 5) * 1000;
   }
 
-  private async verifySignedToken(token: string): Promise<VerifiedAccessToken | null> {
+  private async verifySignedToken(
+    token: string,
+  ): Promise<{ token: VerifiedAccessToken; kid: string } | null> {
     try {
-      const { payload } = await jwtVerify(
+      const { payload, protectedHeader } = await jwtVerify(
         token,
         async (header) => {
           const key = await this.keys.verificationKey(header.kid);
@@ -92,12 +96,15 @@ export class JoseAccessTokenService implements AccessTokenService {
         return null;
       if (iat === undefined || exp === undefined) return null;
       return {
-        userId: sub,
-        sessionId: sid,
-        role,
-        jti,
-        issuedAt: new Date(iat * 1000),
-        expiresAt: new Date(exp * 1000),
+        kid: protectedHeader.kid ?? '',
+        token: {
+          userId: sub,
+          sessionId: sid,
+          role,
+          jti,
+          issuedAt: new Date(iat * 1000),
+          expiresAt: new Date(exp * 1000),
+        },
       };
     } catch {
       return null;
