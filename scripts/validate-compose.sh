@@ -72,7 +72,7 @@ else
   echo "using: ${compose[*]} ($("${compose[@]}" version --short 2>/dev/null || "${compose[@]}" version 2>/dev/null | head -n 1))"
   # ADMIN_* are required by the file; the values here exist only for this check. .env.example is
   # the env file, so its syntax is checked too; a local .env is not read.
-  if ADMIN_EMAIL=ci@example.invalid ADMIN_PASSWORD=validate-only-not-a-secret \
+  if ADMIN_EMAIL=ci@example.invalid ADMIN_PASSWORD=validate-only-not-a-secret DATA_ENCRYPTION_KEY=dmFsaWRhdGUtb25seS1ub3QtYS1rZXktMzJieXRlcyE= \
     "${compose[@]}" --env-file .env.example -f docker-compose.yml config -q >"$tmp/config.out" 2>&1; then
     pass "compose config -q (docker-compose.yml with .env.example)"
   else

@@ -113,6 +113,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     HOST: '127.0.0.1',
     PORT: String(port),
     JWT_ISSUER: 'http://bench.local',
+    DATA_ENCRYPTION_KEY: 'dGVzdC1tYXN0ZXIta2V5LW9mLXRoaXJ0eS10d28tYnk=',
     BCRYPT_COST: String(options.bcryptCost ?? settings.bcryptCost),
     LOG_LEVEL: settings.logLevel,
     RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',

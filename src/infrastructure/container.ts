@@ -38,10 +38,13 @@ import { GetCurrentUser } from '../application/users/get-current-user.use-case.j
 import { RegisterUser } from '../application/users/register-user.use-case.js';
 import { UpdateProfile } from '../application/users/update-profile.use-case.js';
 import type { Config } from './config/config.js';
+import { SECRET_BOX } from '../application/ports/secret-box.port.js';
+import { AesGcmSecretBox } from './crypto/aes-gcm-secret-box.js';
 import { BcryptPasswordHasher } from './crypto/bcrypt-password-hasher.js';
 import { ScryptTestPasswordHasher } from './crypto/scrypt-test-password-hasher.js';
 import { LoginAttempts } from '../application/auth/login-attempts.js';
 import { OpaqueDeviceTokenCodec } from './crypto/device-token-codec.js';
+import { loadMasterKey } from './crypto/master-key.js';
 import { OpaqueRefreshTokenCodec } from './crypto/refresh-token-codec.js';
 import { AuthMetrics } from './metrics/auth-metrics.js';
 import { InstrumentedEventStore } from './metrics/instrumented-event-store.js';
@@ -94,11 +97,19 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
     refreshReuseGraceSeconds: config.refreshReuseGrace,
     lockout: config.lockout,
   };
+  // Metrics wrap adapters, never use cases: the appended events and the bcrypt calls say it all.
+  const metrics = new AuthMetrics();
+  const secretBox = new AesGcmSecretBox(await loadMasterKey(config, logger));
   const keyRing = await SigningKeyRing.open(storage.signingKeys, {
     algorithm: config.jwtAlgorithm,
     hmacSecret: config.hmacSecret,
     retiredKeyGraceSeconds: config.accessTokenTtl + CLOCK_TOLERANCE_SECONDS,
     now: () => clock.now(),
+    secretBox,
+    onRefusedKey: (kid, reason) => {
+      metrics.signingKeysRefused.inc();
+      logger.error({ kid, reason }, 'refused a stored signing key not written under the master key');
+    },
   });
   const hasher: PasswordHasher =
     config.passwordHasher === 'scrypt-test'
@@ -115,13 +126,12 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
     { logger, defaultWaitMs: 5000 },
   );
   const revocations = new RevocationList((config.accessTokenTtl + 60) * 1000, () => clock.now());
-  // Metrics wrap adapters, never use cases: the appended events and the bcrypt calls say it all.
-  const metrics = new AuthMetrics();
   registerProjectionGauges(metrics, runner, storage.eventStore);
 
   const container = rootContainer.createChildContainer();
   container.register(LOGGER, { useValue: logger });
   container.register(CLOCK, { useValue: clock });
+  container.register(SECRET_BOX, { useValue: secretBox });
   container.register(ID_GENERATOR, { useValue: new CryptoIdGenerator() });
   container.register(AUTH_SETTINGS, { useValue: settings });
   const eventStore = new InstrumentedEventStore(storage.eventStore, metrics);

@@ -28,6 +28,7 @@ function runCli(args: readonly string[], storage: TestApp['storage']): Promise<C
     PATH: process.env['PATH'] ?? '',
     BCRYPT_COST: '10',
     JWT_ISSUER: 'http://auth.test',
+    DATA_ENCRYPTION_KEY: 'dGVzdC1tYXN0ZXIta2V5LW9mLXRoaXJ0eS10d28tYnk=',
     ...(storage.dataDir !== undefined ? { DATA_DIR: storage.dataDir } : {}),
     ...(storage.mongoUri !== undefined ? { MONGODB_URI: storage.mongoUri } : {}),
   };

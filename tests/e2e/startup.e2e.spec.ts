@@ -6,7 +6,11 @@ describe('start-up while MongoDB is unreachable', () => {
   it('listens at once, live but not ready, answers 503 problem+json, and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
     const server = await startServerProcess(
-      { MONGODB_URI: `mongodb://127.0.0.1:${port}/auth?serverSelectionTimeoutMS=500` },
+      {
+        MONGODB_URI: `mongodb://127.0.0.1:${port}/auth?serverSelectionTimeoutMS=500`,
+        JWT_ISSUER: 'http://auth.test',
+        DATA_ENCRYPTION_KEY: 'dGVzdC1tYXN0ZXIta2V5LW9mLXRoaXJ0eS10d28tYnk=',
+      },
       { until: 'listening' },
     );
     try {

@@ -29,6 +29,7 @@ export const FAULT_ENV: Record<string, string> = {
   RATE_LIMIT_REGISTER_PER_HOUR: '1000000',
   LOCKOUT_THRESHOLD: '1000',
   JWT_ISSUER: 'http://faults.test',
+  DATA_ENCRYPTION_KEY: 'dGVzdC1tYXN0ZXIta2V5LW9mLXRoaXJ0eS10d28tYnk=',
 };
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -46,6 +46,7 @@ const BASE_ENV: Record<string, string> = {
   RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
   RATE_LIMIT_REGISTER_PER_HOUR: '1000000',
   JWT_ISSUER: 'http://auth.test',
+  DATA_ENCRYPTION_KEY: 'dGVzdC1tYXN0ZXIta2V5LW9mLXRoaXJ0eS10d28tYnk=',
 };
 
 export async function startTestApp(kind: StoreKind, options: TestAppOptions = {}): Promise<TestApp> {

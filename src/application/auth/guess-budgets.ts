@@ -18,7 +18,9 @@ import {
   type LoginFailureOutcome,
 } from '../../domain/login-attempt/login-attempt.events.js';
 import type { Decider } from '../../domain/shared/decider.js';
-import { asRecorded, handleCommand } from '../event-sourcing.js';
+import { LRUCache } from 'lru-cache';
+import { CommandHandler } from '../command-handler.js';
+import { asRecorded } from '../event-sourcing.js';
 import { AUTH_SETTINGS, type AuthSettings } from '../ports/auth-settings.port.js';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
@@ -61,7 +63,19 @@ export class GuessBudgets {
   constructor(
     @inject(EVENT_STORE) private readonly store: EventStore,
     @inject(AUTH_SETTINGS) private readonly settings: AuthSettings,
+    @inject(CommandHandler) private readonly commands: CommandHandler,
   ) {}
+
+  /**
+   * One decider per budget stream (its start state folds the earlier hours, which nobody appends
+   * to any more), kept so the command handler's stream cache applies: a login that lost the race
+   * for a place reads only the commits that came after its last read, not the whole hour again —
+   * concurrent logins of one account would otherwise cost quadratically many reads (on FerretDB
+   * one per commit).
+   */
+  private readonly deciders = new LRUCache<string, Decider<ReserveGuess, BudgetEvent, BudgetState>>({
+    max: 10_000,
+  });
 
   /** A trusted device spends only its own budget; everyone else one per address and one per account. */
   budgetsFor(account: string, address: string, deviceId: string | null): Budget[] {
@@ -81,10 +95,10 @@ export class GuessBudgets {
   ): Promise<Reserved> {
     const states: BudgetState[] = [];
     for (const budget of budgets) {
-      const decided = await handleCommand(
-        this.store,
-        guessBudgetStreamId(budget.scope, budget.key, now),
-        await this.deciderFrom(budget, now),
+      const streamId = guessBudgetStreamId(budget.scope, budget.key, now);
+      const decided = await this.commands.handle(
+        streamId,
+        await this.deciderFor(streamId, budget, now),
         { attemptId, now, policy: budget.policy },
         // Each lost race means another check took a place; at most `threshold` ever do.
         { metadata: metadataOf(ctx), now, retries: budget.policy.threshold + 10 },
@@ -146,6 +160,18 @@ export class GuessBudgets {
       }),
     );
     return locked ? lockedUntil : null;
+  }
+
+  private async deciderFor(
+    streamId: string,
+    budget: Budget,
+    now: Date,
+  ): Promise<Decider<ReserveGuess, BudgetEvent, BudgetState>> {
+    const known = this.deciders.get(streamId);
+    if (known !== undefined) return known;
+    const decider = await this.deciderFrom(budget, now);
+    this.deciders.set(streamId, decider);
+    return decider;
   }
 
   /** The state of the earlier hours, which nobody appends to any more, as the starting point. */

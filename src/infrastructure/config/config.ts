@@ -57,6 +57,17 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: proxyHops.default(0),
   JWT_ISSUER: z.string().min(1).optional(),
+  DATA_ENCRYPTION_KEY: z
+    .string()
+    .transform((raw, ctx) => {
+      const key = Buffer.from(raw, 'base64');
+      if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw) || key.length !== 32) {
+        ctx.addIssue({ code: 'custom', message: 'must be 32 bytes in base64 (openssl rand -base64 32)' });
+        return z.NEVER;
+      }
+      return new Uint8Array(key);
+    })
+    .optional(),
   JWT_AUDIENCE: z.string().min(1).default('auth-service'),
   JWT_CLIENT_ID: z.string().min(1).max(200).default('auth-service'),
   SESSION_MAX_LIFETIME: duration(1, 400 * 86_400).default(30 * 86_400),
@@ -126,6 +137,8 @@ export interface Config {
   readonly issuer: string;
   /** How often a signed audit checkpoint is written while new events exist. */
   readonly auditCheckpointIntervalSeconds: number;
+  /** The master key; unset only in the embedded mode, which then keeps one in DATA_DIR. */
+  readonly dataEncryptionKey: Uint8Array | undefined;
   readonly audience: string;
   /** `client_id` claim of tokens whose request named no client. */
   readonly clientId: string;
@@ -178,6 +191,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'must be bcrypt when NODE_ENV=production (scrypt-test is for tests)',
     );
   }
+  // Instances sharing a database must agree on the issuer and the master key; neither can be
+  // guessed per instance, so MongoDB mode refuses to start without them.
+  if (e.MONGODB_URI !== undefined) {
+    if (e.JWT_ISSUER === undefined)
+      throw new ConfigError('JWT_ISSUER', 'must be set when MONGODB_URI is set (the same on every instance)');
+    if (e.DATA_ENCRYPTION_KEY === undefined)
+      throw new ConfigError(
+        'DATA_ENCRYPTION_KEY',
+        'must be set when MONGODB_URI is set (the same on every instance)',
+      );
+  }
   if (e.JWT_HMAC_SECRET !== undefined && Buffer.byteLength(e.JWT_HMAC_SECRET) < 32) {
     throw new ConfigError('JWT_HMAC_SECRET', 'must be at least 32 bytes');
   }
@@ -201,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxyHops: e.TRUST_PROXY,
     issuer: e.JWT_ISSUER ?? `http://${e.HOST}:${e.PORT}`,
     auditCheckpointIntervalSeconds: e.AUDIT_CHECKPOINT_INTERVAL,
+    dataEncryptionKey: e.DATA_ENCRYPTION_KEY,
     audience: e.JWT_AUDIENCE,
     clientId: e.JWT_CLIENT_ID,
     sessionMaxLifetime: e.SESSION_MAX_LIFETIME,

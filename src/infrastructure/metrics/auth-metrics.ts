@@ -96,6 +96,12 @@ export class AuthMetrics {
     registers: [this.registry],
   });
 
+  readonly signingKeysRefused = new Counter({
+    name: 'auth_signing_keys_refused_total',
+    help: 'Stored signing-key records refused because they do not authenticate under the master key.',
+    registers: [this.registry],
+  });
+
   readonly passwordHashing = new Histogram({
     name: 'auth_password_hashing_duration_seconds',
     help: 'bcrypt work by operation (hash, verify, verify_dummy).',

@@ -15,6 +15,8 @@ export interface ReadinessReport {
 /** Projections further behind than this make the instance report not-ready. */
 const MAX_READY_LAG = 1000;
 const STORE_PING_TIMEOUT_MS = 2000;
+/** How soon a rotated-in or removed signing key takes effect on this instance. */
+export const KEY_RELOAD_INTERVAL_MS = 5000;
 
 const withTimeout = <T>(work: Promise<T>, ms: number): Promise<T> =>
   Promise.race([
@@ -108,6 +110,9 @@ export class Runtime {
     this.refusalFlusher = setInterval(() => {
       refusals.flush().catch((error: unknown) => this.logger.warn({ err: error }, 'refusal flush failed'));
     }, 5_000).unref();
+    this.wiring.keyRing.startPolling(KEY_RELOAD_INTERVAL_MS, (error) =>
+      this.logger.warn({ err: error }, 'signing-key reload failed; keeping the loaded keys'),
+    );
     this.sweeper = setInterval(() => {
       this.storage
         .sweep(new Date())
@@ -151,6 +156,7 @@ export class Runtime {
       await this.checkpointer
         ?.stop()
         .catch((error: unknown) => this.logger.warn({ err: error }, 'shutdown audit checkpoint failed'));
+      this.wiring.keyRing.stopPolling();
       await this.feed?.stop();
       await this.wiring.runner.stop();
       await this.storage.close();

@@ -29,7 +29,7 @@ export class JoseAccessTokenService implements AccessTokenService {
    * keyed by its exact bytes, skips only the work whose answer cannot change before `exp`; the
    * revocation check still runs on every request. Failures are never cached.
    */
-  private readonly verified: LRUCache<string, VerifiedAccessToken> | null;
+  private readonly verified: LRUCache<string, { token: VerifiedAccessToken; kid: string }> | null;
 
   constructor(
     private readonly keys: SigningKeyRing,
@@ -62,13 +62,15 @@ export class JoseAccessTokenService implements AccessTokenService {
   async verify(token: string): Promise<VerifiedAccessToken | null> {
     if (token.length === 0 || token.length > 4096) return null;
     const known = this.verified?.get(token);
-    if (known !== undefined) return known;
-    const verified = await this.verifySignedToken(token);
-    if (verified !== null && this.verified !== null) {
-      const ttl = verified.expiresAt.getTime() + this.toleranceMs() - Date.now();
-      if (ttl > 0) this.verified.set(token, verified, { ttl });
+    // A key removed from the store (or retired) stops verifying its cached tokens too.
+    if (known !== undefined && this.keys.verifies(known.kid)) return known.token;
+    const result = await this.verifySignedToken(token);
+    if (result === null) return null;
+    if (this.verified !== null) {
+      const ttl = result.token.expiresAt.getTime() + this.toleranceMs() - Date.now();
+      if (ttl > 0) this.verified.set(token, result, { ttl });
     }
-    return verified;
+    return result.token;
   }
 
   private defaultClientId(): string {
@@ -79,9 +81,11 @@ export class JoseAccessTokenService implements AccessTokenService {
     return (this.options.clockToleranceSeconds ?? 5) * 1000;
   }
 
-  private async verifySignedToken(token: string): Promise<VerifiedAccessToken | null> {
+  private async verifySignedToken(
+    token: string,
+  ): Promise<{ token: VerifiedAccessToken; kid: string } | null> {
     try {
-      const { payload } = await jwtVerify(
+      const { payload, protectedHeader } = await jwtVerify(
         token,
         async (header) => {
           const key = await this.keys.verificationKey(header.kid);
@@ -102,14 +106,17 @@ export class JoseAccessTokenService implements AccessTokenService {
         return null;
       if (iat === undefined || exp === undefined) return null;
       return {
-        // Tokens signed before the claim existed carry none: they were the default client's.
-        clientId: typeof client_id === 'string' ? client_id : this.defaultClientId(),
-        userId: sub,
-        sessionId: sid,
-        role,
-        jti,
-        issuedAt: new Date(iat * 1000),
-        expiresAt: new Date(exp * 1000),
+        kid: protectedHeader.kid ?? '',
+        token: {
+          // Tokens signed before the claim existed carry none: they were the default client's.
+          clientId: typeof client_id === 'string' ? client_id : this.defaultClientId(),
+          userId: sub,
+          sessionId: sid,
+          role,
+          jti,
+          issuedAt: new Date(iat * 1000),
+          expiresAt: new Date(exp * 1000),
+        },
       };
     } catch {
       return null;

@@ -6,12 +6,15 @@ import {
   type CryptoKey,
   type JWK,
 } from 'jose';
+import type { SecretBox } from '../../application/ports/secret-box.port.js';
 import type { SigningKeyRepository, StoredSigningKey } from './signing-key-repository.js';
 
 interface LoadedKey {
   readonly kid: string;
   readonly alg: string;
   readonly createdAt: number;
+  /** The stored record's sealed private key, so a replaced record is checked again. */
+  readonly sealed: string;
   readonly publicJwk: JWK;
   readonly signingKey: CryptoKey | Uint8Array;
   readonly verificationKey: CryptoKey | Uint8Array;
@@ -24,7 +27,18 @@ export interface KeyRingOptions {
   /** How long a superseded key keeps verifying: the access-token lifetime plus clock tolerance. */
   readonly retiredKeyGraceSeconds: number;
   readonly now: () => Date;
+  /** Seals and opens the private keys (required unless hmacSecret is set). */
+  readonly secretBox?: SecretBox;
+  /** A stored key that does not authenticate under the master key: refused, and reported here. */
+  readonly onRefusedKey?: (kid: string, reason: string) => void;
 }
+
+/** The additional data binding a sealed private key to its record. */
+const recordContext = (key: Omit<StoredSigningKey, 'sealedPrivateJwk'>): string =>
+  `signing-key:v1:${JSON.stringify([key.kid, key.alg, key.createdAt, canonical(key.publicJwk)])}`;
+
+const canonical = (jwk: JWK): [string, unknown][] =>
+  Object.entries(jwk).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
 const RELOAD_MIN_INTERVAL_MS = 10_000;
 
@@ -36,6 +50,7 @@ const RELOAD_MIN_INTERVAL_MS = 10_000;
 export class SigningKeyRing {
   private keys: LoadedKey[] = [];
   private lastReload = 0;
+  private poller: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly repository: SigningKeyRepository | null,
@@ -51,6 +66,7 @@ export class SigningKeyRing {
           kid: 'hs256',
           alg: 'HS256',
           createdAt: 0,
+          sealed: '',
           publicJwk: {},
           signingKey: secret,
           verificationKey: secret,
@@ -58,9 +74,31 @@ export class SigningKeyRing {
       ];
       return ring;
     }
+    if (options.secretBox === undefined) throw new Error('Stored signing keys need the master key.');
     await ring.reload();
     if (ring.keys.length === 0) await ring.rotate();
     return ring;
+  }
+
+  /**
+   * Re-reads the key records every `intervalMs`, so a rotation reaches this instance and a
+   * removed record stops verifying here within that bound. A failed read keeps the last keys.
+   */
+  startPolling(intervalMs: number, onError: (error: unknown) => void): void {
+    if (this.repository === null || this.poller !== null) return;
+    this.poller = setInterval(() => {
+      this.reload().catch(onError);
+    }, intervalMs).unref();
+  }
+
+  stopPolling(): void {
+    if (this.poller !== null) clearInterval(this.poller);
+    this.poller = null;
+  }
+
+  /** Whether a key of this kid still verifies (the verified-token cache asks on every hit). */
+  verifies(kid: string): boolean {
+    return this.usable().some((key) => key.kid === kid);
   }
 
   get algorithm(): string {
@@ -105,12 +143,16 @@ export class SigningKeyRing {
       ...(algorithm === 'EdDSA' ? { crv: 'Ed25519' } : {}),
     });
     const publicJwk = await exportJWK(pair.publicKey);
-    const stored: StoredSigningKey = {
+    const record = {
       kid: await calculateJwkThumbprint(publicJwk),
       alg: algorithm,
-      privateJwk: await exportJWK(pair.privateKey),
       publicJwk,
       createdAt: this.options.now().toISOString(),
+    };
+    const privateJwk = new TextEncoder().encode(JSON.stringify(await exportJWK(pair.privateKey)));
+    const stored: StoredSigningKey = {
+      ...record,
+      sealedPrivateJwk: this.box().seal(privateJwk, recordContext(record)),
     };
     await this.repository.add(stored);
     await this.reload();
@@ -122,20 +164,43 @@ export class SigningKeyRing {
     this.lastReload = Date.now();
     const stored = await this.repository.list();
     const loaded = await Promise.all(stored.map((key) => this.load(key)));
-    this.keys = loaded.sort((a, b) => a.createdAt - b.createdAt || a.kid.localeCompare(b.kid));
+    this.keys = loaded
+      .filter((key) => key !== null)
+      .sort((a, b) => a.createdAt - b.createdAt || a.kid.localeCompare(b.kid));
   }
 
-  private async load(key: StoredSigningKey): Promise<LoadedKey> {
-    const cached = this.keys.find((k) => k.kid === key.kid);
+  private box(): SecretBox {
+    const box = this.options.secretBox;
+    if (box === undefined) throw new Error('Stored signing keys need the master key.');
+    return box;
+  }
+
+  /** A record that does not open under the master key, or whose kid is not its key's, is refused. */
+  private async load(key: StoredSigningKey): Promise<LoadedKey | null> {
+    const cached = this.keys.find((k) => k.kid === key.kid && k.sealed === key.sealedPrivateJwk);
     if (cached !== undefined) return cached;
-    return {
-      kid: key.kid,
-      alg: key.alg,
-      createdAt: Date.parse(key.createdAt),
-      publicJwk: key.publicJwk,
-      signingKey: await importJWK(key.privateJwk, key.alg),
-      verificationKey: await importJWK(key.publicJwk, key.alg),
-    };
+    try {
+      if (typeof key.sealedPrivateJwk !== 'string') throw new Error('no sealed private key');
+      const { sealedPrivateJwk, ...record } = key;
+      const privateJwk = JSON.parse(
+        new TextDecoder().decode(this.box().open(sealedPrivateJwk, recordContext(record))),
+      ) as JWK;
+      if ((await calculateJwkThumbprint(key.publicJwk)) !== key.kid) throw new Error('kid mismatch');
+      const createdAt = Date.parse(key.createdAt);
+      if (Number.isNaN(createdAt)) throw new Error('bad createdAt');
+      return {
+        kid: key.kid,
+        alg: key.alg,
+        createdAt,
+        sealed: sealedPrivateJwk,
+        publicJwk: key.publicJwk,
+        signingKey: await importJWK(privateJwk, key.alg),
+        verificationKey: await importJWK(key.publicJwk, key.alg),
+      };
+    } catch (error) {
+      this.options.onRefusedKey?.(String(key.kid), error instanceof Error ? error.message : 'invalid');
+      return null;
+    }
   }
 
   private usable(): LoadedKey[] {
