@@ -93,21 +93,30 @@ export class GuessBudgets {
     ctx: RequestContext,
     now: Date,
   ): Promise<Reserved> {
-    const states: BudgetState[] = [];
-    for (const budget of budgets) {
-      const streamId = guessBudgetStreamId(budget.scope, budget.key, now);
-      const decided = await this.commands.handle(
-        streamId,
-        await this.deciderFor(streamId, budget, now),
-        { attemptId, now, policy: budget.policy },
-        // Each lost race means another check took a place; at most `threshold` ever do.
-        { metadata: metadataOf(ctx), now, retries: budget.policy.threshold + 10 },
-      );
-      if (decided.appended === null) {
-        await this.release({ attemptId, budgets: budgets.slice(0, states.length), states }, ctx, now);
-        return { granted: false, retryAfterSeconds: budgetWait(decided.state, budget.policy, now) };
-      }
-      states.push(decided.state);
+    // Every budget at once: each is its own stream, so they do not wait on one another.
+    const decided = await Promise.all(
+      budgets.map(async (budget) => {
+        const streamId = guessBudgetStreamId(budget.scope, budget.key, now);
+        return this.commands.handle(
+          streamId,
+          await this.deciderFor(streamId, budget, now),
+          { attemptId, now, policy: budget.policy },
+          // Each lost race means another check took a place; at most `threshold` ever do.
+          { metadata: metadataOf(ctx), now, retries: budget.policy.threshold + 10 },
+        );
+      }),
+    );
+    const states = decided.map((d) => d.state);
+    const refusedBy = budgets.flatMap((budget, i) =>
+      decided[i]?.appended === null
+        ? [budgetWait(states[i] ?? initialBudgetState(), budget.policy, now)]
+        : [],
+    );
+    if (refusedBy.length > 0) {
+      // Give back the places this attempt did take.
+      const taken = budgets.filter((_, i) => decided[i]?.appended !== null);
+      await this.release({ attemptId, budgets: taken, states }, ctx, now);
+      return { granted: false, retryAfterSeconds: Math.max(...refusedBy) };
     }
     return { granted: true, reservation: { attemptId, budgets, states } };
   }
