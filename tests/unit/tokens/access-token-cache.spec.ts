@@ -4,7 +4,7 @@ import { JoseAccessTokenService } from '../../../src/infrastructure/tokens/jose-
 import { SigningKeyRing } from '../../../src/infrastructure/tokens/signing-key-ring.js';
 
 const noKeysAtRest: SigningKeyRepository = { list: () => Promise.resolve([]), add: () => Promise.resolve() };
-const claims = { userId: 'u-1', sessionId: 's-1', role: 'user' as const };
+const claims = { userId: 'u-1', sessionId: 's-1', role: 'user' as const, authTime: new Date() };
 
 async function service(ttlSeconds: number, verifiedCacheSize?: number): Promise<JoseAccessTokenService> {
   const ring = await SigningKeyRing.open(noKeysAtRest, {
