@@ -7,6 +7,8 @@ export interface Principal {
   readonly userId: string;
   readonly sessionId: string;
   readonly role: Role;
+  /** When the session last proved the password (the token's `auth_time`). */
+  readonly authTime: Date;
 }
 
 /**
@@ -29,7 +31,12 @@ export class Authenticate {
   async identify(token: string): Promise<{ principal: Principal; revoked: boolean } | null> {
     const verified = await this.accessTokens.verify(token);
     if (verified === null) return null;
-    const principal = { userId: verified.userId, sessionId: verified.sessionId, role: verified.role };
+    const principal = {
+      userId: verified.userId,
+      sessionId: verified.sessionId,
+      role: verified.role,
+      authTime: verified.authTime,
+    };
     return { principal, revoked: this.revocations.isRevoked(verified.sessionId) };
   }
 }

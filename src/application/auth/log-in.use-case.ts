@@ -110,6 +110,7 @@ export class LogIn {
         refreshToken: refresh.token,
         refreshExpiresAt,
         clientId: input.clientId,
+        authTime: now,
       },
       now,
     );

@@ -36,6 +36,7 @@ export class TokenPairIssuer {
       refreshToken: string;
       refreshExpiresAt: Date;
       clientId?: string | undefined;
+      authTime: Date;
     },
     now: Date,
   ): Promise<TokenPair> {

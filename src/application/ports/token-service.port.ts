@@ -4,6 +4,8 @@ export interface AccessTokenClaims {
   readonly userId: string;
   readonly sessionId: string;
   readonly role: Role;
+  /** When the session last proved the password (OIDC `auth_time`); the login time until reauthentication exists. */
+  readonly authTime: Date;
   /** RFC 9068 `client_id`: the client the request named; the configured default otherwise. */
   readonly clientId?: string | undefined;
 }

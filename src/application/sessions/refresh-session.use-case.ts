@@ -79,6 +79,8 @@ export class RefreshSession {
         refreshToken: next.token,
         refreshExpiresAt: state.expiresAt,
         clientId,
+        // A refresh proves possession of the token, not the password: the login time stays.
+        authTime: state.createdAt,
       },
       now,
     );

@@ -1,5 +1,7 @@
 import { inject, injectable } from 'tsyringe';
+import { addressKey } from '../../domain/shared/address-key.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
+import { RetryLaterError } from '../../domain/shared/retry-later-error.js';
 import { parseEmail, type Email } from '../../domain/user/email.js';
 import { parseFullName } from '../../domain/user/full-name.js';
 import { parseUsername, usernameKey, type Username } from '../../domain/user/username.js';
@@ -10,6 +12,7 @@ import { CommandHandler } from '../command-handler.js';
 import { parseAll } from '../parse-all.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { ConcurrencyError } from '../ports/event-store.port.js';
+import { RATE_LIMITER, type RateLimiter } from '../ports/rate-limiter.port.js';
 import type { Principal } from '../auth/authenticate.use-case.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
 import { profileOf, type UserProfile } from '../user-profile.js';
@@ -31,6 +34,7 @@ export class UpdateProfile {
     @inject(CommandHandler) private readonly commands: CommandHandler,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(IdentityClaims) private readonly claims: IdentityClaims,
+    @inject(RATE_LIMITER) private readonly rateLimiter: RateLimiter,
   ) {}
 
   /**
@@ -69,6 +73,18 @@ export class UpdateProfile {
     const oldUsernameKey = state.username === null ? null : usernameKey(state.username as Username);
     const newUsernameKey = fields.username == null ? null : usernameKey(fields.username);
     const usernameChanges = fields.username !== undefined && newUsernameKey !== oldUsernameKey;
+    // Each identifier change claims a value, so it shares registration's per-address budget:
+    // otherwise one account could probe or squat on every email and username (issue 9 item 8).
+    if ((newEmail !== undefined || usernameChanges) && ctx.ip !== null) {
+      const budget = await this.rateLimiter.consume('register', addressKey(ctx.ip));
+      if (!budget.allowed) {
+        throw new RetryLaterError(
+          'rate_limited',
+          'Too many email or username changes; try again later.',
+          budget.retryAfterSeconds,
+        );
+      }
+    }
     if (newEmail !== undefined) await this.claims.claim('email', newEmail, userId, metadata);
     if (usernameChanges && newUsernameKey !== null)
       await this.claims.claim('username', newUsernameKey, userId, metadata);

@@ -21,7 +21,7 @@ export interface AccessTokenOptions {
   readonly verifiedCacheSize?: number;
 }
 
-/** RFC 9068 access tokens: `typ: at+jwt`, `kid`, iss/aud/sub/client_id/sid/role/iat/exp/jti. */
+/** RFC 9068 access tokens: `typ: at+jwt`, `kid`, iss/aud/sub/client_id/sid/role/auth_time/amr/iat/exp/jti. */
 export class JoseAccessTokenService implements AccessTokenService {
   /**
    * A client sends the same access token with every request for its lifetime, and the signature
@@ -47,6 +47,8 @@ export class JoseAccessTokenService implements AccessTokenService {
       client_id: claims.clientId ?? this.defaultClientId(),
       sid: claims.sessionId,
       role: claims.role,
+      auth_time: Math.floor(claims.authTime.getTime() / 1000),
+      amr: ['pwd'],
     })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
       .setIssuer(this.options.issuer)
@@ -101,7 +103,7 @@ export class JoseAccessTokenService implements AccessTokenService {
           requiredClaims: ['sub', 'sid', 'role', 'jti', 'iat', 'exp'],
         },
       );
-      const { sub, sid, role, jti, iat, exp, client_id } = payload;
+      const { sub, sid, role, jti, iat, exp, client_id, auth_time } = payload;
       if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string' || !isRole(role))
         return null;
       if (iat === undefined || exp === undefined) return null;
@@ -113,6 +115,8 @@ export class JoseAccessTokenService implements AccessTokenService {
           userId: sub,
           sessionId: sid,
           role,
+          // Tokens signed before the claim existed never count as a recent password proof.
+          authTime: new Date(typeof auth_time === 'number' ? auth_time * 1000 : 0),
           jti,
           issuedAt: new Date(iat * 1000),
           expiresAt: new Date(exp * 1000),

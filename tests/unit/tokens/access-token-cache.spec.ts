@@ -4,7 +4,7 @@ import { JoseAccessTokenService } from '../../../src/infrastructure/tokens/jose-
 import { SigningKeyRing } from '../../../src/infrastructure/tokens/signing-key-ring.js';
 
 const noKeysAtRest: SigningKeyRepository = { list: () => Promise.resolve([]), add: () => Promise.resolve() };
-const claims = { userId: 'u-1', sessionId: 's-1', role: 'user' as const };
+const claims = { userId: 'u-1', sessionId: 's-1', role: 'user' as const, authTime: new Date() };
 
 async function service(ttlSeconds: number, verifiedCacheSize?: number): Promise<JoseAccessTokenService> {
   const ring = await SigningKeyRing.open(noKeysAtRest, {
@@ -41,12 +41,13 @@ describe('the verified-token cache', () => {
   });
 
   it('never remembers a token that failed, and forgets one at its expiry', async () => {
-    const tokens = await service(1);
+    // 2 s, not 1: `iat` is whole seconds, so a 1 s token issued late in a second expires at once.
+    const tokens = await service(2);
     const { token } = await tokens.issue(claims, new Date());
     const [head, payload] = token.split('.');
     expect(await tokens.verify(`${head}.${payload}.${'A'.repeat(43)}`)).toBeNull();
     expect(await tokens.verify(token)).not.toBeNull();
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await new Promise((resolve) => setTimeout(resolve, 3_100));
     expect(await tokens.verify(token)).toBeNull();
   });
 });

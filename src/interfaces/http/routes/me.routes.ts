@@ -56,6 +56,7 @@ export const meRoutes = (u: UseCases): Route[] => [
         ...ok('The updated user.', userResponse),
         ...deactivated,
         ...problem(409, 'The email or username is taken, or the profile changed at the same time.'),
+        ...problem(429, 'Too many email or username changes from this address (Retry-After).'),
       },
       handler: async (ctx, { principal, body }) => {
         const { user } = await u.updateProfile.execute(principal, body, requestContextOf(ctx));
