@@ -19,7 +19,13 @@ function verifyLog(
   args: readonly string[],
   dataDir: string,
 ): Promise<{ code: number | null; out: string; err: string }> {
-  const env = { PATH: process.env['PATH'] ?? '', DATA_DIR: dataDir, JWT_ISSUER: 'http://auth.test' };
+  const env = {
+    PATH: process.env['PATH'] ?? '',
+    DATA_DIR: dataDir,
+    JWT_ISSUER: 'http://auth.test',
+    // The master key the test app ran with (tests/support/test-app.ts), as an operator would pass it.
+    DATA_ENCRYPTION_KEY: 'dGVzdC1tYXN0ZXIta2V5LW9mLXRoaXJ0eS10d28tYnk=',
+  };
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, 'verify-log', ...args], {
       cwd: ROOT,

@@ -144,7 +144,7 @@ describe.each(STORES)('authentication API on the %s store', (store) => {
       expect(header).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
       expect(typeof header?.kid).toBe('string');
       expect(Object.keys(payload ?? {}).sort()).toEqual(
-        ['aud', 'client_id', 'exp', 'iat', 'iss', 'jti', 'role', 'sid', 'sub'].sort(),
+        ['amr', 'aud', 'auth_time', 'client_id', 'exp', 'iat', 'iss', 'jti', 'role', 'sid', 'sub'].sort(),
       );
       expect(payload).toMatchObject({
         iss: 'http://auth.test',

@@ -19,6 +19,7 @@ import { MongoEventStore } from '../../src/infrastructure/event-store/mongo-even
 import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite-event-store.js';
 import { FileSigningKeyRepository } from '../../src/infrastructure/tokens/file-signing-key-repository.js';
 import { SigningKeyRing } from '../../src/infrastructure/tokens/signing-key-ring.js';
+import { AesGcmSecretBox } from '../../src/infrastructure/crypto/aes-gcm-secret-box.js';
 import { useTestDatabase } from '../support/mongo.js';
 import { tamperMongo, tamperSqlite, type Tamper } from '../support/tamper.js';
 import { STORES, type StoreKind } from '../support/test-app.js';
@@ -65,6 +66,7 @@ async function open(kind: StoreKind): Promise<Subject> {
 const ring = (dir: string) =>
   SigningKeyRing.open(new FileSigningKeyRepository(dir), {
     algorithm: 'ES256',
+    secretBox: new AesGcmSecretBox(new Uint8Array(32).fill(7)),
     retiredKeyGraceSeconds: 60,
     now: () => new Date(),
   });
