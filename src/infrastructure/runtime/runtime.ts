@@ -156,6 +156,8 @@ export class Runtime {
       await this.checkpointer
         ?.stop()
         .catch((error: unknown) => this.logger.warn({ err: error }, 'shutdown audit checkpoint failed'));
+      // The read models stop at a checkpoint that includes what the stop itself wrote (bounded).
+      await this.wiring.runner.catchUp(2_000).catch(() => false);
       this.wiring.keyRing.stopPolling();
       await this.feed?.stop();
       await this.wiring.runner.stop();
