@@ -18,6 +18,7 @@
  * A duplicate-key error is disambiguated by looking documents up, never by parsing its message
  * (FerretDB's names no index).
  */
+import { AsyncLock } from '../../application/concurrency/async-lock.js';
 import { randomUUID } from 'node:crypto';
 import { MongoError, type Collection, type Db } from 'mongodb';
 import {
@@ -369,25 +370,6 @@ export class MongoEventStore implements EventStore {
     } catch (error) {
       if (error instanceof StoreUnavailableError) this.headHint = undefined;
       throw error;
-    }
-  }
-}
-
-/** Serialises async critical sections in this process (a promise chain, FIFO). */
-class AsyncLock {
-  private tail: Promise<void> = Promise.resolve();
-
-  async run<T>(section: () => Promise<T>): Promise<T> {
-    const previous = this.tail;
-    let release: () => void = () => {};
-    this.tail = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    await previous;
-    try {
-      return await section();
-    } finally {
-      release();
     }
   }
 }
