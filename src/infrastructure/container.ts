@@ -95,6 +95,7 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
     refreshTokenTtlSeconds: config.refreshTokenTtl,
     sessionMaxLifetimeSeconds: config.sessionMaxLifetime,
     refreshReuseGraceSeconds: config.refreshReuseGrace,
+    reauthWindowSeconds: config.reauthWindow,
     lockout: config.lockout,
   };
   // Metrics wrap adapters, never use cases: the appended events and the bcrypt calls say it all.

@@ -6,6 +6,8 @@ export interface AuthSettings {
   readonly sessionMaxLifetimeSeconds: number;
   /** How long after a rotation the superseded refresh token is refused without revoking. */
   readonly refreshReuseGraceSeconds: number;
+  /** How long after `auth_time` a session may change email, username, password or MFA. */
+  readonly reauthWindowSeconds: number;
   readonly lockout: {
     readonly threshold: number;
     /** Failed checks per account from every client without a trusted device, together. */

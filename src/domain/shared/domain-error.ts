@@ -16,6 +16,7 @@ export type DomainErrorCode =
   | 'refresh_token_invalid'
   | 'refresh_token_reused'
   | 'forbidden'
+  | 'reauthentication_required'
   | 'conflict';
 
 export interface FieldProblem {

@@ -72,6 +72,7 @@ const envSchema = z.object({
   JWT_CLIENT_ID: z.string().min(1).max(200).default('auth-service'),
   SESSION_MAX_LIFETIME: duration(1, 400 * 86_400).default(30 * 86_400),
   REFRESH_REUSE_GRACE: duration(0, 300).default(5),
+  REAUTH_WINDOW: duration(1, 86_400).default(900),
   JWT_HMAC_SECRET: z.string().min(32, 'must be at least 32 bytes').optional(),
   JWT_ALGORITHM: z.enum(['ES256', 'EdDSA', 'RS256']).default('ES256'),
   BODY_LIMIT: z
@@ -144,6 +145,8 @@ export interface Config {
   readonly clientId: string;
   readonly sessionMaxLifetime: number;
   readonly refreshReuseGrace: number;
+  /** Seconds after a password proof in which a session may change credentials without re-proving. */
+  readonly reauthWindow: number;
   readonly hmacSecret: string | undefined;
   readonly jwtAlgorithm: 'ES256' | 'EdDSA' | 'RS256';
   readonly bodyLimit: string;
@@ -230,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clientId: e.JWT_CLIENT_ID,
     sessionMaxLifetime: e.SESSION_MAX_LIFETIME,
     refreshReuseGrace: e.REFRESH_REUSE_GRACE,
+    reauthWindow: e.REAUTH_WINDOW,
     hmacSecret: e.JWT_HMAC_SECRET,
     jwtAlgorithm: e.JWT_ALGORITHM,
     bodyLimit: e.BODY_LIMIT,

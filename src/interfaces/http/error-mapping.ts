@@ -18,7 +18,11 @@ const STATUS: Record<DomainErrorCode, { status: number; title: string }> = {
   refresh_token_invalid: { status: 401, title: 'Invalid refresh token' },
   refresh_token_reused: { status: 401, title: 'Invalid refresh token' },
   forbidden: { status: 403, title: 'Forbidden' },
+  reauthentication_required: { status: 403, title: 'Reauthentication required' },
 };
+
+/** Refusals a client acts on by code (API.md names them): the problem carries `"error": code`. */
+const NAMED_IN_BODY: ReadonlySet<DomainErrorCode> = new Set<DomainErrorCode>(['reauthentication_required']);
 
 /**
  * The one place where domain refusals become HTTP. Locked and rate-limited share one body so a
@@ -46,5 +50,6 @@ export function toProblem(error: unknown): HttpProblem | null {
   return new HttpProblem(status, title, detail, {
     headers,
     ...(error.fieldProblems.length > 0 ? { errors: error.fieldProblems } : {}),
+    ...(NAMED_IN_BODY.has(error.code) ? { extensions: { error: error.code } } : {}),
   });
 }
