@@ -43,11 +43,4 @@ export type LoggedOut = DomainEvent<
 
 export type SessionEvent = LoggedIn | TokenRefreshed | RefreshTokenReuseDetected | LoggedOut;
 
-export const SESSION_EVENT_TYPES: readonly SessionEvent['type'][] = [
-  'LoggedIn',
-  'TokenRefreshed',
-  'RefreshTokenReuseDetected',
-  'LoggedOut',
-];
-
 export const sessionStreamId = (sessionId: string): string => `session-${sessionId}`;

@@ -38,9 +38,4 @@ export class BcryptPasswordHasher implements PasswordHasher {
     await bcrypt.compare(prehash(password), await this.dummyHash);
     return false;
   }
-
-  /** Whether a stored hash was made with a different cost (e.g. after BCRYPT_COST was raised). */
-  needsRehash(hash: string): boolean {
-    return bcrypt.getRounds(hash) !== this.cost;
-  }
 }
