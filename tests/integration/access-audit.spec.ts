@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Logger } from 'pino';
+import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { StoredEvent } from '../../src/application/ports/event-store.port.js';
 import { expectProblem, logIn, registerAndLogIn, type Tokens } from '../support/api.js';
 import { allEvents } from '../support/events.js';
@@ -26,7 +27,7 @@ const ofType = (events: readonly StoredEvent[], type: string, ip: string): Store
 
 describe('issue 9 item 13: refused tokens and admin 403s are audited, aggregated, without the token', () => {
   let app: TestApp;
-  let warn: ReturnType<typeof vi.spyOn>;
+  let warn: MockInstance<Logger['warn']>;
   beforeAll(async () => {
     app = await startTestApp('embedded', { env: { TRUST_PROXY: '1', REFRESH_REUSE_GRACE: '5s', ...ADMIN } });
     // The application's logger is the runtime's pino instance: its warn lines are observed here.
