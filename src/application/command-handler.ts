@@ -25,7 +25,7 @@ export class CommandHandler {
     streamId: string,
     decider: Decider<Command, Event, State, Outcome>,
     input: CommandInput<Command, State>,
-    options: CommandOptions,
+    options: CommandOptions<State>,
   ): Promise<Handled<Event, State, Outcome>> {
     return handleCommand(this.store, streamId, decider, input, options, this.cache);
   }

@@ -64,8 +64,12 @@ export interface Handled<Event, State, Outcome> {
   readonly appended: AppendResult | null;
 }
 
-export interface CommandOptions {
-  readonly metadata: EventMetadata;
+export interface CommandOptions<State = unknown> {
+  /**
+   * Stored with the events. A function of the state read when the actor is only known from the
+   * stream (a refresh token names its session, the session names its user).
+   */
+  readonly metadata: EventMetadata | ((state: State) => EventMetadata);
   readonly now: Date;
   /** Decide again this many times when another writer got there first, then throw ConcurrencyError. */
   readonly retries?: number;
@@ -101,7 +105,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State, O
   streamId: string,
   decider: Decider<Command, Event, State, Outcome>,
   input: CommandInput<Command, State>,
-  options: CommandOptions,
+  options: CommandOptions<State>,
   cache?: StreamStateCache,
 ): Promise<Handled<Event, State, Outcome>> {
   const retries = options.retries ?? DEFAULT_RETRIES;
@@ -124,7 +128,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State, O
         streamId,
         expectedVersion: expectedFor(loaded.version),
         events: events.map((e) => ({ type: e.type, data: e.data as Record<string, unknown> })),
-        metadata: options.metadata,
+        metadata: typeof options.metadata === 'function' ? options.metadata(loaded.state) : options.metadata,
         occurredAt: options.now,
       });
       const version = appended.nextExpectedVersion;

@@ -4,6 +4,7 @@ import type { LoginHistory } from './admin/login-history.use-case.js';
 import type { AuditCheckpoints } from './audit/audit-checkpoints.use-case.js';
 import type { Authenticate } from './auth/authenticate.use-case.js';
 import type { LogIn } from './auth/log-in.use-case.js';
+import type { Reauthenticate } from './auth/reauthenticate.use-case.js';
 import type { LogOut } from './sessions/log-out.use-case.js';
 import type { RefreshSession } from './sessions/refresh-session.use-case.js';
 import type { UserSessions } from './sessions/user-sessions.use-case.js';
@@ -20,6 +21,7 @@ export interface UseCases {
   readonly register: RegisterUser;
   readonly logIn: LogIn;
   readonly refresh: RefreshSession;
+  readonly reauthenticate: Reauthenticate;
   readonly logOut: LogOut;
   readonly authenticate: Authenticate;
   readonly currentUser: GetCurrentUser;

@@ -43,6 +43,7 @@ import { AesGcmSecretBox } from './crypto/aes-gcm-secret-box.js';
 import { BcryptPasswordHasher } from './crypto/bcrypt-password-hasher.js';
 import { ScryptTestPasswordHasher } from './crypto/scrypt-test-password-hasher.js';
 import { LoginAttempts } from '../application/auth/login-attempts.js';
+import { Reauthenticate } from '../application/auth/reauthenticate.use-case.js';
 import { OpaqueDeviceTokenCodec } from './crypto/device-token-codec.js';
 import { loadMasterKey } from './crypto/master-key.js';
 import { OpaqueRefreshTokenCodec } from './crypto/refresh-token-codec.js';
@@ -75,6 +76,7 @@ const resolveUseCases = (container: DependencyContainer): UseCases => ({
   register: container.resolve(RegisterUser),
   logIn: container.resolve(LogIn),
   refresh: container.resolve(RefreshSession),
+  reauthenticate: container.resolve(Reauthenticate),
   logOut: container.resolve(LogOut),
   authenticate: container.resolve(Authenticate),
   currentUser: container.resolve(GetCurrentUser),

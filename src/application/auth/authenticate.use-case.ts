@@ -2,6 +2,8 @@ import { inject, injectable } from 'tsyringe';
 import type { Role } from '../../domain/user/role.js';
 import { SESSION_REVOCATIONS, type SessionRevocations } from '../ports/session-revocations.port.js';
 import { ACCESS_TOKEN_SERVICE, type AccessTokenService } from '../ports/token-service.port.js';
+import type { RequestContext } from '../request-context.js';
+import { AccessRefusals, type AdminDenial } from './access-refusals.js';
 
 export interface Principal {
   readonly userId: string;
@@ -20,7 +22,37 @@ export class Authenticate {
   constructor(
     @inject(ACCESS_TOKEN_SERVICE) private readonly accessTokens: AccessTokenService,
     @inject(SESSION_REVOCATIONS) private readonly revocations: SessionRevocations,
+    @inject(AccessRefusals) private readonly refusals: AccessRefusals,
   ) {}
+
+  /**
+   * The guard of 'user' and 'admin' routes: as `execute`, and a refused token (or an Authorization
+   * header that is not a bearer token: `null`) is audited as `TokenRejected`.
+   */
+  async bearer(token: string | null, ctx: RequestContext): Promise<Principal | null> {
+    const inspected =
+      token === null ? { rejected: 'invalid' as const } : await this.accessTokens.inspect(token);
+    if ('rejected' in inspected) {
+      await this.refusals.tokenRejected('access', inspected.rejected, ctx);
+      return null;
+    }
+    const { token: verified } = inspected;
+    if (this.revocations.isRevoked(verified.sessionId)) {
+      await this.refusals.tokenRejected('access', 'revoked', { ...ctx, actorId: verified.userId });
+      return null;
+    }
+    return {
+      userId: verified.userId,
+      sessionId: verified.sessionId,
+      role: verified.role,
+      authTime: verified.authTime,
+    };
+  }
+
+  /** An authenticated caller without the role a route needs: audited as `AdminAccessDenied`. */
+  async denied(denial: AdminDenial, ctx: RequestContext): Promise<void> {
+    await this.refusals.adminDenied(denial, ctx);
+  }
 
   async execute(token: string): Promise<Principal | null> {
     const identified = await this.identify(token);

@@ -5,7 +5,7 @@ import {
   type LoginFailureOutcome,
 } from '../../domain/login-attempt/login-attempt.events.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
-import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
+import { EVENT_STORE, type AppendRequest, type EventStore } from '../ports/event-store.port.js';
 import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
 
@@ -15,12 +15,20 @@ export interface Refusal {
   readonly outcome: Extract<LoginFailureOutcome, 'locked' | 'rate_limited' | 'inactive'>;
 }
 
+/** What one key counted in one minute. */
+export interface Tally {
+  readonly count: number;
+  readonly firstAt: Date;
+  readonly lastAt: Date;
+}
+
 interface Pending {
-  readonly refusal: Refusal;
-  readonly ctx: RequestContext;
   readonly minute: number;
   readonly firstAt: Date;
+  lastAt: Date;
   count: number;
+  /** The append that records the tally (built when it is written). */
+  readonly record: (tally: Tally) => AppendRequest;
 }
 
 const MINUTE_MS = 60_000;
@@ -30,7 +38,8 @@ const MINUTE_MS = 60_000;
  * cost nothing (locked, rate limited) are the ones a flood consists of, so they are counted in
  * memory and written as one `LoginFailed` with a `count` per key and minute: one event per minute
  * for a rate-limited address, whatever its rate; one per locked account and address. The price:
- * counts of the current minute are lost if the process dies before `flush`.
+ * counts of the current minute are lost if the process dies before `flush`. Other cheap refusals
+ * (rejected tokens, admin 403s: AccessRefusals) are counted through `aggregate` and flushed alike.
  */
 @injectable()
 export class LoginAttempts {
@@ -44,20 +53,29 @@ export class LoginAttempts {
 
   async recordRefusal(refusal: Refusal, ctx: RequestContext, now: Date): Promise<void> {
     if (refusal.outcome === 'inactive') {
-      await this.write(refusal, ctx, now, 1);
+      await this.store.append(this.loginFailed(refusal, ctx, now, 1));
       return;
     }
     // A rate-limited client may vary the identifier at will: its address alone is the key.
     const address = addressKey(ctx.ip);
     const key = refusal.outcome === 'rate_limited' ? `rl ${address}` : `lk ${address} ${refusal.identifier}`;
+    await this.aggregate(key, now, (tally) => this.loginFailed(refusal, ctx, tally.firstAt, tally.count));
+  }
+
+  /**
+   * Counts one cheap refusal under `key` (keys of different kinds must not collide); `record` of
+   * the first one in a minute writes the minute's tally, at the next minute or at `flush`.
+   */
+  async aggregate(key: string, now: Date, record: (tally: Tally) => AppendRequest): Promise<void> {
     const minute = Math.floor(now.getTime() / MINUTE_MS);
     const entry = this.pending.get(key);
     if (entry?.minute === minute) {
       entry.count += 1;
+      entry.lastAt = now;
       return;
     }
     if (entry !== undefined) await this.writePending(key, entry);
-    this.pending.set(key, { refusal, ctx, minute, firstAt: now, count: 1 });
+    this.pending.set(key, { minute, firstAt: now, lastAt: now, count: 1, record });
   }
 
   /** Writes the counts of every minute that has ended; `all` also the current one (shutdown). */
@@ -69,11 +87,12 @@ export class LoginAttempts {
 
   private async writePending(key: string, entry: Pending): Promise<void> {
     if (this.pending.get(key) === entry) this.pending.delete(key);
-    await this.write(entry.refusal, entry.ctx, entry.firstAt, entry.count);
+    const { count, firstAt, lastAt } = entry;
+    await this.store.append(entry.record({ count, firstAt, lastAt }));
   }
 
-  private async write(refusal: Refusal, ctx: RequestContext, at: Date, count: number): Promise<void> {
-    await this.store.append({
+  private loginFailed(refusal: Refusal, ctx: RequestContext, at: Date, count: number): AppendRequest {
+    return {
       streamId: loginRefusalsStreamId(refusal.identifier, ctx.ip, at),
       expectedVersion: 'any',
       events: [
@@ -84,6 +103,6 @@ export class LoginAttempts {
       ],
       metadata: metadataOf(ctx),
       occurredAt: at,
-    });
+    };
   }
 }

@@ -23,10 +23,16 @@ export interface VerifiedAccessToken extends AccessTokenClaims {
   readonly expiresAt: Date;
 }
 
+/** Why a token was refused: for the audit trail only, never told to the client. */
+export type AccessTokenInspection =
+  { readonly token: VerifiedAccessToken } | { readonly rejected: 'invalid' | 'expired' };
+
 export interface AccessTokenService {
   issue(claims: AccessTokenClaims, now: Date): Promise<IssuedAccessToken>;
   /** Resolves to null for any token that is malformed, forged, expired or not meant for us. */
   verify(token: string): Promise<VerifiedAccessToken | null>;
+  /** As `verify`, naming the reason of a refusal (expired: genuine but past `exp`). */
+  inspect(token: string): Promise<AccessTokenInspection>;
 }
 export const ACCESS_TOKEN_SERVICE = Symbol('AccessTokenService');
 

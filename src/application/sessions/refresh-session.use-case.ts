@@ -1,7 +1,9 @@
 import { inject, injectable } from 'tsyringe';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { sessionStreamId } from '../../domain/session/session.events.js';
-import { sessionDecider } from '../../domain/session/session.decider.js';
+import { sessionDecider, type SessionState } from '../../domain/session/session.decider.js';
+import type { TokenRejectionReason } from '../../domain/access/access-refusal.events.js';
+import { AccessRefusals } from '../auth/access-refusals.js';
 import { CommandHandler } from '../command-handler.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { ConcurrencyError } from '../ports/event-store.port.js';
@@ -14,6 +16,12 @@ import { UserRepository } from '../users/user-repository.js';
 
 const invalid = (): DomainError =>
   new DomainError('refresh_token_invalid', 'The refresh token is invalid, expired or revoked.');
+/** The client's answer is `invalid`'s; the audit records the reason the state no longer shows. */
+class RefreshRefused extends DomainError {
+  constructor(readonly reason: TokenRejectionReason) {
+    super('refresh_token_invalid', 'The refresh token is invalid, expired or revoked.');
+  }
+}
 
 @injectable()
 export class RefreshSession {
@@ -25,6 +33,7 @@ export class RefreshSession {
     @inject(UserRepository) private readonly users: UserRepository,
     @inject(TokenPairIssuer) private readonly tokens: TokenPairIssuer,
     @inject(AUTH_SETTINGS) private readonly settings: AuthSettings,
+    @inject(AccessRefusals) private readonly refusals: AccessRefusals,
   ) {}
 
   /**
@@ -37,7 +46,28 @@ export class RefreshSession {
    */
   async execute(refreshToken: string, ctx: RequestContext, clientId?: string): Promise<TokenPair> {
     const parsed = this.refreshTokens.parse(refreshToken);
-    if (parsed === null) throw invalid();
+    if (parsed === null) {
+      await this.refusals.tokenRejected('refresh', 'invalid', ctx);
+      throw invalid();
+    }
+    try {
+      return await this.rotate(parsed, ctx, clientId);
+    } catch (error) {
+      // A reuse has its own events (RefreshTokenReuseDetected, LoggedOut); the other refusals are
+      // audited as TokenRejected, aggregated, with the reason the client is not told.
+      if (error instanceof DomainError && error.code === 'refresh_token_invalid') {
+        const reason = error instanceof RefreshRefused ? error.reason : await this.reasonOf(parsed);
+        await this.refusals.tokenRejected('refresh', reason, ctx);
+      }
+      throw error;
+    }
+  }
+
+  private async rotate(
+    parsed: { readonly sessionId: string; readonly digest: string },
+    ctx: RequestContext,
+    clientId: string | undefined,
+  ): Promise<TokenPair> {
     const now = this.clock.now();
     const next = this.refreshTokens.issue(parsed.sessionId);
     let decided;
@@ -54,7 +84,13 @@ export class RefreshSession {
           reuseGraceMs: this.settings.refreshReuseGraceSeconds * 1000,
           maxLifetimeMs: this.settings.sessionMaxLifetimeSeconds * 1000,
         },
-        { metadata: metadataOf(ctx), now, retries: 0 },
+        {
+          // The session's user is the actor of its refresh (and of a detected reuse).
+          metadata: (current: SessionState) =>
+            metadataOf({ ...ctx, actorId: current.status === 'none' ? ctx.actorId : current.userId }),
+          now,
+          retries: 0,
+        },
       );
     } catch (error) {
       if (error instanceof ConcurrencyError) throw invalid();
@@ -70,7 +106,9 @@ export class RefreshSession {
       );
     }
     const user = await this.users.find(state.userId);
-    if (user === null || user.status !== 'active') throw invalid();
+    if (user === null || user.status !== 'active') {
+      throw new RefreshRefused('inactive');
+    }
     return this.tokens.issue(
       {
         userId: user.id,
@@ -79,10 +117,22 @@ export class RefreshSession {
         refreshToken: next.token,
         refreshExpiresAt: state.expiresAt,
         clientId,
-        // A refresh proves possession of the token, not the password: the login time stays.
-        authTime: state.createdAt,
+        // A refresh proves possession of the token, not the password: the last password proof stays.
+        authTime: state.authTime,
       },
       now,
     );
+  }
+
+  /** Why a refresh was refused, read from the session's (cached) state after the refusal. */
+  private async reasonOf(parsed: {
+    readonly sessionId: string;
+    readonly digest: string;
+  }): Promise<TokenRejectionReason> {
+    const { state } = await this.commands.load(sessionStreamId(parsed.sessionId), sessionDecider);
+    if (state.status === 'none') return 'invalid';
+    if (state.status === 'revoked') return 'revoked';
+    if (state.currentDigest === parsed.digest) return 'expired';
+    return state.supersededDigests.some((s) => s.digest === parsed.digest) ? 'superseded' : 'invalid';
   }
 }

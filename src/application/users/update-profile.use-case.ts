@@ -7,13 +7,16 @@ import { parseFullName } from '../../domain/user/full-name.js';
 import { parseUsername, usernameKey, type Username } from '../../domain/user/username.js';
 import type { UserCommand } from '../../domain/user/user.commands.js';
 import { userStreamId } from '../../domain/user/user.events.js';
-import { userDecider } from '../../domain/user/user.decider.js';
+import { userDecider, type RegisteredUser } from '../../domain/user/user.decider.js';
 import { CommandHandler } from '../command-handler.js';
 import { parseAll } from '../parse-all.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { ConcurrencyError } from '../ports/event-store.port.js';
 import { RATE_LIMITER, type RateLimiter } from '../ports/rate-limiter.port.js';
 import type { Principal } from '../auth/authenticate.use-case.js';
+import { PasswordCheck } from '../auth/password-check.js';
+import { requireRecentAuthentication } from '../auth/recent-authentication.js';
+import { AUTH_SETTINGS, type AuthSettings } from '../ports/auth-settings.port.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
 import { profileOf, type UserProfile } from '../user-profile.js';
 import { IdentityClaims } from './identity-claims.js';
@@ -23,7 +26,12 @@ export interface ProfileChanges {
   readonly fullName?: string | null | undefined;
   readonly email?: string | undefined;
   readonly username?: string | null | undefined;
+  /** Lets an email or username change through without a recent authentication of the session. */
+  readonly currentPassword?: string | undefined;
 }
+
+const wrongPassword = (): DomainError =>
+  new DomainError('invalid_credentials', 'The current password is incorrect.');
 
 const conflict = (): DomainError =>
   new DomainError('conflict', 'The profile changed at the same time; please retry.');
@@ -35,6 +43,8 @@ export class UpdateProfile {
     @inject(CLOCK) private readonly clock: Clock,
     @inject(IdentityClaims) private readonly claims: IdentityClaims,
     @inject(RATE_LIMITER) private readonly rateLimiter: RateLimiter,
+    @inject(PasswordCheck) private readonly passwords: PasswordCheck,
+    @inject(AUTH_SETTINGS) private readonly settings: AuthSettings,
   ) {}
 
   /**
@@ -73,6 +83,10 @@ export class UpdateProfile {
     const oldUsernameKey = state.username === null ? null : usernameKey(state.username as Username);
     const newUsernameKey = fields.username == null ? null : usernameKey(fields.username);
     const usernameChanges = fields.username !== undefined && newUsernameKey !== oldUsernameKey;
+    // An identifier change can take the account over (a password reset to the new email): it
+    // needs a recent password proof, before anything is claimed, counted or appended.
+    if (newEmail !== undefined || usernameChanges)
+      await this.requirePasswordProof(principal, state, changes.currentPassword, ctx);
     // Each identifier change claims a value, so it shares registration's per-address budget:
     // otherwise one account could probe or squat on every email and username (issue 9 item 8).
     if ((newEmail !== undefined || usernameChanges) && ctx.ip !== null) {
@@ -117,5 +131,26 @@ export class UpdateProfile {
     if (usernameChanges && oldUsernameKey !== null)
       await this.claims.release('username', oldUsernameKey, userId, metadata);
     return { user: profileOf(next), position };
+  }
+
+  /** `current_password` in the body (checked and counted like a login), or a recent session. */
+  private async requirePasswordProof(
+    principal: Principal,
+    user: RegisteredUser,
+    currentPassword: string | undefined,
+    ctx: RequestContext,
+  ): Promise<void> {
+    const now = this.clock.now();
+    if (currentPassword === undefined) {
+      requireRecentAuthentication(principal, now, this.settings.reauthWindowSeconds);
+      return;
+    }
+    await this.passwords.verify(
+      { identifier: user.email, user, deviceId: null },
+      currentPassword,
+      wrongPassword,
+      { ...ctx, actorId: principal.userId },
+      now,
+    );
   }
 }

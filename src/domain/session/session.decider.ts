@@ -1,7 +1,7 @@
 import type { Decider, Decision } from '../shared/decider.js';
 import { DomainError } from '../shared/domain-error.js';
 import type { Recorded } from '../shared/event.js';
-import type { LoggedIn, LogoutReason, SessionEvent } from './session.events.js';
+import type { LoggedIn, LogoutReason, SessionEvent, TokenRefreshed } from './session.events.js';
 
 /** A refresh token this session rotated away from, and when. */
 export interface SupersededDigest {
@@ -34,6 +34,8 @@ export interface OpenedSession {
   readonly forgottenDigests: number;
   readonly expiresAt: Date;
   readonly createdAt: Date;
+  /** When the session last proved the password: the login, or the latest reauthentication. */
+  readonly authTime: Date;
   readonly lastRefreshedAt: Date | null;
   readonly ip: string | null;
   readonly userAgent: string | null;
@@ -55,6 +57,16 @@ export type SessionCommand =
       /** No refresh token reaches past the login plus this. */
       readonly maxLifetimeMs: number;
     }
+  | {
+      /** The password was checked again: a fresh auth_time, and the refresh token rotates. */
+      readonly type: 'ReauthenticateSession';
+      readonly newDigest: string;
+      readonly expiresAt: Date;
+      readonly now: Date;
+      readonly maxLifetimeMs: number;
+      readonly ip: string | null;
+      readonly userAgent: string | null;
+    }
   | { readonly type: 'EndSession'; readonly reason: LogoutReason };
 
 export const initialSessionState = (): SessionState => ({ status: 'none' });
@@ -71,6 +83,7 @@ export function evolveSession(state: SessionState, event: Recorded<SessionEvent>
       forgottenDigests: 0,
       expiresAt: new Date(d.expiresAt),
       createdAt: event.occurredAt,
+      authTime: event.occurredAt,
       lastRefreshedAt: null,
       ip: d.ip,
       userAgent: d.userAgent,
@@ -95,6 +108,8 @@ export function evolveSession(state: SessionState, event: Recorded<SessionEvent>
     }
     case 'RefreshTokenReuseDetected':
       return state;
+    case 'SessionReauthenticated':
+      return { ...state, authTime: new Date(event.data.at) };
     case 'LoggedOut':
       return { ...state, status: 'revoked', revokedReason: event.data.reason };
   }
@@ -106,6 +121,33 @@ export const remembersDigest = (state: OpenedSession, digest: string): boolean =
 
 const invalidRefresh = (): DomainError =>
   new DomainError('refresh_token_invalid', 'The refresh token is invalid, expired or revoked.');
+
+const endedSession = (): DomainError => new DomainError('session_revoked', 'The session has ended.');
+
+/** The next refresh token of a live session, capped at the login plus the lifetime; null once expired. */
+function rotationOf(
+  state: OpenedSession,
+  command: {
+    readonly newDigest: string;
+    readonly expiresAt: Date;
+    readonly now: Date;
+    readonly maxLifetimeMs: number;
+  },
+): TokenRefreshed | null {
+  const now = command.now.getTime();
+  const notAfter = state.createdAt.getTime() + command.maxLifetimeMs;
+  if (now >= state.expiresAt.getTime() || now >= notAfter) return null;
+  const expiresAt = new Date(Math.min(command.expiresAt.getTime(), notAfter));
+  return {
+    type: 'TokenRefreshed',
+    data: {
+      sessionId: state.sessionId,
+      userId: state.userId,
+      refreshTokenDigest: command.newDigest,
+      expiresAt: expiresAt.toISOString(),
+    },
+  };
+}
 
 /**
  * Token-family rotation: only the current refresh token rotates; an earlier one revokes the whole
@@ -127,6 +169,7 @@ export function decideSession(
   }
   if (state.status === 'none') {
     if (command.type === 'EndSession') return [];
+    if (command.type === 'ReauthenticateSession') throw endedSession();
     throw invalidRefresh();
   }
   const { sessionId, userId } = state;
@@ -134,19 +177,20 @@ export function decideSession(
     if (state.status === 'revoked') return [];
     return [{ type: 'LoggedOut', data: { sessionId, userId, reason: command.reason } }];
   }
+  if (command.type === 'ReauthenticateSession') {
+    // The one refresh token of the session rotates with it, so the response is a full token pair.
+    const rotated = state.status === 'active' ? rotationOf(state, command) : null;
+    if (rotated === null) throw endedSession();
+    const { ip, userAgent } = command;
+    const at = command.now.toISOString();
+    return [{ type: 'SessionReauthenticated', data: { sessionId, userId, at, ip, userAgent } }, rotated];
+  }
   if (state.status === 'revoked') throw invalidRefresh();
   const now = command.now.getTime();
   if (command.presentedDigest === state.currentDigest) {
-    const notAfter = state.createdAt.getTime() + command.maxLifetimeMs;
-    if (now >= state.expiresAt.getTime() || now >= notAfter) throw invalidRefresh();
-    const expiresAt = new Date(Math.min(command.expiresAt.getTime(), notAfter));
-    const data = {
-      sessionId,
-      userId,
-      refreshTokenDigest: command.newDigest,
-      expiresAt: expiresAt.toISOString(),
-    };
-    return { events: [{ type: 'TokenRefreshed', data }], outcome: 'rotated' };
+    const rotated = rotationOf(state, command);
+    if (rotated === null) throw invalidRefresh();
+    return { events: [rotated], outcome: 'rotated' };
   }
   const superseded = state.supersededDigests.find((s) => s.digest === command.presentedDigest);
   // A grace of 0 is none at all, even for a reuse in the very millisecond of the rotation.

@@ -36,11 +36,26 @@ export type RefreshTokenReuseDetected = DomainEvent<
   'RefreshTokenReuseDetected',
   { readonly sessionId: string; readonly userId: string }
 >;
+/**
+ * The session proved the password again (POST /auth/reauthenticate): its `auth_time` moves to
+ * `at`, so privileged changes are allowed for REAUTH_WINDOW from then on.
+ */
+export type SessionReauthenticated = DomainEvent<
+  'SessionReauthenticated',
+  {
+    readonly sessionId: string;
+    readonly userId: string;
+    readonly at: string;
+    readonly ip?: string | null;
+    readonly userAgent?: string | null;
+  }
+>;
 export type LoggedOut = DomainEvent<
   'LoggedOut',
   { readonly sessionId: string; readonly userId: string; readonly reason: LogoutReason }
 >;
 
-export type SessionEvent = LoggedIn | TokenRefreshed | RefreshTokenReuseDetected | LoggedOut;
+export type SessionEvent =
+  LoggedIn | TokenRefreshed | RefreshTokenReuseDetected | SessionReauthenticated | LoggedOut;
 
 export const sessionStreamId = (sessionId: string): string => `session-${sessionId}`;

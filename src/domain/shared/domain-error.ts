@@ -12,6 +12,7 @@ export type DomainErrorCode =
   | 'rate_limited'
   | 'user_not_found'
   | 'session_not_found'
+  | 'session_revoked'
   | 'refresh_token_invalid'
   | 'refresh_token_reused'
   | 'forbidden'

@@ -1,8 +1,9 @@
-import { jwtVerify, SignJWT } from 'jose';
+import { errors, jwtVerify, SignJWT } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { randomUUID } from 'node:crypto';
 import type {
   AccessTokenClaims,
+  AccessTokenInspection,
   AccessTokenService,
   IssuedAccessToken,
   VerifiedAccessToken,
@@ -62,17 +63,22 @@ export class JoseAccessTokenService implements AccessTokenService {
   }
 
   async verify(token: string): Promise<VerifiedAccessToken | null> {
-    if (token.length === 0 || token.length > 4096) return null;
+    const inspected = await this.inspect(token);
+    return 'token' in inspected ? inspected.token : null;
+  }
+
+  async inspect(token: string): Promise<AccessTokenInspection> {
+    if (token.length === 0 || token.length > 4096) return { rejected: 'invalid' };
     const known = this.verified?.get(token);
     // A key removed from the store (or retired) stops verifying its cached tokens too.
-    if (known !== undefined && this.keys.verifies(known.kid)) return known.token;
+    if (known !== undefined && this.keys.verifies(known.kid)) return { token: known.token };
     const result = await this.verifySignedToken(token);
-    if (result === null) return null;
+    if ('rejected' in result) return result;
     if (this.verified !== null) {
       const ttl = result.token.expiresAt.getTime() + this.toleranceMs() - Date.now();
       if (ttl > 0) this.verified.set(token, result, { ttl });
     }
-    return result.token;
+    return { token: result.token };
   }
 
   private defaultClientId(): string {
@@ -85,7 +91,7 @@ export class JoseAccessTokenService implements AccessTokenService {
 
   private async verifySignedToken(
     token: string,
-  ): Promise<{ token: VerifiedAccessToken; kid: string } | null> {
+  ): Promise<{ token: VerifiedAccessToken; kid: string } | { rejected: 'invalid' | 'expired' }> {
     try {
       const { payload, protectedHeader } = await jwtVerify(
         token,
@@ -105,8 +111,8 @@ export class JoseAccessTokenService implements AccessTokenService {
       );
       const { sub, sid, role, jti, iat, exp, client_id, auth_time } = payload;
       if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string' || !isRole(role))
-        return null;
-      if (iat === undefined || exp === undefined) return null;
+        return { rejected: 'invalid' };
+      if (iat === undefined || exp === undefined) return { rejected: 'invalid' };
       return {
         kid: protectedHeader.kid ?? '',
         token: {
@@ -122,8 +128,9 @@ export class JoseAccessTokenService implements AccessTokenService {
           expiresAt: new Date(exp * 1000),
         },
       };
-    } catch {
-      return null;
+    } catch (error) {
+      // jose checks the signature before the claims: an expired token was genuinely ours.
+      return { rejected: error instanceof errors.JWTExpired ? 'expired' : 'invalid' };
     }
   }
 }

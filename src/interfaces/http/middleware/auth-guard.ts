@@ -3,6 +3,7 @@ import type { Authenticate } from '../../../application/auth/authenticate.use-ca
 import type { Role } from '../../../domain/user/role.js';
 import type { HttpState } from '../http-state.js';
 import { HttpProblem, unauthorized } from '../problem.js';
+import { requestContextOf } from '../request-context.js';
 
 const BEARER = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)[ ]*$/i;
 
@@ -14,17 +15,23 @@ export const requireAuth =
   async (ctx, next) => {
     const header = ctx.get('Authorization');
     if (header === '') throw unauthorized('Authentication required.', false);
-    const token = bearerTokenOf(header);
-    const principal = token === null ? null : await authenticate.execute(token);
+    // A refused token is audited (aggregated) and logged at warn level, never its contents.
+    const principal = await authenticate.bearer(bearerTokenOf(header), requestContextOf(ctx));
     if (principal === null) throw unauthorized('The access token is invalid, expired or revoked.', true);
     ctx.state.principal = principal;
     await next();
   };
 
+/** `path` is the route's declared template: what the audit names, never the raw request path. */
 export const requireRole =
-  (role: Role): Middleware<HttpState> =>
+  (role: Role, authenticate: Authenticate, path: string): Middleware<HttpState> =>
   async (ctx, next) => {
-    if (ctx.state.principal?.role !== role) {
+    const { principal } = ctx.state;
+    if (principal?.role !== role) {
+      if (principal !== undefined) {
+        const { userId, sessionId } = principal;
+        await authenticate.denied({ userId, sessionId, method: ctx.method, path }, requestContextOf(ctx));
+      }
       throw new HttpProblem(403, 'Forbidden', `This requires the ${role} role.`);
     }
     await next();

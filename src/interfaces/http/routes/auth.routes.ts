@@ -14,6 +14,7 @@ import {
   formLoginBody,
   jsonLoginBody,
   logoutBody,
+  reauthenticateBody,
   refreshBody,
   refreshGrantForm,
   registerBody,
@@ -193,6 +194,28 @@ export const authRoutes = (u: UseCases): Route[] => [
     responses: { ...tokens, ...problem(401, 'Unknown, expired, revoked or already-used refresh token.') },
     handler: async (ctx, { body }) => {
       sendTokens(ctx, await u.refresh.execute(body.refresh_token, requestContextOf(ctx)));
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/auth/reauthenticate',
+    access: 'user',
+    // Before the bearer check and the password: a page elsewhere must not spend the user's guesses.
+    sameSiteOnly: true,
+    operationId: 'reauthenticate',
+    summary: 'Prove the password again (recent authentication)',
+    description:
+      'For the same session: a new token pair whose access token has a fresh `auth_time`, so email, username and password changes are allowed for REAUTH_WINDOW. The refresh token rotates (the old one is superseded, as by a refresh). The password is counted and locked like a login.',
+    tag: 'Authentication',
+    request: { json: reauthenticateBody },
+    responses: {
+      ...tokens,
+      ...problem(401, 'Wrong password, or the session has ended.'),
+      ...deactivated,
+      ...problems(429),
+    },
+    handler: async (ctx, { principal, body }) => {
+      sendTokens(ctx, await u.reauthenticate.execute(principal, body, requestContextOf(ctx)));
     },
   }),
   defineRoute({

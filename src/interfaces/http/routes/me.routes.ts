@@ -51,10 +51,17 @@ export const meRoutes = (u: UseCases): Route[] => [
       operationId: method === 'put' ? 'replaceProfile' : 'updateProfile',
       summary: 'Change the profile',
       tag: 'Current user',
+      description:
+        'Changing `email` or `username` needs a session that proved the password within REAUTH_WINDOW (POST /auth/reauthenticate), or `current_password` in the body (checked and counted like a login). `full_name` alone needs neither.',
       request: { json: profileBody },
       responses: {
         ...ok('The updated user.', userResponse),
-        ...deactivated,
+        ...problem(401, 'Invalid access token, or wrong `current_password`.'),
+        ...problem(
+          403,
+          'The account is deactivated, or an email or username change without recent authentication (`"error": "reauthentication_required"`).',
+          { extensions: { error: 'reauthentication_required' } },
+        ),
         ...problem(409, 'The email or username is taken, or the profile changed at the same time.'),
         ...problem(429, 'Too many email or username changes from this address (Retry-After).'),
       },

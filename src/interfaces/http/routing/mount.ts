@@ -17,7 +17,7 @@ export interface Guards {
   readonly metricsScraper: Middleware<HttpState>;
 }
 
-const guardsOf = (access: Access, guards: Guards): Middleware<HttpState>[] => {
+const guardsOf = (access: Access, guards: Guards, path: string): Middleware<HttpState>[] => {
   switch (access) {
     case 'anyone':
     case 'token-or-body':
@@ -25,7 +25,7 @@ const guardsOf = (access: Access, guards: Guards): Middleware<HttpState>[] => {
     case 'user':
       return [requireAuth(guards.authenticate)];
     case 'admin':
-      return [requireAuth(guards.authenticate), requireRole('admin')];
+      return [requireAuth(guards.authenticate), requireRole('admin', guards.authenticate, path)];
     case 'metrics-scraper':
       return [guards.metricsScraper];
   }
@@ -66,7 +66,7 @@ export function mountRoutes(routes: readonly Route[], guards: Guards): Router<Ht
       // First of all: a refused cross-site post must not reach anything that counts or hashes.
       ...(route.sameSiteOnly === true ? [guards.crossSite] : []),
       ...(route.errors === 'oauth' ? [oauthErrors()] : []),
-      ...guardsOf(route.access, guards),
+      ...guardsOf(route.access, guards, route.path),
       ...(types.length > 0 ? [accepts(...types)] : []),
     ];
     router[route.method](koaPathOf(route.path), ...middleware, async (ctx: RouteContext) => {

@@ -52,6 +52,15 @@ export const formLoginBody = z
       'OAuth 2.0 password grant. Other fields (e.g. `client_secret`) and HTTP Basic client credentials are ignored.',
   });
 
+/** POST /auth/reauthenticate: the signed-in user's password, checked like a login. */
+export const reauthenticateBody = z
+  .object({
+    password,
+    client_id: text(200).optional().meta({ description: 'The `client_id` claim of the access token.' }),
+  })
+  .transform((b) => ({ password: b.password, clientId: b.client_id }))
+  .meta({ id: 'ReauthenticateRequest' });
+
 export const refreshBody = z.object({ refresh_token: text(4096) }).meta({ id: 'RefreshRequest' });
 
 export const logoutBody = z.object({ refresh_token: text(4096).optional() }).meta({

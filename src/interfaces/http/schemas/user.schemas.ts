@@ -8,11 +8,16 @@ export const profileBody = z
     name: text(500).nullish(),
     email: text(320).optional(),
     username: usernameText.nullish(),
+    current_password: text(1024).optional().meta({
+      description:
+        'Needed to change `email` or `username` unless the session proved the password within REAUTH_WINDOW (POST /auth/reauthenticate).',
+    }),
   })
   .transform((b) => ({
     fullName: b.full_name !== undefined ? b.full_name : b.name,
     email: b.email,
     username: b.username,
+    currentPassword: b.current_password,
   }))
   .meta({
     id: 'ProfileUpdate',
