@@ -28,7 +28,7 @@ export const webhooksProjection: Projection<WebhookView> = {
         status: 'active',
         createdAt: event.occurredAt.toISOString(),
         createdBy: e.data.createdBy,
-        cursor: 0,
+        cursor: e.data.startAfter,
         failures: 0,
         nextAttemptAt: null,
         disabledReason: null,

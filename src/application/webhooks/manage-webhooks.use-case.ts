@@ -74,6 +74,7 @@ export class ManageWebhooks {
         eventTypes: types.includes(ALL_EVENT_TYPES) ? [ALL_EVENT_TYPES] : types,
         sealedSecret: this.secrets.seal(new TextEncoder().encode(secret), webhookSecretContext(id)),
         createdBy: ctx.actorId ?? null,
+        startAfter: await this.store.headPosition(),
       },
       { metadata: metadataOf(ctx), now: this.clock.now() },
     );

@@ -52,7 +52,7 @@ function evolve(state: WebhookState, event: Recorded<WebhookEvent>): WebhookStat
       url: d.url,
       eventTypes: d.eventTypes,
       sealedSecret: d.sealedSecret,
-      cursor: 0,
+      cursor: d.startAfter,
       failures: 0,
       failingSince: null,
       nextAttemptAt: null,

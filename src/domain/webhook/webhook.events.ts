@@ -18,6 +18,8 @@ export type WebhookSubscribed = DomainEvent<
     /** The signing secret sealed with the master key (SecretBox); the plain `whsec_…` is never stored. */
     readonly sealedSecret: string;
     readonly createdBy: string | null;
+    /** The log's head at subscription: deliveries begin after it (new events only). */
+    readonly startAfter: number;
   }
 >;
 
