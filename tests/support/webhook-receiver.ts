@@ -15,6 +15,8 @@ export interface ReceivedRequest {
 export interface Answer {
   readonly status: number;
   readonly headers?: Record<string, string>;
+  /** Answer this much later (a slow receiver). */
+  readonly delayMs?: number;
 }
 
 export interface Receiver {
@@ -36,8 +38,8 @@ export async function startReceiver(
         body: Buffer.concat(chunks).toString('utf8'),
         path: req.url ?? '',
       });
-      const { status, headers } = answer(requests.length);
-      res.writeHead(status, headers).end();
+      const { status, headers, delayMs = 0 } = answer(requests.length);
+      setTimeout(() => res.writeHead(status, headers).end(), delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
