@@ -2,6 +2,9 @@ import type { EventStore } from '../../application/ports/event-store.port.js';
 import type { Logger } from '../../application/ports/logger.port.js';
 import type { DeliverWebhooks } from '../../application/webhooks/deliver-webhooks.js';
 
+/** Shortest time between two passes woken by appends. */
+const MIN_PASS_GAP_MS = 50;
+
 export interface WebhookSenderOptions {
   /** How often to look for due retries and for events appended by other instances. */
   readonly pollIntervalMs: number;
@@ -59,6 +62,9 @@ export class WebhookSender {
         } catch (error) {
           this.options.logger.warn({ err: error }, 'webhook delivery pass failed; retrying next interval');
         }
+        // Under steady traffic every append wakes the sender: at most one pass per gap, not one per append.
+        if (this.again && !this.stopping)
+          await new Promise((resolve) => setTimeout(resolve, MIN_PASS_GAP_MS));
       } while (this.again && !this.stopping);
       this.running = null;
     })();
