@@ -1,10 +1,11 @@
 /**
- * `npm run bench` runs the five benchmarks of issue #6; `npm run bench -- <name>…` runs some
- * (login, read, refresh, rebuild, scaling; `profile` and `profile-read` are extra --cpu-prof runs of
- * the login and GET /users/me paths).
+ * `npm run bench` runs the five benchmarks of issue #6 and the audit chain's of issue 13;
+ * `npm run bench -- <name>…` runs some (login, read, refresh, rebuild, scaling, audit; `profile`
+ * and `profile-read` are extra --cpu-prof runs of the login and GET /users/me paths).
  * Each prints "target … ratio … PASS/MISS/INFO" lines and writes bench/results/<name>.json; a run
- * of all five also writes bench/results/latest.json with the summary table. Knobs: bench/README.md.
+ * of all of them also writes bench/results/latest.json with the summary table. Knobs: bench/README.md.
  */
+import { audit } from './benchmarks/audit.js';
 import { login } from './benchmarks/login.js';
 import { profile, profileRead } from './benchmarks/profile.js';
 import { read } from './benchmarks/read.js';
@@ -21,8 +22,9 @@ import {
   type Row,
 } from './support/results.js';
 
-const FIVE: readonly Benchmark[] = [login, read, refresh, rebuild, scaling];
-const ALL: readonly Benchmark[] = [...FIVE, profile, profileRead];
+/** The default set (`npm run bench`); a run of all of them writes latest.json. */
+const DEFAULT_SET: readonly Benchmark[] = [login, read, refresh, rebuild, scaling, audit];
+const ALL: readonly Benchmark[] = [...DEFAULT_SET, profile, profileRead];
 
 function select(args: readonly string[]): readonly Benchmark[] {
   const names = args.filter((arg) => !arg.startsWith('-'));
@@ -30,7 +32,7 @@ function select(args: readonly string[]): readonly Benchmark[] {
     process.stdout.write(`usage: npm run bench [-- <name>…]   names: ${ALL.map((b) => b.name).join(', ')}\n`);
     process.exit(0);
   }
-  if (names.length === 0 || names.includes('all')) return FIVE;
+  if (names.length === 0 || names.includes('all')) return DEFAULT_SET;
   return names.map((name) => {
     const found = ALL.find((b) => b.name === name);
     if (found === undefined) {
@@ -49,7 +51,7 @@ const strip = (row: Row): Omit<Row, 'details'> => {
 async function main(): Promise<void> {
   const chosen = select(process.argv.slice(2));
   const machine = machineInfo();
-  const command = `npm run bench${chosen === FIVE ? '' : ` -- ${chosen.map((b) => b.name).join(' ')}`}`;
+  const command = `npm run bench${chosen === DEFAULT_SET ? '' : ` -- ${chosen.map((b) => b.name).join(' ')}`}`;
   log(
     `${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ` +
       `load average ${machine.loadAverage.join(' ')}; ` +
@@ -89,7 +91,7 @@ async function main(): Promise<void> {
   const summary = outcomes.flatMap((o) => o.rows.map(strip));
   const totalSeconds = round((performance.now() - started) / 1000);
   process.stdout.write(`\n${formatTable(summary)}\n(${totalSeconds} s)\n`);
-  if (chosen === FIVE) {
+  if (chosen === DEFAULT_SET) {
     const file = await writeReport(
       { machine, settings, command, totalSeconds, summary, benchmarks: outcomes },
       'latest.json',

@@ -56,6 +56,11 @@ export const settings = {
   /** Events in the large projection-rebuild store, and in the small one. */
   rebuildLarge: int('BENCH_REBUILD_EVENTS', quick ? 100_000 : 1_000_000),
   rebuildSmall: int('BENCH_REBUILD_SMALL_EVENTS', quick ? 10_000 : 100_000),
+  /** Events in the log verify-log checks (benchmark 6), and in the 10× smaller one for memory. */
+  auditEvents: int('BENCH_AUDIT_EVENTS', quick ? 100_000 : 1_000_000),
+  auditSmallEvents: int('BENCH_AUDIT_SMALL_EVENTS', quick ? 10_000 : 100_000),
+  /** Chained appends timed for the chain's append cost. */
+  auditAppends: int('BENCH_AUDIT_APPENDS', quick ? 5_000 : 20_000),
   /** Regenerate the rebuild stores even when a cached one exists. */
   regenerate: flag('BENCH_REGENERATE', false),
   /** Run the FerretDB part of benchmark 3. */

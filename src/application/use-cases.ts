@@ -12,6 +12,7 @@ import type { ChangePassword } from './users/change-password.use-case.js';
 import type { GetCurrentUser } from './users/get-current-user.use-case.js';
 import type { RegisterUser } from './users/register-user.use-case.js';
 import type { UpdateProfile } from './users/update-profile.use-case.js';
+import type { ManageWebhooks } from './webhooks/manage-webhooks.use-case.js';
 
 /**
  * Every use case, resolved once in the composition root and handed to the interfaces (HTTP, CLI)
@@ -32,4 +33,5 @@ export interface UseCases {
   readonly administerUsers: AdministerUsers;
   readonly operator: BootstrapAdmin;
   readonly auditCheckpoints: AuditCheckpoints;
+  readonly webhooks: ManageWebhooks;
 }

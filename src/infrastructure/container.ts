@@ -22,7 +22,16 @@ import {
   loginAttemptsProjection,
   sessionsProjection,
   usersProjection,
+  webhooksProjection,
 } from '../application/projections/index.js';
+import { WEBHOOK_READ_MODEL } from '../application/ports/webhook-read-model.port.js';
+import {
+  WEBHOOK_CLIENT,
+  WEBHOOK_SETTINGS,
+  type WebhookSettings,
+} from '../application/ports/webhook-client.port.js';
+import { ManageWebhooks } from '../application/webhooks/manage-webhooks.use-case.js';
+import { NodeWebhookClient } from './webhooks/node-webhook-client.js';
 import { AdministerUsers } from '../application/admin/administer-users.use-case.js';
 import { BootstrapAdmin } from '../application/admin/bootstrap-admin.use-case.js';
 import { LoginHistory } from '../application/admin/login-history.use-case.js';
@@ -87,6 +96,7 @@ const resolveUseCases = (container: DependencyContainer): UseCases => ({
   administerUsers: container.resolve(AdministerUsers),
   operator: container.resolve(BootstrapAdmin),
   auditCheckpoints: container.resolve(AuditCheckpoints),
+  webhooks: container.resolve(ManageWebhooks),
 });
 
 /** The one place ports meet adapters. Use cases are resolved from the returned container. */
@@ -124,6 +134,7 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
       bind(usersProjection, storage.users),
       bind(sessionsProjection, storage.sessions),
       bind(loginAttemptsProjection, storage.loginAttempts),
+      bind(webhooksProjection, storage.webhooks),
     ],
     // Generous: on FerretDB every read-model query is a scan, and a stale answer is worse than a slow one.
     { logger, defaultWaitMs: 5000 },
@@ -160,6 +171,19 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
       clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS,
     }),
   });
+  container.register(WEBHOOK_READ_MODEL, { useValue: storage.webhooks });
+  container.register(WEBHOOK_CLIENT, {
+    useValue: new NodeWebhookClient({
+      allowPrivate: config.webhooks.allowPrivate,
+      timeoutMs: config.webhooks.timeoutSeconds * 1000,
+    }),
+  });
+  const webhookSettings: WebhookSettings = {
+    retryBaseSeconds: config.webhooks.retryBaseSeconds,
+    maxRetrySeconds: 3600,
+    disableAfterSeconds: config.webhooks.disableAfterSeconds,
+  };
+  container.register(WEBHOOK_SETTINGS, { useValue: webhookSettings });
   // One instance holds the refusal counts of the current minute (flushed by the runtime).
   container.registerSingleton(LoginAttempts);
   return { container, runner, revocations, keyRing, hasher, metrics, useCases: resolveUseCases(container) };

@@ -171,10 +171,12 @@ describe('auth-cli over the embedded store', () => {
     const result = await runCli(['rebuild'], app.storage);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      `Rebuilt users, sessions, login-attempts from position 0: ${head} events replayed in`,
+      `Rebuilt users, sessions, login-attempts, webhooks from position 0: ${head} events replayed in`,
     );
     expect(result.stdout).toContain('Embedded store: read models live in memory');
-    expect(result.stderr).toContain(`rebuild users, sessions, login-attempts: ${head}/${head} events (100%)`);
+    expect(result.stderr).toContain(
+      `rebuild users, sessions, login-attempts, webhooks: ${head}/${head} events (100%)`,
+    );
 
     const one = await runCli(
       ['rebuild', '--read-model', 'sessions', '--read-model', 'sessions'],
@@ -310,14 +312,24 @@ describe('auth-cli over MongoDB', () => {
   };
 
   it('rebuild: resets and refills the shared collections and their checkpoints, warning about running instances', async () => {
-    expect(await checkpoints()).toEqual({ users: head, sessions: head, 'login-attempts': head });
+    expect(await checkpoints()).toEqual({
+      users: head,
+      sessions: head,
+      'login-attempts': head,
+      webhooks: head,
+    });
     // Lose the users read model, as a bad deploy or a manual mistake would.
     const client = await new MongoClient(app.storage.mongoUri ?? '').connect();
     try {
       const db = client.db();
       await db.collection(USERS_COLLECTION).deleteMany({});
       await db.collection<{ _id: string }>(CHECKPOINTS_COLLECTION).deleteOne({ _id: 'users' });
-      expect(await checkpoints()).toEqual({ users: 0, sessions: head, 'login-attempts': head });
+      expect(await checkpoints()).toEqual({
+        users: 0,
+        sessions: head,
+        'login-attempts': head,
+        webhooks: head,
+      });
 
       const result = await runCli(['rebuild', '--read-model', 'users'], app.storage);
       expect(result.code).toBe(0);
@@ -326,7 +338,12 @@ describe('auth-cli over MongoDB', () => {
       expect(result.stderr).toContain('warning: running instances are not paused');
       expect(result.stderr).toContain(`${head}/${head} events (100%)`);
       expect(await db.collection(USERS_COLLECTION).countDocuments()).toBe(1);
-      expect(await checkpoints()).toEqual({ users: head, sessions: head, 'login-attempts': head });
+      expect(await checkpoints()).toEqual({
+        users: head,
+        sessions: head,
+        'login-attempts': head,
+        webhooks: head,
+      });
     } finally {
       await client.close();
     }
@@ -334,7 +351,7 @@ describe('auth-cli over MongoDB', () => {
     const all = await runCli(['rebuild'], app.storage);
     expect(all.code).toBe(0);
     expect(all.stdout).toContain(
-      `Rebuilt users, sessions, login-attempts from position 0: ${head} events replayed`,
+      `Rebuilt users, sessions, login-attempts, webhooks from position 0: ${head} events replayed`,
     );
   });
 

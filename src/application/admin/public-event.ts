@@ -2,7 +2,7 @@ import type { StoredEvent } from '../ports/event-store.port.js';
 import { upcast } from '../upcasters.js';
 
 /** Fields that are state, not information: they never leave through the API, logs or exports. */
-const SECRET_FIELDS: ReadonlySet<string> = new Set(['passwordHash', 'refreshTokenDigest']);
+const SECRET_FIELDS: ReadonlySet<string> = new Set(['passwordHash', 'refreshTokenDigest', 'sealedSecret']);
 
 export interface PublicEvent {
   readonly type: string;

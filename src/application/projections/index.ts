@@ -2,3 +2,4 @@ export { loginAttemptsProjection } from './login-attempts.projection.js';
 export type { Projection } from './projection.js';
 export { sessionsProjection } from './sessions.projection.js';
 export { usersProjection } from './users.projection.js';
+export { webhooksProjection } from './webhooks.projection.js';

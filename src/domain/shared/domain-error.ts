@@ -17,7 +17,8 @@ export type DomainErrorCode =
   | 'refresh_token_reused'
   | 'forbidden'
   | 'reauthentication_required'
-  | 'conflict';
+  | 'conflict'
+  | 'webhook_not_found';
 
 export interface FieldProblem {
   readonly field: string;

@@ -87,6 +87,13 @@ const envSchema = z.object({
   RATE_LIMIT_LOGIN_PER_MINUTE: integer(1, 1_000_000).default(30),
   RATE_LIMIT_REGISTER_PER_HOUR: integer(1, 1_000_000).default(20),
   AUDIT_CHECKPOINT_INTERVAL: duration(1, 86_400).default(60),
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .transform((v) => v === 'true')
+    .default(false),
+  WEBHOOK_TIMEOUT: duration(1, 60).default(5),
+  WEBHOOK_RETRY_BASE: duration(1, 3600).default(5),
+  WEBHOOK_DISABLE_AFTER: duration(60, 90 * 86_400).default(3 * 86_400),
   CORS_ORIGINS: z
     .string()
     .transform((raw, ctx) => {
@@ -138,6 +145,15 @@ export interface Config {
   readonly issuer: string;
   /** How often a signed audit checkpoint is written while new events exist. */
   readonly auditCheckpointIntervalSeconds: number;
+  readonly webhooks: {
+    /** Targets on private, loopback, link-local… addresses are refused unless this is set. */
+    readonly allowPrivate: boolean;
+    readonly timeoutSeconds: number;
+    /** First retry delay; it doubles with jitter up to an hour. */
+    readonly retryBaseSeconds: number;
+    /** Continuous failure this long disables a subscription. */
+    readonly disableAfterSeconds: number;
+  };
   /** The master key; unset only in the embedded mode, which then keeps one in DATA_DIR. */
   readonly dataEncryptionKey: Uint8Array | undefined;
   readonly audience: string;
@@ -228,6 +244,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxyHops: e.TRUST_PROXY,
     issuer: e.JWT_ISSUER ?? `http://${e.HOST}:${e.PORT}`,
     auditCheckpointIntervalSeconds: e.AUDIT_CHECKPOINT_INTERVAL,
+    webhooks: {
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+      timeoutSeconds: e.WEBHOOK_TIMEOUT,
+      retryBaseSeconds: e.WEBHOOK_RETRY_BASE,
+      disableAfterSeconds: e.WEBHOOK_DISABLE_AFTER,
+    },
     dataEncryptionKey: e.DATA_ENCRYPTION_KEY,
     audience: e.JWT_AUDIENCE,
     clientId: e.JWT_CLIENT_ID,

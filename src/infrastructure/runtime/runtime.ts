@@ -5,6 +5,11 @@ import type { Config } from '../config/config.js';
 import { wire, type Wiring } from '../container.js';
 import type { AuthMetrics } from '../metrics/auth-metrics.js';
 import { RevocationFeed } from '../sessions/revocation-feed.js';
+import { DeliverWebhooks } from '../../application/webhooks/deliver-webhooks.js';
+import { WebhookSender } from '../webhooks/webhook-sender.js';
+
+/** How often the webhook sender looks for due retries and other instances' events. */
+const WEBHOOK_POLL_INTERVAL_MS = 1000;
 import { openStorage, type Storage } from './storage.js';
 
 export interface ReadinessReport {
@@ -29,6 +34,7 @@ export class Runtime {
   private feed: RevocationFeed | null = null;
   private sweeper: NodeJS.Timeout | null = null;
   private checkpointer: AuditCheckpointer | null = null;
+  private webhookSender: WebhookSender | null = null;
   private refusalFlusher: NodeJS.Timeout | null = null;
   private stopped: Promise<void> | null = null;
 
@@ -106,6 +112,12 @@ export class Runtime {
       now: () => new Date(),
     });
     this.checkpointer.start();
+    this.webhookSender = new WebhookSender(
+      this.storage.eventStore,
+      this.wiring.container.resolve(DeliverWebhooks),
+      { pollIntervalMs: WEBHOOK_POLL_INTERVAL_MS, logger: this.logger },
+    );
+    this.webhookSender.start();
     const refusals = this.wiring.container.resolve(LoginAttempts);
     this.refusalFlusher = setInterval(() => {
       refusals.flush().catch((error: unknown) => this.logger.warn({ err: error }, 'refusal flush failed'));
@@ -152,6 +164,8 @@ export class Runtime {
           .flush(true)
           .catch((error: unknown) => this.logger.warn({ err: error }, 'refusal flush failed'));
       }
+      // The message in flight finishes (bounded by WEBHOOK_TIMEOUT) and its delivery is recorded.
+      await this.webhookSender?.stop();
       // The shutdown checkpoint covers the last events; a store that is down must not block the stop.
       await this.checkpointer
         ?.stop()

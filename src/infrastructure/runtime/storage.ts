@@ -8,6 +8,7 @@ import type { LoginAttemptReadModel } from '../../application/ports/login-attemp
 import type { RateLimiter } from '../../application/ports/rate-limiter.port.js';
 import type { SessionReadModel } from '../../application/ports/session-read-model.port.js';
 import type { UserReadModel } from '../../application/ports/user-read-model.port.js';
+import type { WebhookReadModel } from '../../application/ports/webhook-read-model.port.js';
 import type { Config } from '../config/config.js';
 import { MongoEventStore } from '../event-store/mongo-event-store.js';
 import { SqliteEventStore } from '../event-store/sqlite-event-store.js';
@@ -16,9 +17,11 @@ import { FlexibleRateLimiter } from '../rate-limiting/flexible-rate-limiter.js';
 import { InMemoryLoginAttemptReadModel } from '../read-models/in-memory/in-memory-login-attempt-read-model.js';
 import { InMemorySessionReadModel } from '../read-models/in-memory/in-memory-session-read-model.js';
 import { InMemoryUserReadModel } from '../read-models/in-memory/in-memory-user-read-model.js';
+import { InMemoryWebhookReadModel } from '../read-models/in-memory/in-memory-webhook-read-model.js';
 import { MongoLoginAttemptReadModel } from '../read-models/mongo/mongo-login-attempt-read-model.js';
 import { MongoSessionReadModel } from '../read-models/mongo/mongo-session-read-model.js';
 import { MongoUserReadModel } from '../read-models/mongo/mongo-user-read-model.js';
+import { MongoWebhookReadModel } from '../read-models/mongo/mongo-webhook-read-model.js';
 import { FileSigningKeyRepository } from '../tokens/file-signing-key-repository.js';
 import { MongoSigningKeyRepository } from '../tokens/mongo-signing-key-repository.js';
 import type { SigningKeyRepository } from '../tokens/signing-key-repository.js';
@@ -30,6 +33,7 @@ export interface Storage {
   readonly users: UserReadModel;
   readonly sessions: SessionReadModel;
   readonly loginAttempts: LoginAttemptReadModel;
+  readonly webhooks: WebhookReadModel;
   readonly signingKeys: SigningKeyRepository;
   readonly rateLimiter: RateLimiter;
   /** Periodic housekeeping the store needs (expired rate-limit counters on MongoDB). */
@@ -60,12 +64,14 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     const users = guardedByMongo(new MongoUserReadModel(db));
     const sessions = guardedByMongo(new MongoSessionReadModel(db));
     const loginAttempts = guardedByMongo(new MongoLoginAttemptReadModel(db));
+    const webhooks = guardedByMongo(new MongoWebhookReadModel(db));
     const [eventStore, rateLimiter] = await Promise.all([
       MongoEventStore.create(db),
       FlexibleRateLimiter.mongo(db, config.rateLimits),
       users.init(),
       sessions.init(),
       loginAttempts.init(),
+      webhooks.init(),
     ]);
     return {
       mode: 'mongodb',
@@ -73,6 +79,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
       users,
       sessions,
       loginAttempts,
+      webhooks,
       signingKeys: new MongoSigningKeyRepository(db),
       rateLimiter,
       sweep: async (now) => void (await FlexibleRateLimiter.sweepMongo(db, now)),
@@ -90,6 +97,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     users: new InMemoryUserReadModel(),
     sessions: new InMemorySessionReadModel(),
     loginAttempts: new InMemoryLoginAttemptReadModel(),
+    webhooks: new InMemoryWebhookReadModel(),
     signingKeys: new FileSigningKeyRepository(config.dataDir),
     rateLimiter: FlexibleRateLimiter.inMemory(config.rateLimits),
     sweep: async () => {},

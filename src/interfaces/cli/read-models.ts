@@ -3,6 +3,7 @@ import {
   loginAttemptsProjection,
   sessionsProjection,
   usersProjection,
+  webhooksProjection,
 } from '../../application/projections/index.js';
 import type { Storage } from '../../infrastructure/runtime/storage.js';
 
@@ -11,6 +12,7 @@ export const READ_MODEL_NAMES: readonly string[] = [
   usersProjection.name,
   sessionsProjection.name,
   loginAttemptsProjection.name,
+  webhooksProjection.name,
 ];
 
 export interface NamedCheckpoint {
@@ -22,4 +24,5 @@ export const readModelStores = (storage: Storage): readonly NamedCheckpoint[] =>
   { name: usersProjection.name, store: storage.users },
   { name: sessionsProjection.name, store: storage.sessions },
   { name: loginAttemptsProjection.name, store: storage.loginAttempts },
+  { name: webhooksProjection.name, store: storage.webhooks },
 ];

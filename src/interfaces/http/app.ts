@@ -10,6 +10,7 @@ import { errors } from './middleware/errors.js';
 import { requestId } from './middleware/request-id.js';
 import { buildOpenApiDocument } from './openapi/document.js';
 import { adminRoutes } from './routes/admin.routes.js';
+import { webhookRoutes } from './routes/webhooks.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { discoveryRoutes, type DiscoveryOptions } from './routes/discovery.routes.js';
 import { docsRoutes } from './routes/docs.routes.js';
@@ -56,6 +57,7 @@ export const routesOf = (options: HttpAppOptions): Route[] => {
     ...authRoutes(options.useCases),
     ...meRoutes(options.useCases),
     ...adminRoutes(options.useCases),
+    ...webhookRoutes(options.useCases),
     ...discoveryRoutes(options.discovery),
     ...healthRoutes(options.readiness),
     ...(options.extraRoutes ?? []),

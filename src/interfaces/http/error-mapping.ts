@@ -14,6 +14,7 @@ const STATUS: Record<DomainErrorCode, { status: number; title: string }> = {
   rate_limited: { status: 429, title: 'Too many requests' },
   user_not_found: { status: 404, title: 'Not found' },
   session_not_found: { status: 404, title: 'Not found' },
+  webhook_not_found: { status: 404, title: 'Not found' },
   session_revoked: { status: 401, title: 'Unauthorized' },
   refresh_token_invalid: { status: 401, title: 'Invalid refresh token' },
   refresh_token_reused: { status: 401, title: 'Invalid refresh token' },

@@ -1,0 +1,72 @@
+/** The webhook subscription decider: cursors only move forward, failures count up, long failure disables. */
+import { describe, expect, it } from 'vitest';
+import { webhookDecider, type WebhookState } from '../../../src/domain/webhook/webhook.decider.js';
+import type { WebhookEvent } from '../../../src/domain/webhook/webhook.events.js';
+
+const T0 = new Date('2026-01-01T00:00:00.000Z');
+const DAY = 86_400_000;
+
+const given = (events: WebhookEvent[], at = T0): WebhookState =>
+  events.reduce(
+    (state, e) => webhookDecider.evolve(state, { ...e, occurredAt: at }),
+    webhookDecider.initialState(),
+  );
+
+const subscribed: WebhookEvent = {
+  type: 'WebhookSubscribed',
+  data: {
+    subscriptionId: 's1',
+    url: 'https://example.com/h',
+    eventTypes: ['*'],
+    sealedSecret: 'sealed',
+    createdBy: null,
+    startAfter: 2,
+  },
+};
+const failure = (now: Date) => ({
+  type: 'RecordFailure' as const,
+  position: 5,
+  eventType: 'LoggedIn',
+  status: 500,
+  error: null,
+  now,
+  nextAttemptAt: new Date(now.getTime() + 5000),
+  disableAfterMs: 3 * DAY,
+});
+
+describe('webhookDecider', () => {
+  it('acknowledges a run once: a second acknowledgement at or below the cursor changes nothing', () => {
+    const delivered: WebhookEvent = {
+      type: 'WebhookDelivered',
+      data: { subscriptionId: 's1', position: 7, deliveries: [] },
+    };
+    const state = given([subscribed, delivered]);
+    expect(webhookDecider.decide({ type: 'RecordDelivered', position: 7, deliveries: [] }, state)).toEqual(
+      [],
+    );
+    expect(webhookDecider.decide({ type: 'RecordDelivered', position: 3, deliveries: [] }, state)).toEqual(
+      [],
+    );
+    expect(
+      webhookDecider.decide({ type: 'RecordDelivered', position: 8, deliveries: [] }, state),
+    ).toHaveLength(1);
+  });
+
+  it('counts attempts and disables after WEBHOOK_DISABLE_AFTER of continuous failure', () => {
+    const first = webhookDecider.decide(failure(T0), given([subscribed]));
+    expect(first).toMatchObject([{ type: 'WebhookDeliveryFailed', data: { attempt: 1, status: 500 } }]);
+    const failing = given([subscribed, ...(first as WebhookEvent[])]);
+    const second = webhookDecider.decide(failure(new Date(T0.getTime() + DAY)), failing);
+    expect(second).toMatchObject([{ data: { attempt: 2 } }]);
+    const late = webhookDecider.decide(failure(new Date(T0.getTime() + 3 * DAY)), failing);
+    expect((late as WebhookEvent[]).map((e) => e.type)).toEqual(['WebhookDeliveryFailed', 'WebhookDisabled']);
+  });
+
+  it('refuses to unsubscribe twice (404) and records nothing on a deleted subscription', () => {
+    const state = given([subscribed, { type: 'WebhookUnsubscribed', data: { subscriptionId: 's1' } }]);
+    expect(() => webhookDecider.decide({ type: 'Unsubscribe' }, state)).toThrow(/No such webhook/);
+    expect(() => webhookDecider.decide({ type: 'Unsubscribe' }, webhookDecider.initialState())).toThrow(
+      /No such webhook/,
+    );
+  });
+});
