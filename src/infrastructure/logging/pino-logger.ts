@@ -27,6 +27,25 @@ export const REDACTED_PATHS = [
   '*.refreshTokenDigest',
   'privateJwk',
   '*.privateJwk',
+  // The second factor: codes, secrets, the mfa_token and their digests.
+  'secret',
+  '*.secret',
+  'code',
+  '*.code',
+  'recovery_code',
+  '*.recovery_code',
+  'recovery_codes',
+  '*.recovery_codes',
+  'mfa_token',
+  '*.mfa_token',
+  'sealedSecret',
+  '*.sealedSecret',
+  'recoveryCodeDigests',
+  '*.recoveryCodeDigests',
+  'codeDigest',
+  '*.codeDigest',
+  'tokenDigest',
+  '*.tokenDigest',
 ];
 
 /** JSON lines for machines; pretty when a person watches a terminal. */

@@ -19,10 +19,17 @@ const STATUS: Record<DomainErrorCode, { status: number; title: string }> = {
   refresh_token_reused: { status: 401, title: 'Invalid refresh token' },
   forbidden: { status: 403, title: 'Forbidden' },
   reauthentication_required: { status: 403, title: 'Reauthentication required' },
+  mfa_required: { status: 403, title: 'Second factor required' },
+  invalid_code: { status: 400, title: 'Invalid code' },
+  mfa_challenge_failed: { status: 401, title: 'Second factor refused' },
 };
 
 /** Refusals a client acts on by code (API.md names them): the problem carries `"error": code`. */
-const NAMED_IN_BODY: ReadonlySet<DomainErrorCode> = new Set<DomainErrorCode>(['reauthentication_required']);
+const NAMED_IN_BODY: ReadonlySet<DomainErrorCode> = new Set<DomainErrorCode>([
+  'reauthentication_required',
+  'mfa_required',
+  'invalid_code',
+]);
 
 /**
  * The one place where domain refusals become HTTP. Locked and rate-limited share one body so a

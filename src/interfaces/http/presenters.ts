@@ -12,6 +12,8 @@ export const presentUser = (u: UserProfile | UserView) => ({
   full_name: u.fullName,
   role: u.role,
   is_active: u.isActive,
+  // Documents written before the field existed lack it: MFA did not exist then either.
+  mfa_enabled: u.mfaEnabled === true,
   created_at: u.createdAt,
   updated_at: u.updatedAt,
 });

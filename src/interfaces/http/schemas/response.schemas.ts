@@ -26,6 +26,7 @@ export const userResponse = z
       .meta({ examples: ['Alice'] }),
     role: z.enum(ROLES),
     is_active: z.boolean(),
+    mfa_enabled: z.boolean().meta({ description: 'A TOTP second factor is on.' }),
     created_at: timestamp,
     updated_at: timestamp,
   })
