@@ -11,6 +11,8 @@ import type { ChangePassword } from './users/change-password.use-case.js';
 import type { GetCurrentUser } from './users/get-current-user.use-case.js';
 import type { RegisterUser } from './users/register-user.use-case.js';
 import type { UpdateProfile } from './users/update-profile.use-case.js';
+import type { CompleteMfaLogin } from './mfa/complete-mfa-login.use-case.js';
+import type { ManageMfa } from './mfa/manage-mfa.use-case.js';
 
 /**
  * Every use case, resolved once in the composition root and handed to the interfaces (HTTP, CLI)
@@ -30,4 +32,6 @@ export interface UseCases {
   readonly administerUsers: AdministerUsers;
   readonly operator: BootstrapAdmin;
   readonly auditCheckpoints: AuditCheckpoints;
+  readonly completeMfaLogin: CompleteMfaLogin;
+  readonly mfa: ManageMfa;
 }

@@ -9,6 +9,8 @@ export interface Principal {
   readonly role: Role;
   /** When the session last proved the password (the token's `auth_time`). */
   readonly authTime: Date;
+  /** RFC 8176 methods the session proved: `otp` after a second factor. */
+  readonly amr: readonly string[];
 }
 
 /**
@@ -36,6 +38,7 @@ export class Authenticate {
       sessionId: verified.sessionId,
       role: verified.role,
       authTime: verified.authTime,
+      amr: verified.amr ?? ['pwd'],
     };
     return { principal, revoked: this.revocations.isRevoked(verified.sessionId) };
   }

@@ -81,6 +81,8 @@ export class RefreshSession {
         clientId,
         // A refresh proves possession of the token, not the password: the login time stays.
         authTime: state.createdAt,
+        // The factors proved at login stay proved for the session's life.
+        amr: state.amr,
       },
       now,
     );

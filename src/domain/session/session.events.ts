@@ -21,6 +21,8 @@ export type LoggedIn = DomainEvent<
     readonly expiresAt: string;
     readonly ip: string | null;
     readonly userAgent: string | null;
+    /** RFC 8176 methods the login proved (`pwd`, `otp`); absent on events from before MFA: `["pwd"]`. */
+    readonly amr?: readonly string[];
   }
 >;
 export type TokenRefreshed = DomainEvent<

@@ -1,6 +1,7 @@
 import { DomainError, type DomainErrorCode } from '../../domain/shared/domain-error.js';
 import { RetryLaterError } from '../../domain/shared/retry-later-error.js';
 import { StoreUnavailableError } from '../../application/ports/event-store.port.js';
+import { MfaRequiredError } from '../../application/mfa/mfa-required-error.js';
 import { bearerChallenge, HttpProblem } from './problem.js';
 
 const STATUS: Record<DomainErrorCode, { status: number; title: string }> = {
@@ -54,6 +55,11 @@ export function toProblem(error: unknown): HttpProblem | null {
     error.code === 'refresh_token_reused'
       ? 'The refresh token is invalid, expired or revoked.'
       : error.message;
+  if (error instanceof MfaRequiredError) {
+    // The challenge the client answers at POST /auth/login/mfa; no token of any other kind.
+    const extensions = { error: error.code, mfa_token: error.mfaToken, expires_in: error.expiresInSeconds };
+    return new HttpProblem(status, title, detail, { headers, extensions });
+  }
   return new HttpProblem(status, title, detail, {
     headers,
     ...(error.fieldProblems.length > 0 ? { errors: error.fieldProblems } : {}),
