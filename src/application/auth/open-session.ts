@@ -1,6 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { sessionDecider } from '../../domain/session/session.decider.js';
 import { sessionStreamId } from '../../domain/session/session.events.js';
+import type { MfaFactor } from '../../domain/user/mfa.events.js';
 import type { RegisteredUser } from '../../domain/user/user.decider.js';
 import { handleCommand } from '../event-sourcing.js';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
@@ -18,6 +19,7 @@ export interface SessionOpening {
   readonly clientId?: string | undefined;
   /** RFC 8176 methods proved, kept by the session for every token it issues. */
   readonly amr: readonly string[];
+  readonly secondFactor?: MfaFactor;
 }
 
 /** The end of every successful login: a new session stream, a trusted device, a token pair. */
@@ -32,7 +34,7 @@ export class OpenSession {
   ) {}
 
   async open(opening: SessionOpening, ctx: RequestContext, now: Date): Promise<TokenPair> {
-    const { user, identifier, device, clientId, amr } = opening;
+    const { user, identifier, device, clientId, amr, secondFactor } = opening;
     const sessionId = this.ids.uuid();
     const refresh = this.refreshTokens.issue(sessionId);
     const refreshExpiresAt = this.tokens.refreshExpiry(now);
@@ -50,6 +52,7 @@ export class OpenSession {
         ip: ctx.ip,
         userAgent: ctx.userAgent,
         amr,
+        ...(secondFactor !== undefined ? { secondFactor } : {}),
       },
       { metadata: { ...metadataOf(ctx), actorId: user.id }, now, retries: 0 },
     );

@@ -104,6 +104,7 @@ export class CompleteMfaLogin {
         device: deviceId === null ? null : device,
         clientId: input.clientId,
         amr: PASSWORD_AND_OTP,
+        secondFactor: 'code' in input ? 'totp' : 'recovery_code',
       },
       ctx,
       now,

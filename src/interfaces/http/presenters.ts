@@ -58,4 +58,6 @@ export const presentAttempt = (a: LoginAttemptView) => ({
   user_agent: a.userAgent,
   session_id: a.sessionId,
   count: a.count,
+  // Documents written before the field existed lack it: there was no second factor then.
+  second_factor: a.secondFactor ?? null,
 });

@@ -80,6 +80,10 @@ export const loginAttemptResponse = z
       description:
         'Attempts this entry stands for: refusals without a password check share one entry per minute.',
     }),
+    second_factor: z.enum(['totp', 'recovery_code']).nullable().meta({
+      description:
+        'The second factor a success proved (`POST /auth/login/mfa`) or a failure got wrong; null for password-only attempts.',
+    }),
   })
   .meta({ id: 'LoginAttempt' });
 
