@@ -27,11 +27,8 @@ export const REDACTED_PATHS = [
   '*.refreshTokenDigest',
   'privateJwk',
   '*.privateJwk',
-  // The second factor: codes, secrets, the mfa_token and their digests.
-  'secret',
-  '*.secret',
-  'code',
-  '*.code',
+  // The second factor: recovery codes, the mfa_token, the sealed secret and the digests. (Not
+  // `code`: that would hide every error's code in the logs; no code path logs a body.)
   'recovery_code',
   '*.recovery_code',
   'recovery_codes',
