@@ -13,6 +13,8 @@ import type { GetCurrentUser } from './users/get-current-user.use-case.js';
 import type { RegisterUser } from './users/register-user.use-case.js';
 import type { UpdateProfile } from './users/update-profile.use-case.js';
 import type { ManageWebhooks } from './webhooks/manage-webhooks.use-case.js';
+import type { CompleteMfaLogin } from './mfa/complete-mfa-login.use-case.js';
+import type { ManageMfa } from './mfa/manage-mfa.use-case.js';
 
 /**
  * Every use case, resolved once in the composition root and handed to the interfaces (HTTP, CLI)
@@ -34,4 +36,6 @@ export interface UseCases {
   readonly operator: BootstrapAdmin;
   readonly auditCheckpoints: AuditCheckpoints;
   readonly webhooks: ManageWebhooks;
+  readonly completeMfaLogin: CompleteMfaLogin;
+  readonly mfa: ManageMfa;
 }

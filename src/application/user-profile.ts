@@ -9,6 +9,7 @@ export interface UserProfile {
   readonly fullName: string | null;
   readonly role: Role;
   readonly isActive: boolean;
+  readonly mfaEnabled: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -20,6 +21,7 @@ export const profileOf = (user: RegisteredUser): UserProfile => ({
   fullName: user.fullName,
   role: user.role,
   isActive: user.status === 'active',
+  mfaEnabled: user.mfa.enabled,
   createdAt: user.createdAt.toISOString(),
   updatedAt: user.updatedAt.toISOString(),
 });

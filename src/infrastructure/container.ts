@@ -46,6 +46,14 @@ import { ChangePassword } from '../application/users/change-password.use-case.js
 import { GetCurrentUser } from '../application/users/get-current-user.use-case.js';
 import { RegisterUser } from '../application/users/register-user.use-case.js';
 import { UpdateProfile } from '../application/users/update-profile.use-case.js';
+import { CompleteMfaLogin } from '../application/mfa/complete-mfa-login.use-case.js';
+import { ManageMfa } from '../application/mfa/manage-mfa.use-case.js';
+import { FIELD_SEALER } from '../application/ports/field-sealer.port.js';
+import { MFA_CODES } from '../application/ports/mfa-codes.port.js';
+import { TOTP_AUTHENTICATOR } from '../application/ports/totp.port.js';
+import { MasterKeyFieldSealer } from './crypto/master-key-field-sealer.js';
+import { OpaqueMfaCodes } from './crypto/mfa-codes.js';
+import { OtpauthTotp } from './crypto/otpauth-totp.js';
 import type { Config } from './config/config.js';
 import { SECRET_BOX } from '../application/ports/secret-box.port.js';
 import { AesGcmSecretBox } from './crypto/aes-gcm-secret-box.js';
@@ -69,6 +77,15 @@ import { JoseAccessTokenService } from './tokens/jose-access-token-service.js';
 import { SigningKeyRing } from './tokens/signing-key-ring.js';
 
 const CLOCK_TOLERANCE_SECONDS = 5;
+
+/** The name authenticator apps show for the account: the issuer's host. */
+const totpIssuerOf = (issuer: string): string => {
+  try {
+    return new URL(issuer).host || issuer;
+  } catch {
+    return issuer;
+  }
+};
 
 export interface Wiring {
   readonly container: DependencyContainer;
@@ -97,6 +114,8 @@ const resolveUseCases = (container: DependencyContainer): UseCases => ({
   operator: container.resolve(BootstrapAdmin),
   auditCheckpoints: container.resolve(AuditCheckpoints),
   webhooks: container.resolve(ManageWebhooks),
+  completeMfaLogin: container.resolve(CompleteMfaLogin),
+  mfa: container.resolve(ManageMfa),
 });
 
 /** The one place ports meet adapters. Use cases are resolved from the returned container. */
@@ -146,6 +165,10 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
   container.register(LOGGER, { useValue: logger });
   container.register(CLOCK, { useValue: clock });
   container.register(SECRET_BOX, { useValue: secretBox });
+  // TOTP secrets are sealed under the master key, bound to their purpose and user.
+  container.register(FIELD_SEALER, { useValue: new MasterKeyFieldSealer(secretBox) });
+  container.register(TOTP_AUTHENTICATOR, { useValue: new OtpauthTotp(totpIssuerOf(config.issuer)) });
+  container.register(MFA_CODES, { useValue: new OpaqueMfaCodes() });
   container.register(ID_GENERATOR, { useValue: new CryptoIdGenerator() });
   container.register(AUTH_SETTINGS, { useValue: settings });
   const eventStore = new InstrumentedEventStore(storage.eventStore, metrics);

@@ -29,6 +29,7 @@ export function attempt(i: number): LoginAttemptView {
     ip: IPS[Math.floor(i / 2) % IPS.length] ?? null,
     userAgent: i % 5 === 0 ? null : `agent-${i % 3}`,
     count: 1,
+    secondFactor: null,
     sessionId: outcome === 'success' ? `session-${i}` : null,
     seq: 10 + i * 3,
   };

@@ -8,6 +8,7 @@ export const userView = (seq: number, overrides: Partial<UserView> = {}): UserVi
   fullName: `User ${seq}`,
   role: 'user',
   isActive: true,
+  mfaEnabled: false,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
   lastLoginAt: null,

@@ -491,6 +491,7 @@ describe('ProjectionRunner over SqliteEventStore with in-memory read models', ()
       userAgent: null,
       sessionId: null,
       count: 1,
+      secondFactor: null,
       seq: 9999,
     };
     await models.attempts.save([{ id: 'stray', doc: stray, position: 9999 }]);

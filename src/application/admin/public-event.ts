@@ -2,7 +2,15 @@ import type { StoredEvent } from '../ports/event-store.port.js';
 import { upcast } from '../upcasters.js';
 
 /** Fields that are state, not information: they never leave through the API, logs or exports. */
-const SECRET_FIELDS: ReadonlySet<string> = new Set(['passwordHash', 'refreshTokenDigest', 'sealedSecret']);
+const SECRET_FIELDS: ReadonlySet<string> = new Set([
+  'passwordHash',
+  'refreshTokenDigest',
+  // The second factor: the sealed TOTP secret and every digest of a code or token.
+  'sealedSecret',
+  'recoveryCodeDigests',
+  'codeDigest',
+  'tokenDigest',
+]);
 
 export interface PublicEvent {
   readonly type: string;

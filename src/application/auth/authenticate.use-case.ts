@@ -1,7 +1,11 @@
 import { inject, injectable } from 'tsyringe';
 import type { Role } from '../../domain/user/role.js';
 import { SESSION_REVOCATIONS, type SessionRevocations } from '../ports/session-revocations.port.js';
-import { ACCESS_TOKEN_SERVICE, type AccessTokenService } from '../ports/token-service.port.js';
+import {
+  ACCESS_TOKEN_SERVICE,
+  type AccessTokenService,
+  type VerifiedAccessToken,
+} from '../ports/token-service.port.js';
 import type { RequestContext } from '../request-context.js';
 import { AccessRefusals, type AdminDenial } from './access-refusals.js';
 
@@ -11,7 +15,17 @@ export interface Principal {
   readonly role: Role;
   /** When the session last proved the password (the token's `auth_time`). */
   readonly authTime: Date;
+  /** RFC 8176 methods the session proved: `otp` after a second factor. */
+  readonly amr: readonly string[];
 }
+
+const principalOf = (verified: VerifiedAccessToken): Principal => ({
+  userId: verified.userId,
+  sessionId: verified.sessionId,
+  role: verified.role,
+  authTime: verified.authTime,
+  amr: verified.amr ?? ['pwd'],
+});
 
 /**
  * A bearer token is accepted while it verifies and its session has not been revoked. Both checks
@@ -41,12 +55,7 @@ export class Authenticate {
       await this.refusals.tokenRejected('access', 'revoked', { ...ctx, actorId: verified.userId });
       return null;
     }
-    return {
-      userId: verified.userId,
-      sessionId: verified.sessionId,
-      role: verified.role,
-      authTime: verified.authTime,
-    };
+    return principalOf(verified);
   }
 
   /** An authenticated caller without the role a route needs: audited as `AdminAccessDenied`. */
@@ -63,12 +72,6 @@ export class Authenticate {
   async identify(token: string): Promise<{ principal: Principal; revoked: boolean } | null> {
     const verified = await this.accessTokens.verify(token);
     if (verified === null) return null;
-    const principal = {
-      userId: verified.userId,
-      sessionId: verified.sessionId,
-      role: verified.role,
-      authTime: verified.authTime,
-    };
-    return { principal, revoked: this.revocations.isRevoked(verified.sessionId) };
+    return { principal: principalOf(verified), revoked: this.revocations.isRevoked(verified.sessionId) };
   }
 }

@@ -18,6 +18,7 @@ import {
   type LoginFailureOutcome,
 } from '../../domain/login-attempt/login-attempt.events.js';
 import type { Decider } from '../../domain/shared/decider.js';
+import type { MfaFactor } from '../../domain/user/mfa.events.js';
 import { LRUCache } from 'lru-cache';
 import { CommandHandler } from '../command-handler.js';
 import { asRecorded } from '../event-sourcing.js';
@@ -51,6 +52,8 @@ export interface FailedCheck {
   readonly identifier: string;
   readonly userId: string | null;
   readonly outcome: Extract<LoginFailureOutcome, 'invalid_credentials' | 'unknown_user'>;
+  /** Set when the wrong guess was a second factor, not a password. */
+  readonly factor?: MfaFactor;
 }
 
 /**

@@ -16,6 +16,7 @@ import { PasswordCheck } from './password-check.js';
 import { LoginAttempts } from './login-attempts.js';
 import { TrustedDevices } from './trusted-devices.js';
 import { TokenPairIssuer, type TokenPair } from './token-pair.js';
+import { MfaChallenges } from '../mfa/mfa-challenges.js';
 
 export interface LogInInput {
   /** An email or a username, as typed. */
@@ -50,6 +51,7 @@ export class LogIn {
     @inject(PasswordCheck) private readonly passwords: PasswordCheck,
     @inject(TrustedDevices) private readonly devices: TrustedDevices,
     @inject(TokenPairIssuer) private readonly tokens: TokenPairIssuer,
+    @inject(MfaChallenges) private readonly mfaChallenges: MfaChallenges,
   ) {}
 
   async execute(input: LogInInput, ctx: RequestContext): Promise<TokenPair> {
@@ -82,6 +84,8 @@ export class LogIn {
       await this.attempts.recordRefusal({ identifier, userId, outcome: 'inactive' }, ctx, now);
       throw new DomainError('account_inactive', 'The account is deactivated.');
     }
+    // A correct password on an MFA account opens nothing: only a challenge for POST /auth/login/mfa.
+    if (user.mfa.enabled) throw await this.mfaChallenges.issue(user, device?.deviceId ?? null, ctx, now);
     const sessionId = this.ids.uuid();
     const refresh = this.refreshTokens.issue(sessionId);
     const refreshExpiresAt = this.tokens.refreshExpiry(now);

@@ -88,6 +88,8 @@ export class Reauthenticate {
         refreshExpiresAt: state.expiresAt,
         clientId: input.clientId,
         authTime: state.authTime,
+        // The factors proved at login stay proved; the password proof only renews auth_time.
+        amr: state.amr,
       },
       now,
     );

@@ -37,6 +37,7 @@ export class TokenPairIssuer {
       refreshExpiresAt: Date;
       clientId?: string | undefined;
       authTime: Date;
+      amr?: readonly string[];
     },
     now: Date,
   ): Promise<TokenPair> {

@@ -2,6 +2,8 @@ import type { LoginOutcome } from '../../domain/login-attempt/login-attempt.even
 import type { Page, PageRequest } from '../pagination.js';
 import type { ProjectionStore } from './projection-store.port.js';
 
+import type { MfaFactor } from '../../domain/user/mfa.events.js';
+
 export interface LoginAttemptView {
   readonly id: string;
   readonly occurredAt: string;
@@ -13,6 +15,8 @@ export interface LoginAttemptView {
   readonly sessionId: string | null;
   /** How many attempts this entry stands for (refusals aggregated per minute), else 1. */
   readonly count: number;
+  /** The second factor a success proved or a failure got wrong; null for password-only attempts. */
+  readonly secondFactor: MfaFactor | null;
   /** Global position of the event: the order of the trail (newest first = descending). */
   readonly seq: number;
 }

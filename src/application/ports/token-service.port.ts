@@ -6,6 +6,8 @@ export interface AccessTokenClaims {
   readonly role: Role;
   /** When the session last proved the password (OIDC `auth_time`); the login time until reauthentication exists. */
   readonly authTime: Date;
+  /** RFC 8176 authentication methods (`["pwd"]`, `["pwd","otp"]`); `["pwd"]` when absent. */
+  readonly amr?: readonly string[];
   /** RFC 9068 `client_id`: the client the request named; the configured default otherwise. */
   readonly clientId?: string | undefined;
 }

@@ -48,9 +48,17 @@ export const loginAttemptsProjection: Projection<LoginAttemptView> = {
         outcome: e.data.outcome,
         sessionId: null,
         count: e.data.count ?? 1,
+        secondFactor: e.data.factor ?? null,
         ...common,
       };
     }
-    return { id: e.data.sessionId, outcome: 'success', sessionId: e.data.sessionId, count: 1, ...common };
+    return {
+      id: e.data.sessionId,
+      outcome: 'success',
+      sessionId: e.data.sessionId,
+      count: 1,
+      secondFactor: e.data.secondFactor ?? null,
+      ...common,
+    };
   },
 };

@@ -6,9 +6,27 @@ import type { UserView } from '../ports/user-read-model.port.js';
 import { upcast } from '../upcasters.js';
 import type { Projection } from './projection.js';
 
-type Handled = UserEvent | LoggedIn;
+/** Login challenges and enrollment attempts change nothing this view shows: not subscribed. */
+type Handled =
+  | Exclude<
+      UserEvent,
+      {
+        type:
+          | 'MfaEnrollmentStarted'
+          | 'MfaChallengeIssued'
+          | 'MfaChallengePassed'
+          | 'MfaChallengeFailed'
+          | 'RecoveryCodeUsed';
+      }
+    >
+  | LoggedIn;
 
-const HANDLED: ReadonlySet<string> = new Set<Handled['type']>([...USER_EVENT_TYPES, 'LoggedIn']);
+const SHOWN_MFA_EVENTS: ReadonlySet<string> = new Set(['MfaEnabled', 'MfaDisabled']);
+const HANDLED: ReadonlySet<string> = new Set<string>([
+  ...USER_EVENT_TYPES.filter((type) => !type.startsWith('Mfa') && type !== 'RecoveryCodeUsed'),
+  ...SHOWN_MFA_EVENTS,
+  'LoggedIn',
+]);
 
 /** The store holds what the deciders emitted; once upcast, that type is trusted here only. */
 const asHandled = (event: StoredEvent): Handled | null => {
@@ -39,6 +57,7 @@ export const usersProjection: Projection<UserView> = {
         fullName: d.fullName,
         role: d.role,
         isActive: true,
+        mfaEnabled: false,
         createdAt: at,
         updatedAt: at,
         lastLoginAt: null,
@@ -60,6 +79,10 @@ export const usersProjection: Projection<UserView> = {
         return { ...doc, isActive: false, updatedAt: at };
       case 'UserReactivated':
         return { ...doc, isActive: true, updatedAt: at };
+      case 'MfaEnabled':
+        return { ...doc, mfaEnabled: true, updatedAt: at };
+      case 'MfaDisabled':
+        return { ...doc, mfaEnabled: false, updatedAt: at };
       // A login is activity, not a change to the account, so `updatedAt` stays.
       case 'LoggedIn':
         return { ...doc, lastLoginAt: at };

@@ -119,6 +119,8 @@ export class RefreshSession {
         clientId,
         // A refresh proves possession of the token, not the password: the last password proof stays.
         authTime: state.authTime,
+        // The factors proved at login stay proved for the session's life.
+        amr: state.amr,
       },
       now,
     );

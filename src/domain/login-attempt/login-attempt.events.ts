@@ -1,5 +1,6 @@
 import { addressKey } from '../shared/address-key.js';
 import type { DomainEvent } from '../shared/event.js';
+import type { MfaFactor } from '../user/mfa.events.js';
 
 export const LOGIN_OUTCOMES = [
   'success',
@@ -24,6 +25,8 @@ export type LoginFailed = DomainEvent<
     readonly userAgent: string | null;
     /** Refusals without a password check within one minute share one event; absent means 1. */
     readonly count?: number;
+    /** A wrong second factor (after a correct password): which one. Absent: the password was wrong. */
+    readonly factor?: MfaFactor;
   }
 >;
 export type AccountLocked = DomainEvent<

@@ -40,6 +40,8 @@ export interface OpenedSession {
   readonly ip: string | null;
   readonly userAgent: string | null;
   readonly revokedReason: LogoutReason | null;
+  /** What the login proved; every token of the session carries it, refreshed ones too. */
+  readonly amr: readonly string[];
 }
 export type SessionState = { readonly status: 'none' } | OpenedSession;
 
@@ -88,6 +90,7 @@ export function evolveSession(state: SessionState, event: Recorded<SessionEvent>
       ip: d.ip,
       userAgent: d.userAgent,
       revokedReason: null,
+      amr: d.amr ?? ['pwd'],
     };
   }
   if (state.status === 'none') return state;

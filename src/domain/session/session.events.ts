@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../shared/event.js';
+import type { MfaFactor } from '../user/mfa.events.js';
 
 export const LOGOUT_REASONS = [
   'user',
@@ -21,6 +22,10 @@ export type LoggedIn = DomainEvent<
     readonly expiresAt: string;
     readonly ip: string | null;
     readonly userAgent: string | null;
+    /** RFC 8176 methods the login proved (`pwd`, `otp`); absent on events from before MFA: `["pwd"]`. */
+    readonly amr?: readonly string[];
+    /** The second factor the login proved, if any (the attempt trail shows it). */
+    readonly secondFactor?: MfaFactor;
   }
 >;
 export type TokenRefreshed = DomainEvent<

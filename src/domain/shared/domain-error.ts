@@ -17,6 +17,9 @@ export type DomainErrorCode =
   | 'refresh_token_reused'
   | 'forbidden'
   | 'reauthentication_required'
+  | 'mfa_required'
+  | 'invalid_code'
+  | 'mfa_challenge_failed'
   | 'conflict'
   | 'webhook_not_found';
 

@@ -1,4 +1,5 @@
 import type { Email } from './email.js';
+import type { MfaCommand } from './mfa.js';
 import type { Role } from './role.js';
 import type { Username } from './username.js';
 
@@ -22,4 +23,5 @@ export type UserCommand =
   | { readonly type: 'ChangePassword'; readonly passwordHash: string }
   | { readonly type: 'ChangeRole'; readonly role: Role }
   | { readonly type: 'Deactivate' }
-  | { readonly type: 'Reactivate' };
+  | { readonly type: 'Reactivate' }
+  | MfaCommand;

@@ -1,6 +1,7 @@
-import type { Decider } from '../shared/decider.js';
+import type { Decider, Decision } from '../shared/decider.js';
 import { DomainError } from '../shared/domain-error.js';
 import type { Recorded } from '../shared/event.js';
+import { decideMfa, evolveMfa, initialMfaState, type MfaOutcome, type MfaState } from './mfa.js';
 import type { Role } from './role.js';
 import type { UserCommand } from './user.commands.js';
 import type { UserEvent } from './user.events.js';
@@ -15,6 +16,8 @@ export interface RegisteredUser {
   readonly role: Role;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+  /** The second factor: secrets sealed, recovery codes as digests, open login challenges. */
+  readonly mfa: MfaState;
 }
 export type UserState = { readonly status: 'unregistered' } | RegisteredUser;
 
@@ -33,6 +36,7 @@ export function evolveUser(state: UserState, event: Recorded<UserEvent>): UserSt
       role: d.role,
       createdAt: event.occurredAt,
       updatedAt: event.occurredAt,
+      mfa: initialMfaState(),
     };
   }
   if (state.status === 'unregistered') return state;
@@ -43,13 +47,24 @@ export function evolveUser(state: UserState, event: Recorded<UserEvent>): UserSt
     case 'UserEmailChanged':
       return { ...state, ...at, email: event.data.email };
     case 'PasswordChanged':
-      return { ...state, ...at, passwordHash: event.data.passwordHash };
+      // Open MFA challenges were bound to the old password's check: they die with it.
+      return {
+        ...state,
+        ...at,
+        passwordHash: event.data.passwordHash,
+        mfa: { ...state.mfa, challenges: [] },
+      };
     case 'UserRoleChanged':
       return { ...state, ...at, role: event.data.role };
     case 'UserDeactivated':
       return { ...state, ...at, status: 'deactivated' };
     case 'UserReactivated':
       return { ...state, ...at, status: 'active' };
+    case 'MfaEnabled':
+    case 'MfaDisabled':
+      return { ...state, ...at, mfa: evolveMfa(state.mfa, event) };
+    default:
+      return { ...state, mfa: evolveMfa(state.mfa, event) };
   }
 }
 
@@ -59,7 +74,10 @@ const registered = (state: UserState): RegisteredUser => {
 };
 
 /** Returns the events a command causes; an empty list means it changes nothing (idempotent). */
-export function decideUser(command: UserCommand, state: UserState): UserEvent[] {
+export function decideUser(
+  command: UserCommand,
+  state: UserState,
+): UserEvent[] | Decision<UserEvent, MfaOutcome> {
   if (command.type === 'RegisterUser') {
     if (state.status !== 'unregistered') {
       throw new DomainError('email_taken', 'An account with this email already exists.');
@@ -91,10 +109,12 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       return user.status === 'deactivated' ? [] : [{ type: 'UserDeactivated', data: { userId } }];
     case 'Reactivate':
       return user.status === 'active' ? [] : [{ type: 'UserReactivated', data: { userId } }];
+    default:
+      return decideMfa(command, userId, user.mfa);
   }
 }
 
-export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
+export const userDecider: Decider<UserCommand, UserEvent, UserState, MfaOutcome> = {
   initialState: initialUserState,
   evolve: evolveUser,
   decide: decideUser,

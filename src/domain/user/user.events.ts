@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../shared/event.js';
+import { MFA_EVENT_TYPES, type MfaEvent } from './mfa.events.js';
 import type { Role } from './role.js';
 
 /** Data of the events in a `user-<id>` stream. The password hash is state, never a public view. */
@@ -39,7 +40,8 @@ export type UserEvent =
   | PasswordChanged
   | UserRoleChanged
   | UserDeactivated
-  | UserReactivated;
+  | UserReactivated
+  | MfaEvent;
 
 export const USER_EVENT_TYPES: readonly UserEvent['type'][] = [
   'UserRegistered',
@@ -49,6 +51,7 @@ export const USER_EVENT_TYPES: readonly UserEvent['type'][] = [
   'UserRoleChanged',
   'UserDeactivated',
   'UserReactivated',
+  ...MFA_EVENT_TYPES,
 ];
 
 export const userStreamId = (userId: string): string => `user-${userId}`;

@@ -126,6 +126,10 @@ const envSchema = z.object({
   PWNED_PASSWORDS_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_PORT: integer(1, 65_535).optional(),
+  MFA_REQUIRED_FOR_ADMINS: z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1')
+    .default(false),
 });
 
 export interface Config {
@@ -183,6 +187,8 @@ export interface Config {
   readonly metricsToken: string | undefined;
   /** A second listener (on HOST) serving only `/metrics`, without a token; unset: none. */
   readonly metricsPort: number | undefined;
+  /** Administration refuses access tokens whose session did not prove a second factor (`otp` in amr). */
+  readonly mfaRequiredForAdmins: boolean;
 }
 
 /** Reads the environment once at start-up. Empty strings count as unset, as in most deployments. */
@@ -275,5 +281,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pwnedPasswordsUrl: e.PWNED_PASSWORDS_URL,
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,
+    mfaRequiredForAdmins: e.MFA_REQUIRED_FOR_ADMINS,
   };
 }

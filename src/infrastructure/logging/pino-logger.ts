@@ -27,6 +27,22 @@ export const REDACTED_PATHS = [
   '*.refreshTokenDigest',
   'privateJwk',
   '*.privateJwk',
+  // The second factor: recovery codes, the mfa_token, the sealed secret and the digests. (Not
+  // `code`: that would hide every error's code in the logs; no code path logs a body.)
+  'recovery_code',
+  '*.recovery_code',
+  'recovery_codes',
+  '*.recovery_codes',
+  'mfa_token',
+  '*.mfa_token',
+  'sealedSecret',
+  '*.sealedSecret',
+  'recoveryCodeDigests',
+  '*.recoveryCodeDigests',
+  'codeDigest',
+  '*.codeDigest',
+  'tokenDigest',
+  '*.tokenDigest',
 ];
 
 /** JSON lines for machines; pretty when a person watches a terminal. */

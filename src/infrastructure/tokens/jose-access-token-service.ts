@@ -49,7 +49,7 @@ export class JoseAccessTokenService implements AccessTokenService {
       sid: claims.sessionId,
       role: claims.role,
       auth_time: Math.floor(claims.authTime.getTime() / 1000),
-      amr: ['pwd'],
+      amr: [...(claims.amr ?? ['pwd'])],
     })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
       .setIssuer(this.options.issuer)
@@ -109,7 +109,7 @@ export class JoseAccessTokenService implements AccessTokenService {
           requiredClaims: ['sub', 'sid', 'role', 'jti', 'iat', 'exp'],
         },
       );
-      const { sub, sid, role, jti, iat, exp, client_id, auth_time } = payload;
+      const { sub, sid, role, jti, iat, exp, client_id, auth_time, amr } = payload;
       if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string' || !isRole(role))
         return { rejected: 'invalid' };
       if (iat === undefined || exp === undefined) return { rejected: 'invalid' };
@@ -123,6 +123,7 @@ export class JoseAccessTokenService implements AccessTokenService {
           role,
           // Tokens signed before the claim existed never count as a recent password proof.
           authTime: new Date(typeof auth_time === 'number' ? auth_time * 1000 : 0),
+          amr: Array.isArray(amr) ? amr.filter((m): m is string => typeof m === 'string') : ['pwd'],
           jti,
           issuedAt: new Date(iat * 1000),
           expiresAt: new Date(exp * 1000),

@@ -16,6 +16,7 @@ import { discoveryRoutes, type DiscoveryOptions } from './routes/discovery.route
 import { docsRoutes } from './routes/docs.routes.js';
 import { healthRoutes, type ReadinessReport } from './routes/health.routes.js';
 import { meRoutes } from './routes/me.routes.js';
+import { mfaRoutes } from './routes/mfa.routes.js';
 import { mountRoutes } from './routing/mount.js';
 import type { Route } from './routing/route.js';
 
@@ -34,6 +35,8 @@ export interface HttpAppOptions {
   readonly observe?: RequestObserver;
   /** Extra routes (metrics) declared like every other and documented with them. */
   readonly extraRoutes?: readonly Route[];
+  /** MFA_REQUIRED_FOR_ADMINS. */
+  readonly mfaRequiredForAdmins?: boolean;
 }
 
 type MatchedLayers = { matched?: readonly { path: string | RegExp; methods: readonly string[] }[] };
@@ -58,6 +61,7 @@ export const routesOf = (options: HttpAppOptions): Route[] => {
     ...meRoutes(options.useCases),
     ...adminRoutes(options.useCases),
     ...webhookRoutes(options.useCases),
+    ...mfaRoutes(options.useCases),
     ...discoveryRoutes(options.discovery),
     ...healthRoutes(options.readiness),
     ...(options.extraRoutes ?? []),
@@ -99,6 +103,7 @@ export function createHttpApp(options: HttpAppOptions): Koa<HttpState> {
     authenticate: options.useCases.authenticate,
     crossSite: refuseCrossSite(corsOrigins),
     metricsScraper: options.metricsScraper,
+    secondFactorForAdmins: options.mfaRequiredForAdmins === true,
   });
   // Answers 405 (or 501 for an unknown method) when a path matched but none of its routes answered.
   app.use(router.allowedMethods());

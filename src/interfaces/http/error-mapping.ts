@@ -1,6 +1,7 @@
 import { DomainError, type DomainErrorCode } from '../../domain/shared/domain-error.js';
 import { RetryLaterError } from '../../domain/shared/retry-later-error.js';
 import { StoreUnavailableError } from '../../application/ports/event-store.port.js';
+import { MfaRequiredError } from '../../application/mfa/mfa-required-error.js';
 import { bearerChallenge, HttpProblem } from './problem.js';
 
 const STATUS: Record<DomainErrorCode, { status: number; title: string }> = {
@@ -20,10 +21,17 @@ const STATUS: Record<DomainErrorCode, { status: number; title: string }> = {
   refresh_token_reused: { status: 401, title: 'Invalid refresh token' },
   forbidden: { status: 403, title: 'Forbidden' },
   reauthentication_required: { status: 403, title: 'Reauthentication required' },
+  mfa_required: { status: 403, title: 'Second factor required' },
+  invalid_code: { status: 400, title: 'Invalid code' },
+  mfa_challenge_failed: { status: 401, title: 'Second factor refused' },
 };
 
 /** Refusals a client acts on by code (API.md names them): the problem carries `"error": code`. */
-const NAMED_IN_BODY: ReadonlySet<DomainErrorCode> = new Set<DomainErrorCode>(['reauthentication_required']);
+const NAMED_IN_BODY: ReadonlySet<DomainErrorCode> = new Set<DomainErrorCode>([
+  'reauthentication_required',
+  'mfa_required',
+  'invalid_code',
+]);
 
 /**
  * The one place where domain refusals become HTTP. Locked and rate-limited share one body so a
@@ -48,6 +56,11 @@ export function toProblem(error: unknown): HttpProblem | null {
     error.code === 'refresh_token_reused'
       ? 'The refresh token is invalid, expired or revoked.'
       : error.message;
+  if (error instanceof MfaRequiredError) {
+    // The challenge the client answers at POST /auth/login/mfa; no token of any other kind.
+    const extensions = { error: error.code, mfa_token: error.mfaToken, expires_in: error.expiresInSeconds };
+    return new HttpProblem(status, title, detail, { headers, extensions });
+  }
   return new HttpProblem(status, title, detail, {
     headers,
     ...(error.fieldProblems.length > 0 ? { errors: error.fieldProblems } : {}),

@@ -12,6 +12,8 @@ export const presentUser = (u: UserProfile | UserView) => ({
   full_name: u.fullName,
   role: u.role,
   is_active: u.isActive,
+  // Documents written before the field existed lack it: MFA did not exist then either.
+  mfa_enabled: u.mfaEnabled === true,
   created_at: u.createdAt,
   updated_at: u.updatedAt,
 });
@@ -56,4 +58,6 @@ export const presentAttempt = (a: LoginAttemptView) => ({
   user_agent: a.userAgent,
   session_id: a.sessionId,
   count: a.count,
+  // Documents written before the field existed lack it: there was no second factor then.
+  second_factor: a.secondFactor ?? null,
 });

@@ -27,6 +27,7 @@ export function createServerApp(runtime: Runtime): Koa<HttpState> {
     readiness: () => runtime.readiness(),
     observe: runtime.metrics.observeRequest,
     extraRoutes: metricsRoutes(runtime.metrics.registry),
+    mfaRequiredForAdmins: config.mfaRequiredForAdmins,
   });
 }
 

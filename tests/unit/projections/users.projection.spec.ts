@@ -37,6 +37,7 @@ const initial: UserView = {
   fullName: 'Alice',
   role: 'user',
   isActive: true,
+  mfaEnabled: false,
   createdAt: '2026-01-01T10:00:00.000Z',
   updatedAt: '2026-01-01T10:00:00.000Z',
   lastLoginAt: null,
@@ -124,6 +125,8 @@ describe('users projection', () => {
     expect([...usersProjection.eventTypes].sort()).toEqual(
       [
         'LoggedIn',
+        'MfaDisabled',
+        'MfaEnabled',
         'PasswordChanged',
         'UserDeactivated',
         'UserEmailChanged',

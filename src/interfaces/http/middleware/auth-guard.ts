@@ -22,6 +22,22 @@ export const requireAuth =
     await next();
   };
 
+/**
+ * MFA_REQUIRED_FOR_ADMINS: administration only for sessions that proved a second factor, so a
+ * phished administrator password alone cannot administer (the admin enrolls under /users/me first).
+ */
+export const requireSecondFactor = (): Middleware<HttpState> => async (ctx, next) => {
+  if (ctx.state.principal?.amr.includes('otp') !== true) {
+    throw new HttpProblem(
+      403,
+      'Second factor required',
+      'Administration needs a session that proved a second factor: enable MFA and log in with a code.',
+      { extensions: { error: 'mfa_required' } },
+    );
+  }
+  await next();
+};
+
 /** `path` is the route's declared template: what the audit names, never the raw request path. */
 export const requireRole =
   (role: Role, authenticate: Authenticate, path: string): Middleware<HttpState> =>

@@ -9,6 +9,8 @@ export class OAuthError extends Error {
     readonly status: number,
     readonly error: string,
     readonly description: string,
+    /** Members beside `error` and `error_description` (the `mfa_token` of `mfa_required`). */
+    readonly extra: Readonly<Record<string, unknown>> = {},
   ) {
     super(description);
     this.name = 'OAuthError';
@@ -23,6 +25,11 @@ export class OAuthError extends Error {
  */
 const asOAuth = (problem: HttpProblem): OAuthError => {
   const { status, detail } = problem;
+  const extensions = problem.options.extensions ?? {};
+  if (extensions['error'] === 'mfa_required' && 'mfa_token' in extensions) {
+    const { error: _error, ...extra } = extensions;
+    return new OAuthError(403, 'mfa_required', detail, extra);
+  }
   if (status === 401) return new OAuthError(400, 'invalid_grant', detail);
   if (status === 403) return new OAuthError(403, 'access_denied', detail);
   if (status === 429) return new OAuthError(429, 'invalid_request', detail);
@@ -50,6 +57,6 @@ export const oauthErrors = (): Middleware<HttpState> => async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Pragma', 'no-cache');
     if (retryAfter !== undefined) ctx.set('Retry-After', retryAfter);
-    ctx.body = { error: oauth.error, error_description: oauth.description };
+    ctx.body = { error: oauth.error, error_description: oauth.description, ...oauth.extra };
   }
 };

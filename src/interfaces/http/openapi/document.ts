@@ -50,7 +50,13 @@ const GUARD_PROBLEMS: Record<Access, ZodOpenApiResponsesObject> = {
   anyone: {},
   'token-or-body': {},
   user: problems(401),
-  admin: { ...problems(401), ...problem(403, 'The caller is not an administrator.') },
+  admin: {
+    ...problems(401),
+    ...problem(
+      403,
+      'The caller is not an administrator; with `MFA_REQUIRED_FOR_ADMINS=true` also a session without a second factor (`"error": "mfa_required"`).',
+    ),
+  },
   'metrics-scraper': problem(
     404,
     'No METRICS_TOKEN configured, or not the bearer token: as an unknown path.',

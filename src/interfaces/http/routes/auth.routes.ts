@@ -22,6 +22,7 @@ import {
   tokenGrant,
 } from '../schemas/auth.schemas.js';
 import { oauthErrorResponse, problemResponse, userResponse } from '../schemas/response.schemas.js';
+import { mfaRequiredOAuthError, mfaRequiredProblem } from '../schemas/mfa.schemas.js';
 import { parseInput } from '../validation.js';
 
 /** RFC 6749 §5.2: the OAuth endpoints answer plain JSON `{error, error_description}`. */
@@ -98,7 +99,11 @@ export const authRoutes = (u: UseCases): Route[] => [
     responses: {
       ...tokens,
       ...problem(401, 'Wrong identifier or password (the same answer for both).'),
-      ...deactivated,
+      ...problem(
+        403,
+        'The account is deactivated; or, on an account with MFA, the password was right and the login needs its second step: `{"error": "mfa_required", "mfa_token", "expires_in"}` for POST /auth/login/mfa (no tokens are issued).',
+        { schema: z.union([mfaRequiredProblem, problemResponse]) },
+      ),
       ...problems(429),
     },
     handler: async (ctx, { body }) => {
@@ -127,10 +132,16 @@ export const authRoutes = (u: UseCases): Route[] => [
         '`invalid_grant`: wrong credentials, or an unknown, used or expired refresh token; `invalid_request`: missing or malformed fields; `unsupported_grant_type`.',
         { error: 'invalid_grant', error_description: 'Incorrect email, username or password.' },
       ),
-      ...oauthError(403, '`access_denied`: the account is deactivated.', {
-        error: 'access_denied',
-        error_description: 'The account is deactivated.',
-      }),
+      '403': {
+        description:
+          '`access_denied`: the account is deactivated. `mfa_required` (with `mfa_token`, `expires_in`): the password was right and the account has MFA; finish at POST /auth/login/mfa.',
+        content: {
+          [JSON_TYPE]: {
+            schema: z.union([mfaRequiredOAuthError, oauthErrorResponse]),
+            example: { error: 'access_denied', error_description: 'The account is deactivated.' },
+          },
+        },
+      },
       ...oauthError(429, 'Locked out or rate limited.', {
         error: 'invalid_request',
         error_description: 'Too many attempts; try again later.',

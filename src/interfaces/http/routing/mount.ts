@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type { Authenticate } from '../../../application/auth/authenticate.use-case.js';
 import { EXACT_PATHS, type HttpState } from '../http-state.js';
-import { requireAuth, requireRole } from '../middleware/auth-guard.js';
+import { requireAuth, requireRole, requireSecondFactor } from '../middleware/auth-guard.js';
 import { accepts, type MediaType } from '../middleware/body.js';
 import { oauthErrors } from '../middleware/oauth-errors.js';
 import { HttpProblem } from '../problem.js';
@@ -15,6 +15,8 @@ export interface Guards {
   readonly crossSite: Middleware<HttpState>;
   /** Who may scrape /metrics on this listener. */
   readonly metricsScraper: Middleware<HttpState>;
+  /** MFA_REQUIRED_FOR_ADMINS: admin routes refuse tokens without `otp` in `amr`. */
+  readonly secondFactorForAdmins?: boolean;
 }
 
 const guardsOf = (access: Access, guards: Guards, path: string): Middleware<HttpState>[] => {
@@ -25,7 +27,11 @@ const guardsOf = (access: Access, guards: Guards, path: string): Middleware<Http
     case 'user':
       return [requireAuth(guards.authenticate)];
     case 'admin':
-      return [requireAuth(guards.authenticate), requireRole('admin', guards.authenticate, path)];
+      return [
+        requireAuth(guards.authenticate),
+        requireRole('admin', guards.authenticate, path),
+        ...(guards.secondFactorForAdmins === true ? [requireSecondFactor()] : []),
+      ];
     case 'metrics-scraper':
       return [guards.metricsScraper];
   }

@@ -26,6 +26,7 @@ export const userResponse = z
       .meta({ examples: ['Alice'] }),
     role: z.enum(ROLES),
     is_active: z.boolean(),
+    mfa_enabled: z.boolean().meta({ description: 'A TOTP second factor is on.' }),
     created_at: timestamp,
     updated_at: timestamp,
   })
@@ -78,6 +79,10 @@ export const loginAttemptResponse = z
     count: z.number().int().min(1).meta({
       description:
         'Attempts this entry stands for: refusals without a password check share one entry per minute.',
+    }),
+    second_factor: z.enum(['totp', 'recovery_code']).nullable().meta({
+      description:
+        'The second factor a success proved (`POST /auth/login/mfa`) or a failure got wrong; null for password-only attempts.',
     }),
   })
   .meta({ id: 'LoginAttempt' });
