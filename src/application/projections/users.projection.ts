@@ -60,6 +60,9 @@ export const usersProjection: Projection<UserView> = {
         return { ...doc, isActive: false, updatedAt: at };
       case 'UserReactivated':
         return { ...doc, isActive: true, updatedAt: at };
+      // Sessions are the sessions projection's; `updatedAt` stays.
+      case 'AllSessionsEnded':
+        return doc;
       // A login is activity, not a change to the account, so `updatedAt` stays.
       case 'LoggedIn':
         return { ...doc, lastLoginAt: at };

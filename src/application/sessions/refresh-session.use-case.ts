@@ -11,6 +11,8 @@ import { REFRESH_TOKEN_CODEC, type RefreshTokenCodec } from '../ports/token-serv
 import { metadataOf, type RequestContext } from '../request-context.js';
 import { TokenPairIssuer, type TokenPair } from '../auth/token-pair.js';
 import { UserRepository } from '../users/user-repository.js';
+import { sessionEndedByUser } from '../../domain/user/user.decider.js';
+import { EndSessions } from './end-sessions.js';
 
 const invalid = (): DomainError =>
   new DomainError('refresh_token_invalid', 'The refresh token is invalid, expired or revoked.');
@@ -25,6 +27,7 @@ export class RefreshSession {
     @inject(UserRepository) private readonly users: UserRepository,
     @inject(TokenPairIssuer) private readonly tokens: TokenPairIssuer,
     @inject(AUTH_SETTINGS) private readonly settings: AuthSettings,
+    @inject(EndSessions) private readonly endSessions: EndSessions,
   ) {}
 
   /**
@@ -71,6 +74,16 @@ export class RefreshSession {
     }
     const user = await this.users.find(state.userId);
     if (user === null || user.status !== 'active') throw invalid();
+    if (sessionEndedByUser(user, parsed.sessionId, state.createdAt)) {
+      // Ended by a "revoke all" that did not see it (missing from the read model): end it now, so
+      // its access tokens are refused too, on every instance.
+      await this.endSessions.endOne(
+        parsed.sessionId,
+        user.sessionsEnded?.reason ?? 'logout-all',
+        metadataOf(ctx),
+      );
+      throw invalid();
+    }
     return this.tokens.issue(
       {
         userId: user.id,

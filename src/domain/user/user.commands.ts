@@ -1,3 +1,4 @@
+import type { AllSessionsEnded } from './user.events.js';
 import type { Email } from './email.js';
 import type { Role } from './role.js';
 import type { Username } from './username.js';
@@ -22,4 +23,10 @@ export type UserCommand =
   | { readonly type: 'ChangePassword'; readonly passwordHash: string }
   | { readonly type: 'ChangeRole'; readonly role: Role }
   | { readonly type: 'Deactivate' }
-  | { readonly type: 'Reactivate' };
+  | { readonly type: 'Reactivate' }
+  | {
+      readonly type: 'EndAllSessions';
+      readonly reason: AllSessionsEnded['data']['reason'];
+      /** The session that goes on (the one changing the password) and when it started. */
+      readonly keep: { readonly sessionId: string; readonly startedAt: Date } | null;
+    };
