@@ -66,6 +66,11 @@ export class IdentityClaims {
         claimDecider,
         async (state): Promise<ClaimCommand | []> => {
           adopted = null;
+          const claimAge = this.clock.now().getTime() - (state.claimedAt?.getTime() ?? 0);
+          // Already ours and young: no other claimant can take it (see `ownerHoldsIt`) before this
+          // registration's own append decides. Claiming again would only make the requests that
+          // adopted one orphaned email race each other on its username, round after round.
+          if (state.ownerId === userId && claimAge < ABANDONED_AFTER_MS / 2) return [];
           let ownerHoldsIt = false;
           if (state.ownerId !== null && state.ownerId !== userId) {
             const owner = await this.users.find(state.ownerId);
@@ -73,7 +78,6 @@ export class IdentityClaims {
               adopted = state.ownerId;
               return [];
             }
-            const claimAge = this.clock.now().getTime() - (state.claimedAt?.getTime() ?? 0);
             ownerHoldsIt = owner === null ? claimAge < ABANDONED_AFTER_MS : holds(owner, kind, value);
           }
           return { type: 'Claim', kind, value, userId, ownerHoldsIt };
