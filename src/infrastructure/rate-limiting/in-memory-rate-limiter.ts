@@ -13,7 +13,7 @@ import {
   type RateLimits,
 } from './fixed-window.js';
 
-/** Counters older than this many entries are pruned of past slots, so memory stays bounded. */
+/** Above this many counters, those of ended windows are dropped, so memory stays bounded. */
 const PRUNE_ABOVE = 10_000;
 
 /** The embedded mode's limiter: one process, so a counter per (action, key, slot) in memory. */
