@@ -64,5 +64,15 @@ export function describeRateLimiterContract(label: string, create: RateLimiterFa
       expect((await late.consume('login', 'k')).allowed).toBe(false);
       expect((await limiter.consume('login', 'k')).allowed).toBe(false);
     });
+
+    it('an instance far behind the other still stops at the limit', async () => {
+      const { limiter, other } = await create({ loginPerMinute: 50, registerPerHour: 1 }, () => START);
+      const late = other ?? limiter;
+      for (let i = 0; i < 37; i++) expect((await limiter.consume('login', 'far')).allowed).toBe(true);
+      let allowed = 0;
+      for (let i = 0; i < 20; i++) if ((await late.consume('login', 'far')).allowed) allowed += 1;
+      expect(allowed).toBe(13);
+      expect((await limiter.consume('login', 'far')).allowed).toBe(false);
+    });
   });
 }

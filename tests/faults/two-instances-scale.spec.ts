@@ -15,12 +15,14 @@ import { SESSIONS_COLLECTION } from '../../src/infrastructure/read-models/mongo/
 import { userStreamId } from '../../src/domain/user/user.events.js';
 import { sessionStreamId } from '../../src/domain/session/session.events.js';
 import {
+  call,
   FAULT_ENV,
   FAULT_PASSWORD,
   isTokenBody,
   sessionIdOf,
   sleep,
   waitForCheckpoints,
+  type Outcome,
   type TokenBody,
 } from '../support/fault-harness.js';
 import { useTestDatabase, type TestDatabase } from '../support/mongo.js';
@@ -28,45 +30,21 @@ import { startServerProcess, type ServerProcess } from '../support/server-proces
 
 const LOGIN_LIMIT = 30;
 
-interface Answer {
-  readonly status: number;
-  readonly contentType: string;
-  readonly retryAfter: string | null;
-  readonly body: unknown;
-  readonly text: string;
-}
-
-async function send(
+/** A request from `from` (the X-Forwarded-For address the instances trust). */
+const send = (
   base: string,
   path: string,
   options: { json?: unknown; token?: string; from: string; method?: string },
-): Promise<Answer> {
-  const headers = new Headers({ 'X-Forwarded-For': options.from });
-  if (options.json !== undefined) headers.set('Content-Type', 'application/json');
-  if (options.token !== undefined) headers.set('Authorization', `Bearer ${options.token}`);
-  const response = await fetch(`${base}${path}`, {
+): Promise<Outcome> =>
+  call(base, path, {
     method: options.method ?? (options.json === undefined ? 'GET' : 'POST'),
-    headers,
-    ...(options.json !== undefined ? { body: JSON.stringify(options.json) } : {}),
-    signal: AbortSignal.timeout(30_000),
+    headers: { 'X-Forwarded-For': options.from },
+    timeoutMs: 60_000,
+    ...(options.json === undefined ? {} : { json: options.json }),
+    ...(options.token === undefined ? {} : { token: options.token }),
   });
-  const text = await response.text();
-  let body: unknown = null;
-  try {
-    body = text === '' ? null : JSON.parse(text);
-  } catch {
-    body = null;
-  }
-  return {
-    status: response.status,
-    contentType: response.headers.get('content-type') ?? '',
-    retryAfter: response.headers.get('retry-after'),
-    body,
-    text,
-  };
-}
 
-const countBy = (answers: readonly Answer[]): Record<number, number> => {
+const countBy = (answers: readonly Outcome[]): Record<number, number> => {
   const counts: Record<number, number> = {};
   for (const a of answers) counts[a.status] = (counts[a.status] ?? 0) + 1;
   return counts;
@@ -215,7 +193,7 @@ describe('two instances on one FerretDB: limits, uniqueness and revoke-all hold'
       'logout-all',
     );
     // Once ended in its stream, its access token is refused too (the revocation feed carries it).
-    let me: Answer | null = null;
+    let me: Outcome | null = null;
     for (const until = Date.now() + 5_000; Date.now() < until; await sleep(100)) {
       me = await send(a.baseUrl, '/users/me', { from, token: hidden.access_token });
       if (me.status === 401) break;

@@ -23,8 +23,6 @@ export const RATE_LIMITS_COLLECTION = 'rate_limit_places';
 interface PlaceDocument {
   /** `${action}:${key}:${slot}:${n}`: the unique index that makes taking a place atomic. */
   readonly _id: string;
-  /** `${action}:${key}:${slot}`, to count a slot's places when this instance's hint is behind. */
-  readonly bucket: string;
   readonly expiresAt: Date;
 }
 
@@ -43,7 +41,9 @@ const PRUNE_HINTS_ABOVE = 10_000;
  *
  * Each instance remembers the next place it expects to be free per bucket, so the usual attempt
  * costs one insert, and a bucket it has seen full is refused without a round trip. When the hint
- * is behind (another instance took places), one count resynchronises it.
+ * is behind (another instance took places), it finds the first free place by `_id` lookups
+ * (doubling steps, then bisection: taken places form a prefix), the one query FerretDB serves
+ * without a full scan.
  *
  * No TTL index (FerretDB rejects `expireAfterSeconds`): `sweep` deletes the places of past slots.
  */
@@ -80,17 +80,12 @@ export class MongoRateLimiter implements RateLimiter {
     if (this.nextPlace.size > PRUNE_HINTS_ABOVE) this.pruneHints(now);
     const hint = this.nextPlace.get(bucket) ?? { end, next: 1 };
     this.nextPlace.set(bucket, hint);
-    let resynchronised = false;
     while (hint.next <= budget.limit) {
       const n = hint.next;
       hint.next += 1;
-      if (await this.take({ _id: `${bucket}:${n}`, bucket, expiresAt: end })) return ALLOWED;
-      if (!resynchronised) {
-        // Behind another instance: skip the places it took (they are taken, never given back).
-        resynchronised = true;
-        const taken = await mongoGuard(() => this.places.countDocuments({ bucket }));
-        hint.next = Math.max(hint.next, taken + 1);
-      }
+      if (await this.take({ _id: `${bucket}:${n}`, expiresAt: end })) return ALLOWED;
+      // Behind another instance: skip the places it took (they are taken, never given back).
+      hint.next = Math.max(hint.next, await this.firstFreeFrom(bucket, hint.next, budget.limit));
     }
     return refusedUntil(end, now);
   }
@@ -103,6 +98,32 @@ export class MongoRateLimiter implements RateLimiter {
       if (isDuplicateKey(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * The first place from `from` on that looks free (limit + 1 when none), assuming the places
+   * below `from` are taken. A hole (a place whose insert failed) may be found instead: any free
+   * place will do, as every allowed attempt still holds its own place of 1..limit.
+   */
+  private async firstFreeFrom(bucket: string, from: number, limit: number): Promise<number> {
+    const taken = (n: number): Promise<boolean> =>
+      mongoGuard(
+        async () =>
+          (await this.places.findOne({ _id: `${bucket}:${n}` }, { projection: { _id: 1 } })) !== null,
+      );
+    let below = from - 1; // highest place known taken
+    let probe = from;
+    for (let step = 1; probe <= limit && (await taken(probe)); step *= 2) {
+      below = probe;
+      probe = below + step;
+    }
+    let free = Math.min(probe, limit + 1);
+    while (free - below > 1) {
+      const middle = Math.floor((below + free) / 2);
+      if (await taken(middle)) below = middle;
+      else free = middle;
+    }
+    return free;
   }
 
   private pruneHints(now: Date): void {
