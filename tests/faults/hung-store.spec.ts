@@ -85,6 +85,7 @@ describe('hung store: MongoDB stops answering, then answers again', () => {
     for (const o of during) {
       expect(o.status, describeOutcome(o)).toBe(503);
       expect(o.contentType).toMatch(/^application\/problem\+json/);
+      expect(o.retryAfter).toBe('1');
       expect(o.ms, describeOutcome(o)).toBeLessThanOrEqual(DEADLINE_MS + SLACK_MS);
     }
 
