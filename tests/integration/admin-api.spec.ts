@@ -151,7 +151,10 @@ describe.each(STORES)('administration on the %s store', (store) => {
         data: Record<string, unknown>;
       }[];
     };
-    expect(page.items.map((e) => e.type)).toEqual(['UserRegistered', 'PasswordChanged']);
+    expect(page.items.map((e) => e.type)).toEqual(['UserRegistered', 'PasswordChanged', 'AllSessionsEnded']);
+    // The session that changed the password is kept.
+    expect(page.items[2]?.data).toMatchObject({ userId: user.id, reason: 'password-change' });
+    expect(typeof page.items[2]?.data['keptSessionId']).toBe('string');
     const text = JSON.stringify(page);
     expect(text).not.toMatch(/passwordHash|\$2[aby]\$|refreshTokenDigest/);
     expect(page.items[0]).toMatchObject({ version: 1, data: { email: user.email, userId: user.id } });
@@ -337,6 +340,9 @@ describe('per-address rate limits', () => {
           json: { email: 'x@example.com', password: 'whatever!' },
           headers: { 'X-Forwarded-For': ip },
         });
+      // Fixed windows aligned to the minute: not across a boundary, where a new budget starts.
+      const intoMinute = Date.now() % 60_000;
+      if (intoMinute > 55_000) await new Promise((resolve) => setTimeout(resolve, 60_200 - intoMinute));
       for (let i = 0; i < 3; i++) expect((await log('192.0.2.9')).status).toBe(401);
       await expectProblem(await log('192.0.2.9'), 429);
       const events = await allEvents(app);

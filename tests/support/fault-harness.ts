@@ -41,6 +41,8 @@ export interface Outcome {
   /** 0 when no HTTP answer came (connection refused or reset, or the timeout). */
   readonly status: number;
   readonly contentType: string;
+  /** The Retry-After header, if any. */
+  readonly retryAfter: string | null;
   readonly body: unknown;
   readonly text: string;
   readonly startedAt: number;
@@ -52,13 +54,15 @@ export interface CallOptions {
   readonly method?: string;
   readonly json?: unknown;
   readonly token?: string;
+  /** Extra request headers (e.g. X-Forwarded-For behind TRUST_PROXY). */
+  readonly headers?: Readonly<Record<string, string>>;
   /** A request still unanswered after this counts as a hang (status 0). Default 20 s. */
   readonly timeoutMs?: number;
 }
 
 /** One request that always resolves: a missing answer is status 0 with the reason. */
 export async function call(baseUrl: string, path: string, options: CallOptions = {}): Promise<Outcome> {
-  const headers = new Headers();
+  const headers = new Headers(options.headers);
   if (options.json !== undefined) headers.set('Content-Type', 'application/json');
   if (options.token !== undefined) headers.set('Authorization', `Bearer ${options.token}`);
   const startedAt = Date.now();
@@ -81,6 +85,7 @@ export async function call(baseUrl: string, path: string, options: CallOptions =
       label,
       status: response.status,
       contentType: response.headers.get('content-type') ?? '',
+      retryAfter: response.headers.get('retry-after'),
       body,
       text,
       startedAt,
@@ -95,6 +100,7 @@ export async function call(baseUrl: string, path: string, options: CallOptions =
       label,
       status: 0,
       contentType: '',
+      retryAfter: null,
       body: null,
       text: '',
       startedAt,

@@ -38,6 +38,10 @@ export interface FerretDbProcess {
   running(): boolean;
   /** SIGKILL to FerretDB itself (not a graceful stop), resolved once it is gone. */
   kill(): Promise<void>;
+  /** SIGSTOP to FerretDB: connections stay open and nothing answers (a hung server). */
+  pause(): void;
+  /** SIGCONT after `pause`: the server answers again, on the same connections. */
+  resume(): void;
   /** Starts FerretDB again on the same port and directory and waits until it answers a ping. */
   restart(): Promise<void>;
   /** Stops FerretDB and removes its directory. */
@@ -116,12 +120,19 @@ export async function startFerretDbProcess(): Promise<FerretDbProcess> {
     throw lastError;
   };
 
+  const signal = (name: NodeJS.Signals): void => {
+    if (current === null) throw new Error('FerretDB is not running');
+    process.kill(current.pid, name);
+  };
+
   await launchWithRetry();
   return {
     uri,
     port,
     dataDir,
     running: () => current !== null && current.watchdog.exitCode === null,
+    pause: () => signal('SIGSTOP'),
+    resume: () => signal('SIGCONT'),
     kill,
     restart: launchWithRetry,
     dispose: async () => {

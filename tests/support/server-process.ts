@@ -27,6 +27,8 @@ export async function startServerProcess(
       PORT: '0',
       LOG_LEVEL: 'info',
       BCRYPT_COST: '10',
+      // As in test-app.ts: a slow shared machine; tests/faults/hung-store.spec.ts sets its own.
+      REQUEST_DEADLINE: '30s',
       ...env,
     },
     stdio: ['pipe', 'pipe', 'pipe'],

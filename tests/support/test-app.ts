@@ -46,6 +46,9 @@ const BASE_ENV: Record<string, string> = {
   RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
   RATE_LIMIT_REGISTER_PER_HOUR: '1000000',
   JWT_ISSUER: 'http://auth.test',
+  // This machine is slow and shared: a 5 s deadline would turn slow answers into 503s. The
+  // deadline itself is tested in tests/faults/hung-store.spec.ts.
+  REQUEST_DEADLINE: '30s',
   DATA_ENCRYPTION_KEY: 'dGVzdC1tYXN0ZXIta2V5LW9mLXRoaXJ0eS10d28tYnk=',
 };
 

@@ -83,6 +83,9 @@ export const usersProjection: Projection<UserView> = {
         return { ...doc, mfaEnabled: true, updatedAt: at };
       case 'MfaDisabled':
         return { ...doc, mfaEnabled: false, updatedAt: at };
+      // Sessions are the sessions projection's; `updatedAt` stays.
+      case 'AllSessionsEnded':
+        return doc;
       // A login is activity, not a change to the account, so `updatedAt` stays.
       case 'LoggedIn':
         return { ...doc, lastLoginAt: at };

@@ -2,6 +2,9 @@ import { inject, injectable } from 'tsyringe';
 import type { LogoutReason } from '../../domain/session/session.events.js';
 import { sessionStreamId } from '../../domain/session/session.events.js';
 import { sessionDecider } from '../../domain/session/session.decider.js';
+import type { AllSessionsEnded } from '../../domain/user/user.events.js';
+import { userStreamId } from '../../domain/user/user.events.js';
+import { userDecider } from '../../domain/user/user.decider.js';
 import { CommandHandler } from '../command-handler.js';
 import { AUTH_SETTINGS, type AuthSettings } from '../ports/auth-settings.port.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
@@ -34,16 +37,25 @@ export class EndSessions {
   }
 
   /**
-   * Every session of a user whose tokens may still work, except `keep`. The session list comes
-   * from the read model once it has caught up with the log's head as of now, so a session opened
-   * a moment ago on another instance is included.
+   * Ends every session of a user whose tokens may still work, except `keep`. First the cut-off
+   * goes into the user's stream (`AllSessionsEnded`): that alone ends every older session, as
+   * refresh checks it, so a session missing from the read model (an edited database) is ended
+   * too. Then each session the read model lists, once caught up with the log's head, gets its
+   * `LoggedOut`, which revokes its access tokens on every instance at once.
    */
   async endAllOf(
     userId: string,
-    reason: LogoutReason,
+    reason: AllSessionsEnded['data']['reason'],
     metadata: EventMetadata,
     keep?: string,
   ): Promise<number> {
+    const kept = keep === undefined ? null : await this.startOf(keep);
+    await this.commands.handle(
+      userStreamId(userId),
+      userDecider,
+      { type: 'EndAllSessions', reason, keep: kept },
+      { metadata, now: this.clock.now() },
+    );
     await this.sync.catchUp();
     // A session whose refresh token just expired may still have a live access token.
     const horizon = new Date(this.clock.now().getTime() - this.settings.accessTokenTtlSeconds * 1000);
@@ -56,5 +68,11 @@ export class EndSessions {
     } while (after !== undefined);
     for (const id of ids) await this.endOne(id, reason, metadata);
     return ids.length;
+  }
+
+  /** When a session started, from its own stream (null when it has no stream). */
+  private async startOf(sessionId: string): Promise<{ sessionId: string; startedAt: Date } | null> {
+    const { state } = await this.commands.load(sessionStreamId(sessionId), sessionDecider);
+    return state.status === 'none' ? null : { sessionId, startedAt: state.createdAt };
   }
 }

@@ -13,6 +13,8 @@ import { REFRESH_TOKEN_CODEC, type RefreshTokenCodec } from '../ports/token-serv
 import { metadataOf, type RequestContext } from '../request-context.js';
 import { TokenPairIssuer, type TokenPair } from '../auth/token-pair.js';
 import { UserRepository } from '../users/user-repository.js';
+import { sessionEndedByUser } from '../../domain/user/user.decider.js';
+import { EndSessions } from './end-sessions.js';
 
 const invalid = (): DomainError =>
   new DomainError('refresh_token_invalid', 'The refresh token is invalid, expired or revoked.');
@@ -34,6 +36,7 @@ export class RefreshSession {
     @inject(TokenPairIssuer) private readonly tokens: TokenPairIssuer,
     @inject(AUTH_SETTINGS) private readonly settings: AuthSettings,
     @inject(AccessRefusals) private readonly refusals: AccessRefusals,
+    @inject(EndSessions) private readonly endSessions: EndSessions,
   ) {}
 
   /**
@@ -108,6 +111,16 @@ export class RefreshSession {
     const user = await this.users.find(state.userId);
     if (user === null || user.status !== 'active') {
       throw new RefreshRefused('inactive');
+    }
+    if (sessionEndedByUser(user, parsed.sessionId, state.createdAt)) {
+      // Ended by a "revoke all" that did not see it (missing from the read model): end it now, so
+      // its access tokens are refused too, on every instance.
+      await this.endSessions.endOne(
+        parsed.sessionId,
+        user.sessionsEnded?.reason ?? 'logout-all',
+        metadataOf(ctx),
+      );
+      throw new RefreshRefused('revoked');
     }
     return this.tokens.issue(
       {

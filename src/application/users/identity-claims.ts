@@ -1,4 +1,5 @@
 import { inject, injectable } from 'tsyringe';
+import { DomainError } from '../../domain/shared/domain-error.js';
 import { claimStreamId, type ClaimKind } from '../../domain/identity-claim/identity-claim.events.js';
 import { usernameKey, type Username } from '../../domain/user/username.js';
 import type { RegisteredUser } from '../../domain/user/user.decider.js';
@@ -14,6 +15,11 @@ import { UserRepository } from './user-repository.js';
  */
 const ABANDONED_AFTER_MS = 60_000;
 const MAX_ATTEMPTS = 8;
+
+const takenError = (kind: ClaimKind): DomainError =>
+  kind === 'email'
+    ? new DomainError('email_taken', 'An account with this email already exists.')
+    : new DomainError('username_taken', 'This username is already taken.');
 
 const holds = (user: RegisteredUser, kind: ClaimKind, value: string): boolean =>
   kind === 'email'
@@ -54,25 +60,37 @@ export class IdentityClaims {
     options: { adoptOrphan?: boolean } = {},
   ): Promise<string> {
     let adopted: string | null = null;
-    await this.commands.handle(
-      claimStreamId(kind, value),
-      claimDecider,
-      async (state): Promise<ClaimCommand | []> => {
-        adopted = null;
-        let ownerHoldsIt = false;
-        if (state.ownerId !== null && state.ownerId !== userId) {
-          const owner = await this.users.find(state.ownerId);
-          if (owner === null && options.adoptOrphan === true) {
-            adopted = state.ownerId;
-            return [];
-          }
+    try {
+      await this.commands.handle(
+        claimStreamId(kind, value),
+        claimDecider,
+        async (state): Promise<ClaimCommand | []> => {
+          adopted = null;
           const claimAge = this.clock.now().getTime() - (state.claimedAt?.getTime() ?? 0);
-          ownerHoldsIt = owner === null ? claimAge < ABANDONED_AFTER_MS : holds(owner, kind, value);
-        }
-        return { type: 'Claim', kind, value, userId, ownerHoldsIt };
-      },
-      { metadata, now: this.clock.now(), retries: MAX_ATTEMPTS - 1 },
-    );
+          // Already ours and young: no other claimant can take it (see `ownerHoldsIt`) before this
+          // registration's own append decides. Claiming again would only make the requests that
+          // adopted one orphaned email race each other on its username, round after round.
+          if (state.ownerId === userId && claimAge < ABANDONED_AFTER_MS / 2) return [];
+          let ownerHoldsIt = false;
+          if (state.ownerId !== null && state.ownerId !== userId) {
+            const owner = await this.users.find(state.ownerId);
+            if (owner === null && options.adoptOrphan === true) {
+              adopted = state.ownerId;
+              return [];
+            }
+            ownerHoldsIt = owner === null ? claimAge < ABANDONED_AFTER_MS : holds(owner, kind, value);
+          }
+          return { type: 'Claim', kind, value, userId, ownerHoldsIt };
+        },
+        { metadata, now: this.clock.now(), retries: MAX_ATTEMPTS - 1 },
+      );
+    } catch (error) {
+      // Still losing the append after every retry: others keep claiming this value (e.g. many
+      // requests adopting one orphaned email, each re-claiming its username). One of them owns
+      // it; to this request the value is taken, never a 500.
+      if (error instanceof ConcurrencyError) throw takenError(kind);
+      throw error;
+    }
     return adopted ?? userId;
   }
 

@@ -1,3 +1,4 @@
+import type { AllSessionsEnded } from './user.events.js';
 import type { Email } from './email.js';
 import type { MfaCommand } from './mfa.js';
 import type { Role } from './role.js';
@@ -24,4 +25,10 @@ export type UserCommand =
   | { readonly type: 'ChangeRole'; readonly role: Role }
   | { readonly type: 'Deactivate' }
   | { readonly type: 'Reactivate' }
-  | MfaCommand;
+  | MfaCommand
+  | {
+      readonly type: 'EndAllSessions';
+      readonly reason: AllSessionsEnded['data']['reason'];
+      /** The session that goes on (the one changing the password) and when it started. */
+      readonly keep: { readonly sessionId: string; readonly startedAt: Date } | null;
+    };

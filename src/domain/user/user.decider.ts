@@ -4,7 +4,7 @@ import type { Recorded } from '../shared/event.js';
 import { decideMfa, evolveMfa, initialMfaState, type MfaOutcome, type MfaState } from './mfa.js';
 import type { Role } from './role.js';
 import type { UserCommand } from './user.commands.js';
-import type { UserEvent } from './user.events.js';
+import type { AllSessionsEnded, UserEvent } from './user.events.js';
 
 export interface RegisteredUser {
   readonly status: 'active' | 'deactivated';
@@ -18,6 +18,12 @@ export interface RegisteredUser {
   readonly updatedAt: Date;
   /** The second factor: secrets sealed, recovery codes as digests, open login challenges. */
   readonly mfa: MfaState;
+  /** The latest `AllSessionsEnded`: sessions started before `at` are over, except `kept`. */
+  readonly sessionsEnded: {
+    readonly at: Date;
+    readonly kept: string | null;
+    readonly reason: AllSessionsEnded['data']['reason'];
+  } | null;
 }
 export type UserState = { readonly status: 'unregistered' } | RegisteredUser;
 
@@ -37,6 +43,7 @@ export function evolveUser(state: UserState, event: Recorded<UserEvent>): UserSt
       createdAt: event.occurredAt,
       updatedAt: event.occurredAt,
       mfa: initialMfaState(),
+      sessionsEnded: null,
     };
   }
   if (state.status === 'unregistered') return state;
@@ -60,6 +67,12 @@ export function evolveUser(state: UserState, event: Recorded<UserEvent>): UserSt
       return { ...state, ...at, status: 'deactivated' };
     case 'UserReactivated':
       return { ...state, ...at, status: 'active' };
+    // Not a change to the account: `updatedAt` stays.
+    case 'AllSessionsEnded':
+      return {
+        ...state,
+        sessionsEnded: { at: event.occurredAt, kept: event.data.keptSessionId, reason: event.data.reason },
+      };
     case 'MfaEnabled':
     case 'MfaDisabled':
       return { ...state, ...at, mfa: evolveMfa(state.mfa, event) };
@@ -109,9 +122,26 @@ export function decideUser(
       return user.status === 'deactivated' ? [] : [{ type: 'UserDeactivated', data: { userId } }];
     case 'Reactivate':
       return user.status === 'active' ? [] : [{ type: 'UserReactivated', data: { userId } }];
+    case 'EndAllSessions': {
+      // A session an earlier cut-off ended is never kept alive by a later one.
+      const { keep } = command;
+      const kept =
+        keep !== null && !sessionEndedByUser(user, keep.sessionId, keep.startedAt) ? keep.sessionId : null;
+      return [{ type: 'AllSessionsEnded', data: { userId, reason: command.reason, keptSessionId: kept } }];
+    }
     default:
       return decideMfa(command, userId, user.mfa);
   }
+}
+
+/**
+ * Whether an `AllSessionsEnded` of the user ended this session (started at `startedAt`). Only the
+ * latest cut-off is needed: it ends every older session but the one it kept, and that one was
+ * not ended by any earlier cut-off (the decider refuses to keep such a session).
+ */
+export function sessionEndedByUser(user: RegisteredUser, sessionId: string, startedAt: Date): boolean {
+  const ended = user.sessionsEnded;
+  return ended !== null && startedAt < ended.at && sessionId !== ended.kept;
 }
 
 export const userDecider: Decider<UserCommand, UserEvent, UserState, MfaOutcome> = {

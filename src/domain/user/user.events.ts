@@ -33,6 +33,21 @@ export type UserRoleChanged = DomainEvent<
 export type UserDeactivated = DomainEvent<'UserDeactivated', { readonly userId: string }>;
 export type UserReactivated = DomainEvent<'UserReactivated', { readonly userId: string }>;
 
+/**
+ * Every session of the user that started before this event is over, except `keptSessionId` (the
+ * session that changed the password keeps working). Recorded in the user's own stream, so
+ * "revoke all sessions" holds even for a session missing from the sessions read model (which an
+ * operator with database access could edit): a refresh checks it against the user stream.
+ */
+export type AllSessionsEnded = DomainEvent<
+  'AllSessionsEnded',
+  {
+    readonly userId: string;
+    readonly reason: 'logout-all' | 'password-change' | 'admin' | 'deactivation';
+    readonly keptSessionId: string | null;
+  }
+>;
+
 export type UserEvent =
   | UserRegistered
   | UserProfileUpdated
@@ -41,7 +56,8 @@ export type UserEvent =
   | UserRoleChanged
   | UserDeactivated
   | UserReactivated
-  | MfaEvent;
+  | MfaEvent
+  | AllSessionsEnded;
 
 export const USER_EVENT_TYPES: readonly UserEvent['type'][] = [
   'UserRegistered',

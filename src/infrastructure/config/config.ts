@@ -80,6 +80,7 @@ const envSchema = z.object({
     .regex(/^\d+(b|kb|mb)$/, 'must look like 16kb')
     .default('16kb'),
   SHUTDOWN_TIMEOUT: duration(1, 600).default(10),
+  REQUEST_DEADLINE: duration(1, 300).default(5),
   LOCKOUT_THRESHOLD: integer(1, 1000).default(5),
   ACCOUNT_LOCKOUT_THRESHOLD: integer(1, 100_000).default(20),
   LOCKOUT_WINDOW: duration(1, 86_400).default(15 * 60),
@@ -171,6 +172,8 @@ export interface Config {
   readonly jwtAlgorithm: 'ES256' | 'EdDSA' | 'RS256';
   readonly bodyLimit: string;
   readonly shutdownTimeoutSeconds: number;
+  /** A request still running after this answers 503; MongoDB operations give up by then too. */
+  readonly requestDeadlineSeconds: number;
   readonly lockout: {
     readonly threshold: number;
     readonly accountThreshold: number;
@@ -266,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtAlgorithm: e.JWT_ALGORITHM,
     bodyLimit: e.BODY_LIMIT,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT,
+    requestDeadlineSeconds: e.REQUEST_DEADLINE,
     lockout: {
       threshold: e.LOCKOUT_THRESHOLD,
       accountThreshold: e.ACCOUNT_LOCKOUT_THRESHOLD,

@@ -13,7 +13,8 @@ import type { Config } from '../config/config.js';
 import { MongoEventStore } from '../event-store/mongo-event-store.js';
 import { SqliteEventStore } from '../event-store/sqlite-event-store.js';
 import { connectMongo } from '../mongo/mongo-connection.js';
-import { FlexibleRateLimiter } from '../rate-limiting/flexible-rate-limiter.js';
+import { InMemoryRateLimiter } from '../rate-limiting/in-memory-rate-limiter.js';
+import { MongoRateLimiter } from '../rate-limiting/mongo-rate-limiter.js';
 import { InMemoryLoginAttemptReadModel } from '../read-models/in-memory/in-memory-login-attempt-read-model.js';
 import { InMemorySessionReadModel } from '../read-models/in-memory/in-memory-session-read-model.js';
 import { InMemoryUserReadModel } from '../read-models/in-memory/in-memory-user-read-model.js';
@@ -65,9 +66,9 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     const sessions = guardedByMongo(new MongoSessionReadModel(db));
     const loginAttempts = guardedByMongo(new MongoLoginAttemptReadModel(db));
     const webhooks = guardedByMongo(new MongoWebhookReadModel(db));
-    const [eventStore, rateLimiter] = await Promise.all([
+    const rateLimiter = MongoRateLimiter.create(db, config.rateLimits);
+    const [eventStore] = await Promise.all([
       MongoEventStore.create(db),
-      FlexibleRateLimiter.mongo(db, config.rateLimits),
       users.init(),
       sessions.init(),
       loginAttempts.init(),
@@ -82,7 +83,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
       webhooks,
       signingKeys: new MongoSigningKeyRepository(db),
       rateLimiter,
-      sweep: async (now) => void (await FlexibleRateLimiter.sweepMongo(db, now)),
+      sweep: async (now) => void (await MongoRateLimiter.sweep(db, now)),
       close: async () => {
         await eventStore.close();
         await client.close();
@@ -99,7 +100,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     loginAttempts: new InMemoryLoginAttemptReadModel(),
     webhooks: new InMemoryWebhookReadModel(),
     signingKeys: new FileSigningKeyRepository(config.dataDir),
-    rateLimiter: FlexibleRateLimiter.inMemory(config.rateLimits),
+    rateLimiter: new InMemoryRateLimiter(config.rateLimits),
     sweep: async () => {},
     close: () => eventStore.close(),
   };

@@ -6,6 +6,7 @@ import type { HttpState } from './http-state.js';
 import { accessLog, type RequestObserver } from './middleware/access-log.js';
 import { bodies } from './middleware/body.js';
 import { corsFor, refuseCrossSite } from './middleware/cross-site.js';
+import { deadline } from './middleware/deadline.js';
 import { errors } from './middleware/errors.js';
 import { requestId } from './middleware/request-id.js';
 import { buildOpenApiDocument } from './openapi/document.js';
@@ -26,6 +27,8 @@ export interface HttpAppOptions {
   /** TRUST_PROXY: how many reverse proxies append to X-Forwarded-For in front of us. */
   readonly trustProxyHops: number;
   readonly bodyLimit: string;
+  /** REQUEST_DEADLINE: a request still running after this answers 503. */
+  readonly requestDeadlineMs: number;
   /** CORS_ORIGINS: the browser origins allowed to call the API and to post logins. */
   readonly corsOrigins: readonly string[];
   /** Who may scrape /metrics on this listener. */
@@ -86,6 +89,7 @@ export function createHttpApp(options: HttpAppOptions): Koa<HttpState> {
   app.use(requestId(options.logger));
   app.use(accessLog(options.observe));
   app.use(errors());
+  app.use(deadline(options.requestDeadlineMs));
   app.use(async (ctx, next) => {
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'no-referrer');

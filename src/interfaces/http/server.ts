@@ -17,6 +17,7 @@ export function createServerApp(runtime: Runtime): Koa<HttpState> {
     logger,
     trustProxyHops: config.trustProxyHops,
     bodyLimit: config.bodyLimit,
+    requestDeadlineMs: config.requestDeadlineSeconds * 1000,
     corsOrigins: config.corsOrigins,
     metricsScraper: requireMetricsToken(config.metricsToken),
     discovery: {

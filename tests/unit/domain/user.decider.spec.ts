@@ -1,5 +1,5 @@
-import { describe, it } from 'vitest';
-import { userDecider } from '../../../src/domain/user/user.decider.js';
+import { describe, expect, it } from 'vitest';
+import { sessionEndedByUser, userDecider } from '../../../src/domain/user/user.decider.js';
 import type { Email } from '../../../src/domain/user/email.js';
 import type { Username } from '../../../src/domain/user/username.js';
 import type { UserEvent } from '../../../src/domain/user/user.events.js';
@@ -110,5 +110,39 @@ describe('user decider', () => {
       .when({ type: 'Reactivate' })
       .then([{ type: 'UserReactivated', data: { userId } }]);
     spec.given([registered]).when({ type: 'Reactivate' }).then([]);
+  });
+});
+
+describe('ending all sessions of a user (the cut-off in the user stream)', () => {
+  const ended = (keptSessionId: string | null): UserEvent => ({
+    type: 'AllSessionsEnded',
+    data: { userId, reason: 'logout-all', keptSessionId },
+  });
+  const before = new Date('2025-12-31T23:00:00Z');
+  const after = new Date('2026-01-01T00:00:01Z');
+
+  it('records the cut-off with the session to keep', () => {
+    spec
+      .given([registered])
+      .when({ type: 'EndAllSessions', reason: 'logout-all', keep: { sessionId: 's-1', startedAt: before } })
+      .then([ended('s-1')]);
+  });
+
+  it('never keeps a session an earlier cut-off ended', () => {
+    spec
+      .given([registered, ended(null)])
+      .when({ type: 'EndAllSessions', reason: 'logout-all', keep: { sessionId: 's-1', startedAt: before } })
+      .then([ended(null)]);
+  });
+
+  it('ends sessions started before the latest cut-off, except the kept one', () => {
+    const state = [registered, ended('s-keep')].reduce(
+      (s, e) => userDecider.evolve(s, { ...e, occurredAt: new Date('2026-01-01T00:00:00Z') }),
+      userDecider.initialState(),
+    );
+    if (state.status === 'unregistered') throw new Error('unregistered');
+    expect(sessionEndedByUser(state, 's-old', before)).toBe(true);
+    expect(sessionEndedByUser(state, 's-keep', before)).toBe(false);
+    expect(sessionEndedByUser(state, 's-new', after)).toBe(false);
   });
 });

@@ -1,0 +1,35 @@
+import type { RateLimitDecision, RateLimitedAction } from '../../application/ports/rate-limiter.port.js';
+
+export interface RateLimits {
+  readonly loginPerMinute: number;
+  readonly registerPerHour: number;
+}
+
+export interface Budget {
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+/** The budget of each action: so many attempts per fixed window. */
+export const budgetsOf = (limits: RateLimits): Record<RateLimitedAction, Budget> => ({
+  login: { limit: limits.loginPerMinute, windowMs: 60_000 },
+  register: { limit: limits.registerPerHour, windowMs: 3_600_000 },
+});
+
+/**
+ * Fixed windows aligned to the epoch (slot = floor(now / window)), the same on every instance
+ * without any coordination: a key gets `limit` attempts per slot. At a slot boundary a client
+ * can spend two budgets back to back (at most 2 × limit in any window's length); a sliding
+ * window would need a read-modify-write, which FerretDB 1.x cannot do atomically.
+ */
+export const slotOf = (budget: Budget, now: Date): number => Math.floor(now.getTime() / budget.windowMs);
+
+export const slotEnd = (budget: Budget, slot: number): Date => new Date((slot + 1) * budget.windowMs);
+
+export const ALLOWED: RateLimitDecision = { allowed: true, retryAfterSeconds: 0 };
+
+/** Refused until the slot ends (at least one second, as Retry-After counts whole seconds). */
+export const refusedUntil = (end: Date, now: Date): RateLimitDecision => ({
+  allowed: false,
+  retryAfterSeconds: Math.max(1, Math.ceil((end.getTime() - now.getTime()) / 1000)),
+});
