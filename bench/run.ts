@@ -11,6 +11,7 @@ import { read } from './benchmarks/read.js';
 import { rebuild } from './benchmarks/rebuild.js';
 import { refresh } from './benchmarks/refresh.js';
 import { scaling } from './benchmarks/scaling.js';
+import { startup } from './benchmarks/startup.js';
 import { log, machineInfo, round, settings } from './support/env.js';
 import {
   formatTable,
@@ -21,7 +22,7 @@ import {
   type Row,
 } from './support/results.js';
 
-const FIVE: readonly Benchmark[] = [login, read, refresh, rebuild, scaling];
+const FIVE: readonly Benchmark[] = [login, read, refresh, rebuild, scaling, startup];
 const ALL: readonly Benchmark[] = [...FIVE, profile, profileRead];
 
 function select(args: readonly string[]): readonly Benchmark[] {
