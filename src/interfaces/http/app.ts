@@ -78,7 +78,7 @@ export function createHttpApp(options: HttpAppOptions): Koa<HttpState> {
     await next();
   });
   app.use(requestId(options.logger));
-  app.use(accessLog(options.observe));
+  app.use(accessLog(options.observe, options.logger));
   app.use(errors());
   app.use(async (ctx, next) => {
     ctx.set('X-Content-Type-Options', 'nosniff');
