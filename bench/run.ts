@@ -12,6 +12,7 @@ import { read } from './benchmarks/read.js';
 import { rebuild } from './benchmarks/rebuild.js';
 import { refresh } from './benchmarks/refresh.js';
 import { scaling } from './benchmarks/scaling.js';
+import { startup } from './benchmarks/startup.js';
 import { log, machineInfo, round, settings } from './support/env.js';
 import {
   formatTable,
@@ -23,7 +24,7 @@ import {
 } from './support/results.js';
 
 /** The default set (`npm run bench`); a run of all of them writes latest.json. */
-const DEFAULT_SET: readonly Benchmark[] = [login, read, refresh, rebuild, scaling, audit];
+const DEFAULT_SET: readonly Benchmark[] = [login, read, refresh, rebuild, scaling, startup, audit];
 const ALL: readonly Benchmark[] = [...DEFAULT_SET, profile, profileRead];
 
 function select(args: readonly string[]): readonly Benchmark[] {

@@ -25,6 +25,8 @@ export interface ServerOptions {
   readonly label?: string;
   /** Keep a scratch data directory that startServer created (it is removed on stop otherwise). */
   readonly keepData?: boolean;
+  /** How long to wait for /health/ready (default 120 s; a first start on a large log takes longer). */
+  readonly readyTimeoutMs?: number;
   /** Receives the server's stdout (its pino log lines); dropped when omitted. */
   readonly onStdout?: (chunk: string) => void;
 }
@@ -143,7 +145,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const stderr = tail(child.stderr);
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitForHttp(`${url}/health/ready`, child, stderr);
+    await waitForHttp(`${url}/health/ready`, child, stderr, options.readyTimeoutMs);
   } catch (error) {
     await stopChild(child, 2_000);
     await removeScratch();

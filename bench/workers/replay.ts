@@ -1,12 +1,14 @@
 /**
  * Replays an embedded event store into the read models, in a process of its own so its peak RSS
  * is its own. Prints JSON.
- *   node --expose-gc replay.js memory  <data-dir>   the embedded mode's start: Runtime.boot +
- *                                                    catchUpReadModels (in-memory read models)
+ *   node --expose-gc replay.js memory  <data-dir>   the embedded mode's first start: Runtime.boot +
+ *                                                    catchUpReadModels into SQLite read models,
+ *                                                    from zero (read-models.sqlite is removed first)
  *   node --expose-gc replay.js discard <data-dir>   the same ProjectionRunner and projections over
  *                                                    stores that keep nothing: the replay alone
  */
 import 'reflect-metadata';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type {
   PositionedDoc,
@@ -23,6 +25,7 @@ import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite-ev
 import { createLogger } from '../../src/infrastructure/logging/pino-logger.js';
 import { bind, ProjectionRunner } from '../../src/infrastructure/projections/projection-runner.js';
 import { Runtime } from '../../src/infrastructure/runtime/runtime.js';
+import { READ_MODELS_FILE } from '../../src/infrastructure/runtime/storage.js';
 
 const [mode, dataDir] = process.argv.slice(2);
 if ((mode !== 'memory' && mode !== 'discard') || dataDir === undefined) {
@@ -81,6 +84,10 @@ let heapAfterMB: number;
 let saved: number | undefined;
 
 if (mode === 'memory') {
+  // From zero: a previous run (or the start-up benchmark) left checkpoints at the head.
+  for (const suffix of ['', '-wal', '-shm']) {
+    rmSync(path.join(dataDir, `${READ_MODELS_FILE}${suffix}`), { force: true });
+  }
   const config = loadConfig({
     DATA_DIR: dataDir,
     BCRYPT_COST: '10',

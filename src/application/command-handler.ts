@@ -7,6 +7,7 @@ import {
   type CommandOptions,
   type Handled,
 } from './event-sourcing.js';
+import { LRUCache } from 'lru-cache';
 import type { EventStore } from './ports/event-store.port.js';
 import type { Loaded } from './stream-state-cache.js';
 import { StreamStateCache } from './stream-state-cache.js';
@@ -14,20 +15,46 @@ import { StreamStateCache } from './stream-state-cache.js';
 /**
  * The event store plus this instance's stream-state cache: what use cases write and read their
  * own streams through. One per container (registered by value), so every use case shares it.
+ *
+ * It also remembers the global position of this instance's last append to each recent stream,
+ * so a query can be served from a read model once that model has reached it (read-your-writes on
+ * the instance that wrote) instead of reading the stream. A stream it no longer remembers answers
+ * the highest position it forgot, which is never below that stream's last write here.
  */
 export class CommandHandler {
+  private readonly written: LRUCache<string, number>;
+  private forgotten = 0;
+
   constructor(
     private readonly store: EventStore,
     readonly cache: StreamStateCache = new StreamStateCache(),
-  ) {}
+    maxWrittenStreams = 10_000,
+  ) {
+    this.written = new LRUCache<string, number>({
+      max: maxWrittenStreams,
+      dispose: (position, _streamId, reason) => {
+        if (reason === 'evict') this.forgotten = Math.max(this.forgotten, position);
+      },
+    });
+  }
 
-  handle<Command, Event extends DomainEvent, State, Outcome>(
+  async handle<Command, Event extends DomainEvent, State, Outcome>(
     streamId: string,
     decider: Decider<Command, Event, State, Outcome>,
     input: CommandInput<Command, State>,
     options: CommandOptions<State>,
   ): Promise<Handled<Event, State, Outcome>> {
-    return handleCommand(this.store, streamId, decider, input, options, this.cache);
+    const handled = await handleCommand(this.store, streamId, decider, input, options, this.cache);
+    if (handled.appended !== null) {
+      const previous = this.written.get(streamId) ?? 0;
+      this.written.set(streamId, Math.max(previous, handled.appended.position));
+    }
+    return handled;
+  }
+
+  /** A position at or past this instance's last append to `streamId` (0: none it knows of). */
+  lastWritten(streamId: string): number {
+    return this.written.get(streamId) ?? this.forgotten;
   }
 
   load<Command, Event extends DomainEvent, State, Outcome>(

@@ -143,7 +143,7 @@ describe('auth-cli over the embedded store', () => {
     expect(lines(result.stderr)).toHaveLength(1);
   });
 
-  it('stats: head, events by type and streams; no stored checkpoints in the embedded mode', async () => {
+  it('stats: head, events by type, streams and the stored read-model checkpoints', async () => {
     const result = await runCli(['stats', '--json'], app.storage);
     expect(result.code).toBe(0);
     const stats = JSON.parse(result.stdout) as {
@@ -154,7 +154,17 @@ describe('auth-cli over the embedded store', () => {
       events_by_type: Record<string, number>;
       read_models: unknown;
     };
-    expect(stats).toMatchObject({ mode: 'embedded', head, events: head, read_models: null });
+    expect(stats).toMatchObject({
+      mode: 'embedded',
+      head,
+      events: head,
+      // The running app's projection runner saved them into DATA_DIR/read-models.sqlite.
+      read_models: ['users', 'sessions', 'login-attempts'].map((name) => ({
+        name,
+        checkpoint: expect.any(Number) as number,
+        lag: expect.any(Number) as number,
+      })),
+    });
     expect(stats.events_by_type).toMatchObject({ UserRegistered: 2, LoggedIn: 2, LoginFailed: 1 });
     expect(Object.values(stats.events_by_type).reduce((a, b) => a + b, 0)).toBe(head);
     // Two users, two sessions, one attempts stream at least, and the email claims.
@@ -164,7 +174,7 @@ describe('auth-cli over the embedded store', () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toContain(`Head position:  ${head}`);
     expect(table.stdout).toMatch(/LoginFailed\s+1/);
-    expect(table.stdout).toContain('none stored: embedded read models live in memory');
+    expect(table.stdout).toMatch(/users\s+\d+\s+\(\d+ behind\)/);
   });
 
   it('rebuild: replays the log with plain progress lines off a terminal, and says what embedded means', async () => {
@@ -173,7 +183,9 @@ describe('auth-cli over the embedded store', () => {
     expect(result.stdout).toContain(
       `Rebuilt users, sessions, login-attempts, webhooks from position 0: ${head} events replayed in`,
     );
-    expect(result.stdout).toContain('Embedded store: read models live in memory');
+    expect(result.stdout).toContain(
+      'Embedded store: the read models in DATA_DIR/read-models.sqlite were emptied',
+    );
     expect(result.stderr).toContain(
       `rebuild users, sessions, login-attempts, webhooks: ${head}/${head} events (100%)`,
     );

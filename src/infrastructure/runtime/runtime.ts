@@ -67,7 +67,7 @@ export class Runtime {
 
   /**
    * Starts the projection runner and waits until the read models include the log's current head
-   * (in the embedded mode this replays the whole log into memory). `start` begins with it; a
+   * (from the stored checkpoints, in both modes). `start` begins with it; a
    * one-shot tool that reads the read models calls it alone, without the HTTP-side work.
    */
   async catchUpReadModels(): Promise<void> {

@@ -15,14 +15,15 @@ import { SqliteEventStore } from '../event-store/sqlite-event-store.js';
 import { connectMongo } from '../mongo/mongo-connection.js';
 import { InMemoryRateLimiter } from '../rate-limiting/in-memory-rate-limiter.js';
 import { MongoRateLimiter } from '../rate-limiting/mongo-rate-limiter.js';
-import { InMemoryLoginAttemptReadModel } from '../read-models/in-memory/in-memory-login-attempt-read-model.js';
-import { InMemorySessionReadModel } from '../read-models/in-memory/in-memory-session-read-model.js';
-import { InMemoryUserReadModel } from '../read-models/in-memory/in-memory-user-read-model.js';
 import { InMemoryWebhookReadModel } from '../read-models/in-memory/in-memory-webhook-read-model.js';
 import { MongoLoginAttemptReadModel } from '../read-models/mongo/mongo-login-attempt-read-model.js';
 import { MongoSessionReadModel } from '../read-models/mongo/mongo-session-read-model.js';
 import { MongoUserReadModel } from '../read-models/mongo/mongo-user-read-model.js';
 import { MongoWebhookReadModel } from '../read-models/mongo/mongo-webhook-read-model.js';
+import { SqliteLoginAttemptReadModel } from '../read-models/sqlite/sqlite-login-attempt-read-model.js';
+import { SqliteReadModelDatabase } from '../read-models/sqlite/sqlite-read-model-database.js';
+import { SqliteSessionReadModel } from '../read-models/sqlite/sqlite-session-read-model.js';
+import { SqliteUserReadModel } from '../read-models/sqlite/sqlite-user-read-model.js';
 import { FileSigningKeyRepository } from '../tokens/file-signing-key-repository.js';
 import { MongoSigningKeyRepository } from '../tokens/mongo-signing-key-repository.js';
 import type { SigningKeyRepository } from '../tokens/signing-key-repository.js';
@@ -41,6 +42,10 @@ export interface Storage {
   sweep(now: Date): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The embedded mode's files in DATA_DIR. */
+export const EVENTS_FILE = 'events.sqlite';
+export const READ_MODELS_FILE = 'read-models.sqlite';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -91,17 +96,23 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     };
   }
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const eventStore = new SqliteEventStore({ file: path.join(config.dataDir, 'events.sqlite') });
+  const eventStore = new SqliteEventStore({ file: path.join(config.dataDir, EVENTS_FILE) });
+  // Read models and their checkpoints persist in a file of their own: a start resumes from the
+  // checkpoint instead of replaying the log, and memory does not grow with the data.
+  const readModels = new SqliteReadModelDatabase({ file: path.join(config.dataDir, READ_MODELS_FILE) });
   return {
     mode: 'embedded',
     eventStore,
-    users: new InMemoryUserReadModel(),
-    sessions: new InMemorySessionReadModel(),
-    loginAttempts: new InMemoryLoginAttemptReadModel(),
+    users: new SqliteUserReadModel(readModels),
+    sessions: new SqliteSessionReadModel(readModels),
+    loginAttempts: new SqliteLoginAttemptReadModel(readModels),
     webhooks: new InMemoryWebhookReadModel(),
     signingKeys: new FileSigningKeyRepository(config.dataDir),
     rateLimiter: new InMemoryRateLimiter(config.rateLimits),
     sweep: async () => {},
-    close: () => eventStore.close(),
+    close: async () => {
+      await eventStore.close();
+      readModels.close();
+    },
   };
 }

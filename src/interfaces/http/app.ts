@@ -87,7 +87,7 @@ export function createHttpApp(options: HttpAppOptions): Koa<HttpState> {
     await next();
   });
   app.use(requestId(options.logger));
-  app.use(accessLog(options.observe));
+  app.use(accessLog(options.observe, options.logger));
   app.use(errors());
   app.use(deadline(options.requestDeadlineMs));
   app.use(async (ctx, next) => {

@@ -49,7 +49,7 @@ export function exportLoginAttemptsCommand(io: CliIo, withRuntime: WithRuntime):
         '',
         'Each line: {"id","occurred_at","outcome","user_id","identifier","ip","user_agent","session_id"},',
         'the same shape as GET /admin/login-attempts; no password, hash or token is ever included.',
-        'The read models are brought up to date first (in the embedded mode, by replaying the log).',
+        'The read models are brought up to date first (from their checkpoints).',
         '',
         'Example:',
         '  npm run cli --silent -- export-login-attempts --outcome locked --from 2025-01-01 > locked.ndjson',

@@ -10,8 +10,8 @@ const MONGODB_WARNING =
   'and may write into the collections while they are rebuilt. For an exact result, stop them first or restart them afterwards.';
 
 const EMBEDDED_NOTE =
-  'Embedded store: read models live in memory and every instance rebuilds them from the log at start, ' +
-  'so this replayed the log to check it and report the count and time; nothing was stored and running instances are unaffected.';
+  'Embedded store: the read models in DATA_DIR/read-models.sqlite were emptied and rebuilt with their checkpoints. ' +
+  'A running instance is not paused: it keeps following the log from its own checkpoint into the same file.';
 
 export function rebuildCommand(io: CliIo, withRuntime: WithRuntime): Command {
   return new Command('rebuild')
@@ -27,8 +27,8 @@ export function rebuildCommand(io: CliIo, withRuntime: WithRuntime): Command {
       [
         '',
         'MongoDB (MONGODB_URI set): resets and rebuilds the shared collections and their checkpoints.',
-        'Embedded (DATA_DIR): read models are in memory and rebuilt at every start; the command replays',
-        'the log and reports the count and time only.',
+        'Embedded (DATA_DIR): resets and rebuilds DATA_DIR/read-models.sqlite and its checkpoints; a start',
+        'otherwise resumes from those checkpoints instead of replaying the log.',
         '',
         'Examples:',
         '  npm run cli -- rebuild',

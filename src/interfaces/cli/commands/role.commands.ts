@@ -30,7 +30,7 @@ export function revokeAdminCommand(io: CliIo, withRuntime: WithRuntime): Command
     .action(async (email: string) => {
       await withRuntime(async (runtime) => {
         // The demotion ends the user's sessions, listed from the sessions read model: it must be
-        // current first (in the embedded mode it is only in memory, so this replays the log).
+        // current first (from its checkpoint: another process may have appended since).
         await runtime.catchUpReadModels();
         const { userId, role } = await runtime.useCases.operator.setRole(email, 'user');
         await writeLine(

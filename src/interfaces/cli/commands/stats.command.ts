@@ -17,9 +17,12 @@ interface LogStats {
 
 interface Stats extends LogStats {
   readonly mode: 'mongodb' | 'embedded';
-  /** Stored checkpoints; null in the embedded mode, whose read models live in each process's memory. */
-  readonly readModels:
-    readonly { readonly name: string; readonly checkpoint: number; readonly lag: number }[] | null;
+  /** Stored checkpoints (MongoDB collections, or DATA_DIR/read-models.sqlite when embedded). */
+  readonly readModels: readonly {
+    readonly name: string;
+    readonly checkpoint: number;
+    readonly lag: number;
+  }[];
 }
 
 /**
@@ -52,15 +55,13 @@ async function scanLog(store: EventStore, progress: Progress): Promise<LogStats>
 async function collect(runtime: Runtime, progress: Progress): Promise<Stats> {
   const { mode, eventStore } = runtime.storage;
   const log = await scanLog(eventStore, progress);
-  const readModels =
-    mode === 'embedded'
-      ? null
-      : await Promise.all(
-          readModelStores(runtime.storage).map(async ({ name, store }) => {
-            const checkpoint = await store.checkpoint();
-            return { name, checkpoint, lag: Math.max(0, log.head - checkpoint) };
-          }),
-        );
+  // Both modes store their read models with checkpoints (embedded: DATA_DIR/read-models.sqlite).
+  const readModels = await Promise.all(
+    readModelStores(runtime.storage).map(async ({ name, store }) => {
+      const checkpoint = await store.checkpoint();
+      return { name, checkpoint, lag: Math.max(0, log.head - checkpoint) };
+    }),
+  );
   return { mode, ...log, readModels };
 }
 
@@ -77,12 +78,10 @@ function report(stats: Stats, ms: number): string[] {
       ([type, n]) => `  ${type.padEnd(width)}  ${formatCount(n).padStart(10)}`,
     ),
     'Read-model checkpoints:',
-    ...(stats.readModels === null
-      ? ['  none stored: embedded read models live in memory and each instance rebuilds them at start']
-      : stats.readModels.map(
-          ({ name, checkpoint, lag }) =>
-            `  ${name.padEnd(16)}${formatCount(checkpoint).padStart(10)}  (${formatCount(lag)} behind)`,
-        )),
+    ...stats.readModels.map(
+      ({ name, checkpoint, lag }) =>
+        `  ${name.padEnd(16)}${formatCount(checkpoint).padStart(10)}  (${formatCount(lag)} behind)`,
+    ),
     `Scanned in ${formatSeconds(ms)}.`,
   ];
 }

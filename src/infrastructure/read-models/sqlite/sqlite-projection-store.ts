@@ -1,0 +1,172 @@
+import type { Page, PageRequest } from '../../../application/pagination.js';
+import type {
+  DocChange,
+  PositionedDoc,
+  ProjectionStore,
+} from '../../../application/ports/projection-store.port.js';
+import type { Param, Row, SqliteReadModelDatabase } from './sqlite-read-model-database.js';
+import { integerColumn, textColumn } from './sqlite-read-model-database.js';
+
+/** A column the queries filter or sort on, copied out of the document at every save. */
+export interface IndexedColumn<Doc> {
+  readonly name: string;
+  readonly type: 'TEXT' | 'INTEGER';
+  readonly value: (doc: Doc) => string | number | null;
+}
+
+export interface SqliteProjectionStoreOptions<Doc> {
+  /** Table of the documents, e.g. `rm_users`. */
+  readonly table: string;
+  /** Key of the checkpoint: the read model's name. */
+  readonly name: string;
+  /** Always includes `seq`, the order of every list. */
+  readonly columns: readonly IndexedColumn<Doc>[];
+  /** Column lists of the secondary indexes, e.g. `user_id, seq`. */
+  readonly indexes: readonly string[];
+}
+
+/** A WHERE clause in parts: conditions joined by AND and their parameters, in order. */
+export interface Where {
+  readonly conditions: readonly string[];
+  readonly params: readonly Param[];
+}
+
+/**
+ * The write side every SQLite read model shares. A document is stored as its JSON (`doc`) with
+ * the position of the last event applied (`pos`) and copies of the fields its queries use, so
+ * memory stays that of SQLite's page cache however many documents there are, and a start resumes
+ * from the saved checkpoint instead of replaying the log.
+ */
+export class SqliteProjectionStore<Doc extends object> implements ProjectionStore<Doc> {
+  protected readonly table: string;
+  private readonly name: string;
+  private readonly columns: readonly IndexedColumn<Doc>[];
+  private readonly upsertSql: string;
+
+  constructor(
+    protected readonly db: SqliteReadModelDatabase,
+    options: SqliteProjectionStoreOptions<Doc>,
+  ) {
+    this.table = options.table;
+    this.name = options.name;
+    this.columns = options.columns;
+    const definitions = [
+      'id TEXT PRIMARY KEY',
+      'pos INTEGER NOT NULL',
+      'doc TEXT NOT NULL',
+      ...options.columns.map((column) => `${column.name} ${column.type}`),
+    ];
+    const indexes = options.indexes
+      .map(
+        (columns) =>
+          `CREATE INDEX IF NOT EXISTS ${this.table}_${columns.replace(/\W+/g, '_')} ON ${this.table} (${columns});`,
+      )
+      .join('\n');
+    db.migrate(
+      `CREATE TABLE IF NOT EXISTS ${this.table} (${definitions.join(', ')}) STRICT;
+       ${indexes}`,
+    );
+    const names = ['id', 'pos', 'doc', ...options.columns.map((column) => column.name)];
+    const updates = names
+      .slice(1)
+      .map((column) => `${column} = excluded.${column}`)
+      .join(', ');
+    // The position guard is in the statement: a replayed or older change updates nothing.
+    this.upsertSql = `INSERT INTO ${this.table} (${names.join(', ')})
+      VALUES (${names.map(() => '?').join(', ')})
+      ON CONFLICT (id) DO UPDATE SET ${updates} WHERE excluded.pos > ${this.table}.pos`;
+  }
+
+  load(ids: readonly string[]): Promise<Map<string, PositionedDoc<Doc>>> {
+    return this.db.async(() => {
+      const found = new Map<string, PositionedDoc<Doc>>();
+      const sql = `SELECT pos, doc FROM ${this.table} WHERE id = ?`;
+      for (const id of new Set(ids)) {
+        const row = this.db.get(sql, id);
+        if (row !== undefined) found.set(id, { doc: this.parse(row), position: integerColumn(row, 'pos') });
+      }
+      return found;
+    });
+  }
+
+  save(changes: readonly DocChange<Doc>[]): Promise<void> {
+    return this.db.async(() => {
+      if (changes.length === 0) return;
+      this.db.transaction(() => {
+        for (const { id, doc, position } of changes) {
+          const values = this.columns.map((column) => column.value(doc));
+          this.db.run(this.upsertSql, id, position, JSON.stringify(doc), ...values);
+        }
+      });
+    });
+  }
+
+  checkpoint(): Promise<number> {
+    return this.db.async(() => {
+      const row = this.db.get('SELECT position FROM checkpoints WHERE name = ?', this.name);
+      return row === undefined ? 0 : integerColumn(row, 'position');
+    });
+  }
+
+  saveCheckpoint(position: number): Promise<void> {
+    return this.db.async(() =>
+      this.db.run(
+        `INSERT INTO checkpoints (name, position) VALUES (?, ?)
+         ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
+        this.name,
+        position,
+      ),
+    );
+  }
+
+  /** Documents and checkpoint in one transaction: never an empty table that claims to be current. */
+  reset(): Promise<void> {
+    return this.db.async(() =>
+      this.db.transaction(() => {
+        this.db.run('DELETE FROM checkpoints WHERE name = ?', this.name);
+        this.db.run(`DELETE FROM ${this.table}`);
+      }),
+    );
+  }
+
+  /** The document by id, or null. */
+  protected byKey(id: string): Promise<Doc | null> {
+    return this.db.async(() => {
+      const row = this.db.get(`SELECT doc FROM ${this.table} WHERE id = ?`, id);
+      return row === undefined ? null : this.parse(row);
+    });
+  }
+
+  /**
+   * One page in `seq` order after the cursor (newest first with `direction` -1): fetches
+   * `limit + 1` rows, the extra one only saying that there is more.
+   */
+  protected page(where: Where, request: PageRequest, direction: 1 | -1): Page<Doc> {
+    if (request.limit < 1) return { items: [], nextAfter: null };
+    const conditions = [...where.conditions];
+    const params = [...where.params];
+    if (request.after !== undefined) {
+      conditions.push(direction === 1 ? 'seq > ?' : 'seq < ?');
+      params.push(request.after);
+    }
+    const order = direction === 1 ? 'ASC' : 'DESC';
+    const clause = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+    const rows = this.db.all(
+      `SELECT doc, seq FROM ${this.table} ${clause} ORDER BY seq ${order}, id ${order} LIMIT ?`,
+      ...params,
+      request.limit + 1,
+    );
+    const shown = rows.slice(0, request.limit);
+    const last = shown.at(-1);
+    const more = rows.length > request.limit && last !== undefined;
+    return {
+      items: shown.map((row) => this.parse(row)),
+      nextAfter: more ? integerColumn(last, 'seq') : null,
+    };
+  }
+
+  /** The table holds only what `save` wrote, which was a Doc. */
+  protected parse(row: Row): Doc {
+    return JSON.parse(textColumn(row, 'doc')) as Doc;
+  }
+}

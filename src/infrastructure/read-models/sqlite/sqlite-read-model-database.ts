@@ -1,0 +1,133 @@
+/**
+ * The embedded mode's read-model file (DATA_DIR/read-models.sqlite), apart from the event log so a
+ * rebuild or a lost read-model file never touches the log, and so the log's write lock is not
+ * shared with the projection runner's batches. One connection serves every read model of the
+ * process; `DatabaseSync` is synchronous, so a batch never yields half-way.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type SQLInputValue, type SQLOutputValue, type StatementSync } from 'node:sqlite';
+import { StoreUnavailableError } from '../../../application/ports/event-store.port.js';
+import { ensurePrivateFile, restrictIfExists } from '../../system/private-files.js';
+
+export type Row = Record<string, SQLOutputValue>;
+export type Param = SQLInputValue;
+
+export interface SqliteReadModelDatabaseOptions {
+  /** Path of the database file (its directory is created if missing), or ':memory:'. */
+  readonly file: string;
+  /** How long to wait for another process's write lock (an operator CLI). Default 5000 ms. */
+  readonly busyTimeoutMs?: number;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS checkpoints (
+    name     TEXT    PRIMARY KEY,
+    position INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
+`;
+
+const SQLITE_BUSY = 5;
+const SQLITE_LOCKED = 6;
+
+const isBusyError = (error: unknown): boolean => {
+  if (typeof error !== 'object' || error === null || !('errcode' in error)) return false;
+  const primary = Number(error.errcode) & 0xff;
+  return primary === SQLITE_BUSY || primary === SQLITE_LOCKED;
+};
+
+export class SqliteReadModelDatabase {
+  private readonly db: DatabaseSync;
+  private readonly statements = new Map<string, StatementSync>();
+
+  constructor(options: SqliteReadModelDatabaseOptions) {
+    const onDisk = options.file !== ':memory:';
+    if (onDisk) {
+      mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
+      // The read models hold emails, names and addresses: 0600 like the log.
+      ensurePrivateFile(options.file);
+    }
+    this.db = new DatabaseSync(options.file);
+    this.db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5_000)}`);
+    this.db.exec('PRAGMA journal_mode = WAL');
+    if (onDisk) for (const suffix of ['-wal', '-shm']) restrictIfExists(`${options.file}${suffix}`);
+    // A lost tail after an OS crash is replayed from the checkpoint; it can never corrupt the file.
+    this.db.exec('PRAGMA synchronous = NORMAL');
+    this.db.exec(SCHEMA);
+  }
+
+  /** Runs DDL once (CREATE … IF NOT EXISTS), under the write lock so two processes do not race. */
+  migrate(sql: string): void {
+    this.transaction(() => this.db.exec(sql));
+  }
+
+  /** Prepared once per SQL text: queries with optional filters have few distinct shapes. */
+  statement(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  all(sql: string, ...params: Param[]): Row[] {
+    return this.statement(sql).all(...params);
+  }
+
+  get(sql: string, ...params: Param[]): Row | undefined {
+    return this.statement(sql).get(...params);
+  }
+
+  run(sql: string, ...params: Param[]): void {
+    this.statement(sql).run(...params);
+  }
+
+  /** All or nothing, with the write lock taken up front (an operator CLI may write too). */
+  transaction(work: () => void): void {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      work();
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /**
+   * A synchronous operation behind the ports' promises, so every failure is a rejection; a lock
+   * held too long by another process is "try again later" (the runner retries with backoff).
+   */
+  async<T>(operation: () => T): Promise<T> {
+    try {
+      return Promise.resolve(operation());
+    } catch (error) {
+      if (isBusyError(error)) {
+        return Promise.reject(
+          new StoreUnavailableError('The SQLite read-model store is locked by another writer.', {
+            cause: error,
+          }),
+        );
+      }
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  close(): void {
+    this.statements.clear();
+    if (this.db.isOpen) this.db.close();
+  }
+}
+
+export function textColumn(row: Row, column: string): string {
+  const value = row[column];
+  if (typeof value !== 'string') throw new TypeError(`Column ${column} is not text.`);
+  return value;
+}
+
+export function integerColumn(row: Row, column: string): number {
+  const value = row[column];
+  if (typeof value !== 'number') throw new TypeError(`Column ${column} is not a number.`);
+  return value;
+}

@@ -1,0 +1,49 @@
+import type { Page } from '../../../application/pagination.js';
+import type { UserReadModel, UserSearch, UserView } from '../../../application/ports/user-read-model.port.js';
+import { SqliteProjectionStore, type Where } from './sqlite-projection-store.js';
+import type { SqliteReadModelDatabase } from './sqlite-read-model-database.js';
+
+export const USERS_TABLE = 'rm_users';
+
+/**
+ * `q` is a case-insensitive substring: the searched fields are stored lowercased by JavaScript
+ * (SQLite's lower() knows only ASCII) and matched with instr(), so no input is pattern syntax.
+ */
+const lowered = (text: string | null): string | null => text?.toLowerCase() ?? null;
+
+/** Users for the embedded mode, kept in DATA_DIR/read-models.sqlite. */
+export class SqliteUserReadModel extends SqliteProjectionStore<UserView> implements UserReadModel {
+  constructor(db: SqliteReadModelDatabase) {
+    super(db, {
+      table: USERS_TABLE,
+      name: 'users',
+      columns: [
+        { name: 'seq', type: 'INTEGER', value: (doc) => doc.seq },
+        { name: 'email_lc', type: 'TEXT', value: (doc) => lowered(doc.email) },
+        { name: 'username_lc', type: 'TEXT', value: (doc) => lowered(doc.username) },
+        { name: 'full_name_lc', type: 'TEXT', value: (doc) => lowered(doc.fullName) },
+      ],
+      indexes: ['seq'],
+    });
+  }
+
+  byId(id: string): Promise<UserView | null> {
+    return this.byKey(id);
+  }
+
+  search(query: UserSearch): Promise<Page<UserView>> {
+    return this.db.async(() => {
+      const needle = query.q === undefined || query.q === '' ? null : query.q.toLowerCase();
+      const where: Where =
+        needle === null
+          ? { conditions: [], params: [] }
+          : {
+              conditions: [
+                '(instr(email_lc, ?) > 0 OR instr(username_lc, ?) > 0 OR instr(full_name_lc, ?) > 0)',
+              ],
+              params: [needle, needle, needle],
+            };
+      return this.page(where, query, 1);
+    });
+  }
+}

@@ -1,0 +1,74 @@
+import { afterAll } from 'vitest';
+import { SqliteLoginAttemptReadModel } from '../../src/infrastructure/read-models/sqlite/sqlite-login-attempt-read-model.js';
+import { SqliteProjectionStore } from '../../src/infrastructure/read-models/sqlite/sqlite-projection-store.js';
+import { SqliteReadModelDatabase } from '../../src/infrastructure/read-models/sqlite/sqlite-read-model-database.js';
+import { SqliteSessionReadModel } from '../../src/infrastructure/read-models/sqlite/sqlite-session-read-model.js';
+import { SqliteUserReadModel } from '../../src/infrastructure/read-models/sqlite/sqlite-user-read-model.js';
+import { attempt, describeLoginAttemptReadModelContract } from './login-attempt-read-model.contract.js';
+import { describeProjectionStoreContract } from './projection-store.contract.js';
+import { describeSessionReadModelContract, sessionView } from './session-read-model.contract.js';
+import { describeUserReadModelContract, userView } from './user-read-model.contract.js';
+
+interface Note {
+  readonly id: string;
+  readonly text: string;
+}
+
+const seqOf = (id: string): number => [...id].reduce((sum, c) => sum + c.charCodeAt(0), 0);
+
+/** Each test gets its own in-memory database; the file itself is exercised by the restart test. */
+const opened: SqliteReadModelDatabase[] = [];
+const database = (): SqliteReadModelDatabase => {
+  const db = new SqliteReadModelDatabase({ file: ':memory:' });
+  opened.push(db);
+  return db;
+};
+afterAll(() => {
+  for (const db of opened) db.close();
+});
+
+describeProjectionStoreContract<Note>('SqliteProjectionStore', {
+  create: () =>
+    Promise.resolve(
+      new SqliteProjectionStore<Note>(database(), {
+        table: 'rm_notes',
+        name: 'notes',
+        columns: [],
+        indexes: [],
+      }),
+    ),
+  sample: (id, version) => ({ id, text: `${id} v${version}` }),
+});
+describeProjectionStoreContract('SqliteUserReadModel', {
+  create: () => Promise.resolve(new SqliteUserReadModel(database())),
+  sample: (id, version) => userView(seqOf(id), { id, fullName: `v${version}` }),
+});
+describeProjectionStoreContract('SqliteSessionReadModel', {
+  create: () => Promise.resolve(new SqliteSessionReadModel(database())),
+  sample: (id, version) => sessionView(seqOf(id), { id, expiresAt: `2026-02-0${version}T00:00:00.000Z` }),
+});
+describeProjectionStoreContract('SqliteLoginAttemptReadModel', {
+  create: () => Promise.resolve(new SqliteLoginAttemptReadModel(database())),
+  sample: (id, version) => ({ ...attempt(seqOf(id)), id, userAgent: `v${version}` }),
+});
+
+describeUserReadModelContract('SqliteUserReadModel', () =>
+  Promise.resolve(new SqliteUserReadModel(database())),
+);
+describeSessionReadModelContract('SqliteSessionReadModel', () =>
+  Promise.resolve(new SqliteSessionReadModel(database())),
+);
+describeLoginAttemptReadModelContract('SqliteLoginAttemptReadModel', () =>
+  Promise.resolve(new SqliteLoginAttemptReadModel(database())),
+);
+
+// Three read models share one file in the service: their tables and checkpoints stay apart.
+describeProjectionStoreContract('SqliteUserReadModel next to the others in one file', {
+  create: () => {
+    const db = database();
+    new SqliteSessionReadModel(db);
+    new SqliteLoginAttemptReadModel(db);
+    return Promise.resolve(new SqliteUserReadModel(db));
+  },
+  sample: (id, version) => userView(seqOf(id), { id, fullName: `v${version}` }),
+});
