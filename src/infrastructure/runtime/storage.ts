@@ -15,7 +15,6 @@ import { SqliteEventStore } from '../event-store/sqlite-event-store.js';
 import { connectMongo } from '../mongo/mongo-connection.js';
 import { InMemoryRateLimiter } from '../rate-limiting/in-memory-rate-limiter.js';
 import { MongoRateLimiter } from '../rate-limiting/mongo-rate-limiter.js';
-import { InMemoryWebhookReadModel } from '../read-models/in-memory/in-memory-webhook-read-model.js';
 import { MongoLoginAttemptReadModel } from '../read-models/mongo/mongo-login-attempt-read-model.js';
 import { MongoSessionReadModel } from '../read-models/mongo/mongo-session-read-model.js';
 import { MongoUserReadModel } from '../read-models/mongo/mongo-user-read-model.js';
@@ -24,6 +23,7 @@ import { SqliteLoginAttemptReadModel } from '../read-models/sqlite/sqlite-login-
 import { SqliteReadModelDatabase } from '../read-models/sqlite/sqlite-read-model-database.js';
 import { SqliteSessionReadModel } from '../read-models/sqlite/sqlite-session-read-model.js';
 import { SqliteUserReadModel } from '../read-models/sqlite/sqlite-user-read-model.js';
+import { SqliteWebhookReadModel } from '../read-models/sqlite/sqlite-webhook-read-model.js';
 import { FileSigningKeyRepository } from '../tokens/file-signing-key-repository.js';
 import { MongoSigningKeyRepository } from '../tokens/mongo-signing-key-repository.js';
 import type { SigningKeyRepository } from '../tokens/signing-key-repository.js';
@@ -106,7 +106,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     users: new SqliteUserReadModel(readModels),
     sessions: new SqliteSessionReadModel(readModels),
     loginAttempts: new SqliteLoginAttemptReadModel(readModels),
-    webhooks: new InMemoryWebhookReadModel(),
+    webhooks: new SqliteWebhookReadModel(readModels),
     signingKeys: new FileSigningKeyRepository(config.dataDir),
     rateLimiter: new InMemoryRateLimiter(config.rateLimits),
     sweep: async () => {},
