@@ -159,7 +159,7 @@ describe('auth-cli over the embedded store', () => {
       head,
       events: head,
       // The running app's projection runner saved them into DATA_DIR/read-models.sqlite.
-      read_models: ['users', 'sessions', 'login-attempts'].map((name) => ({
+      read_models: ['users', 'sessions', 'login-attempts', 'webhooks'].map((name) => ({
         name,
         checkpoint: expect.any(Number) as number,
         lag: expect.any(Number) as number,
@@ -217,6 +217,7 @@ describe('auth-cli over the embedded store', () => {
           'ip',
           'occurred_at',
           'outcome',
+          'second_factor',
           'session_id',
           'user_agent',
           'user_id',

@@ -30,7 +30,17 @@ describe.each(STORES)('register → log in → /users/me on the %s store', (stor
       is_active: true,
     });
     expect(Object.keys(user).sort()).toEqual(
-      ['created_at', 'email', 'full_name', 'id', 'is_active', 'role', 'updated_at', 'username'].sort(),
+      [
+        'created_at',
+        'email',
+        'full_name',
+        'id',
+        'is_active',
+        'mfa_enabled',
+        'role',
+        'updated_at',
+        'username',
+      ].sort(),
     );
 
     const login = await app.request('/auth/login', {

@@ -39,7 +39,17 @@ describe('GetCurrentUser (GET /users/me)', () => {
     expect(profile).toMatchObject({ id: principal.userId, email: 'me-reads@example.com', isActive: true });
     // The view's own fields (last login, seq) are not part of the profile.
     expect(Object.keys(profile as object).sort()).toEqual(
-      ['createdAt', 'email', 'fullName', 'id', 'isActive', 'role', 'updatedAt', 'username'].sort(),
+      [
+        'createdAt',
+        'email',
+        'fullName',
+        'id',
+        'isActive',
+        'mfaEnabled',
+        'role',
+        'updatedAt',
+        'username',
+      ].sort(),
     );
   });
 
