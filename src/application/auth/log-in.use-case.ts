@@ -1,21 +1,16 @@
 import { inject, injectable } from 'tsyringe';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { RetryLaterError } from '../../domain/shared/retry-later-error.js';
-import { sessionStreamId } from '../../domain/session/session.events.js';
-import { sessionDecider } from '../../domain/session/session.decider.js';
-import { handleCommand } from '../event-sourcing.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
-import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
-import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
 import { addressKey } from '../../domain/shared/address-key.js';
 import { RATE_LIMITER, type RateLimiter } from '../ports/rate-limiter.port.js';
-import { REFRESH_TOKEN_CODEC, type RefreshTokenCodec } from '../ports/token-service.port.js';
-import { metadataOf, type RequestContext } from '../request-context.js';
+import type { RequestContext } from '../request-context.js';
 import { IdentityClaims } from '../users/identity-claims.js';
 import { PasswordCheck } from './password-check.js';
 import { LoginAttempts } from './login-attempts.js';
 import { TrustedDevices } from './trusted-devices.js';
-import { TokenPairIssuer, type TokenPair } from './token-pair.js';
+import { OpenSession } from './open-session.js';
+import type { TokenPair } from './token-pair.js';
 import { MfaChallenges } from '../mfa/mfa-challenges.js';
 
 export interface LogInInput {
@@ -41,17 +36,14 @@ const invalidCredentials = (): DomainError =>
 @injectable()
 export class LogIn {
   constructor(
-    @inject(EVENT_STORE) private readonly store: EventStore,
-    @inject(REFRESH_TOKEN_CODEC) private readonly refreshTokens: RefreshTokenCodec,
-    @inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(RATE_LIMITER) private readonly rateLimiter: RateLimiter,
     @inject(IdentityClaims) private readonly claims: IdentityClaims,
     @inject(LoginAttempts) private readonly attempts: LoginAttempts,
     @inject(PasswordCheck) private readonly passwords: PasswordCheck,
     @inject(TrustedDevices) private readonly devices: TrustedDevices,
-    @inject(TokenPairIssuer) private readonly tokens: TokenPairIssuer,
     @inject(MfaChallenges) private readonly mfaChallenges: MfaChallenges,
+    @inject(OpenSession) private readonly sessions: OpenSession,
   ) {}
 
   async execute(input: LogInInput, ctx: RequestContext): Promise<TokenPair> {
@@ -86,38 +78,6 @@ export class LogIn {
     }
     // A correct password on an MFA account opens nothing: only a challenge for POST /auth/login/mfa.
     if (user.mfa.enabled) throw await this.mfaChallenges.issue(user, device?.deviceId ?? null, ctx, now);
-    const sessionId = this.ids.uuid();
-    const refresh = this.refreshTokens.issue(sessionId);
-    const refreshExpiresAt = this.tokens.refreshExpiry(now);
-    await handleCommand(
-      this.store,
-      sessionStreamId(sessionId),
-      sessionDecider,
-      {
-        type: 'StartSession',
-        sessionId,
-        userId: user.id,
-        identifier,
-        refreshTokenDigest: refresh.digest,
-        expiresAt: refreshExpiresAt.toISOString(),
-        ip: ctx.ip,
-        userAgent: ctx.userAgent,
-      },
-      { metadata: { ...metadataOf(ctx), actorId: user.id }, now, retries: 0 },
-    );
-    const trusted = device ?? (await this.devices.trust(user.id, sessionId, ctx, now));
-    const pair = await this.tokens.issue(
-      {
-        userId: user.id,
-        sessionId,
-        role: user.role,
-        refreshToken: refresh.token,
-        refreshExpiresAt,
-        clientId: input.clientId,
-        authTime: now,
-      },
-      now,
-    );
-    return { ...pair, deviceToken: trusted.token };
+    return this.sessions.open({ user, identifier, device, clientId: input.clientId, amr: ['pwd'] }, ctx, now);
   }
 }

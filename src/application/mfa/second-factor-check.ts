@@ -1,17 +1,13 @@
 import { inject, injectable } from 'tsyringe';
-import { addressKey } from '../../domain/shared/address-key.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { MfaAnswer, MfaOutcome } from '../../domain/user/mfa.js';
 import type { UserCommand } from '../../domain/user/user.commands.js';
 import { userDecider, type UserState } from '../../domain/user/user.decider.js';
 import type { UserEvent } from '../../domain/user/user.events.js';
 import { userStreamId } from '../../domain/user/user.events.js';
-import { GuessBudgets } from '../auth/guess-budgets.js';
-import { LoginAttempts } from '../auth/login-attempts.js';
-import { lockedOut } from '../auth/password-check.js';
+import { GuardedGuesses } from '../auth/guarded-guess.js';
 import { CommandHandler } from '../command-handler.js';
 import type { Handled } from '../event-sourcing.js';
-import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
 import { MfaAnswers, type SecondFactorInput } from './mfa-answers.js';
 
@@ -22,9 +18,6 @@ export interface SecondFactorSubject {
   /** A trusted device spends its own budget, as with passwords. */
   readonly deviceId: string | null;
 }
-
-const secondsUntil = (until: Date, now: Date): number =>
-  Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
 
 /**
  * Every second-factor check (login, turning MFA off) spends the account's guess budgets exactly
@@ -37,9 +30,7 @@ const secondsUntil = (until: Date, now: Date): number =>
 export class SecondFactorCheck {
   constructor(
     @inject(CommandHandler) private readonly commands: CommandHandler,
-    @inject(GuessBudgets) private readonly budgets: GuessBudgets,
-    @inject(LoginAttempts) private readonly attempts: LoginAttempts,
-    @inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @inject(GuardedGuesses) private readonly guesses: GuardedGuesses,
     @inject(MfaAnswers) private readonly answers: MfaAnswers,
   ) {}
 
@@ -52,39 +43,27 @@ export class SecondFactorCheck {
     now: Date,
   ): Promise<Handled<UserEvent, UserState, MfaOutcome>> {
     const { userId, identifier, deviceId } = subject;
-    const reserved = await this.budgets.reserve(
-      this.budgets.budgetsFor(userId, addressKey(ctx.ip), deviceId),
-      this.ids.uuid(),
+    const factor = 'code' in input ? 'totp' : 'recovery_code';
+    return this.guesses.judge(
+      { account: userId, identifier, userId, deviceId },
+      async () => {
+        // A refusal before any code is judged (a spent challenge, MFA off) throws: no guess made.
+        const handled = await this.commands.handle(
+          userStreamId(userId),
+          userDecider,
+          (state) => {
+            if (state.status === 'unregistered') throw new DomainError('user_not_found', 'No such user.');
+            return commandFor(this.answers.of(state, input, now));
+          },
+          { metadata: { ...metadataOf(ctx), actorId: ctx.actorId ?? userId }, now },
+        );
+        return handled.outcome === 'passed'
+          ? { passed: true, value: handled }
+          : { passed: false, failure: { identifier, userId, outcome: 'invalid_credentials', factor } };
+      },
+      wrong,
       ctx,
       now,
     );
-    if (!reserved.granted) {
-      await this.attempts.recordRefusal({ identifier, userId, outcome: 'locked' }, ctx, now);
-      throw lockedOut(reserved.retryAfterSeconds);
-    }
-    let handled: Handled<UserEvent, UserState, MfaOutcome>;
-    try {
-      handled = await this.commands.handle(
-        userStreamId(userId),
-        userDecider,
-        (state) => {
-          if (state.status === 'unregistered') throw new DomainError('user_not_found', 'No such user.');
-          return commandFor(this.answers.of(state, input, now));
-        },
-        { metadata: { ...metadataOf(ctx), actorId: ctx.actorId ?? userId }, now },
-      );
-    } catch (error) {
-      // Refused before any code was judged (a spent challenge, MFA off): no guess was made.
-      await this.budgets.release(reserved.reservation, ctx, now);
-      throw error;
-    }
-    if (handled.outcome !== 'passed') {
-      const factor = 'code' in input ? 'totp' : 'recovery_code';
-      const failure = { identifier, userId, outcome: 'invalid_credentials', factor } as const;
-      const lockedUntil = await this.budgets.fail(reserved.reservation, failure, ctx, now);
-      throw lockedUntil === null ? wrong() : lockedOut(secondsUntil(lockedUntil, now));
-    }
-    await this.budgets.release(reserved.reservation, ctx, now);
-    return handled;
   }
 }

@@ -1,7 +1,11 @@
 import { inject, injectable } from 'tsyringe';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { sessionStreamId } from '../../domain/session/session.events.js';
-import { sessionDecider, type SessionState } from '../../domain/session/session.decider.js';
+import {
+  sessionDecider,
+  type SessionCommand,
+  type SessionState,
+} from '../../domain/session/session.decider.js';
 import type { TokenRejectionReason } from '../../domain/access/access-refusal.events.js';
 import { AccessRefusals } from '../auth/access-refusals.js';
 import { CommandHandler } from '../command-handler.js';
@@ -13,7 +17,7 @@ import { REFRESH_TOKEN_CODEC, type RefreshTokenCodec } from '../ports/token-serv
 import { metadataOf, type RequestContext } from '../request-context.js';
 import { TokenPairIssuer, type TokenPair } from '../auth/token-pair.js';
 import { UserRepository } from '../users/user-repository.js';
-import { sessionEndedByUser } from '../../domain/user/user.decider.js';
+import { sessionEndedByUser, type RegisteredUser } from '../../domain/user/user.decider.js';
 import { EndSessions } from './end-sessions.js';
 
 const invalid = (): DomainError =>
@@ -74,18 +78,33 @@ export class RefreshSession {
     const now = this.clock.now();
     const next = this.refreshTokens.issue(parsed.sessionId);
     let decided;
+    // Set by the lookup (which may run again on a retry); read after the decision.
+    let refusal = null as 'inactive' | 'ended' | null;
+    let user = null as RegisteredUser | null;
     try {
       decided = await this.commands.handle(
         sessionStreamId(parsed.sessionId),
         sessionDecider,
-        {
-          type: 'RefreshSession',
-          presentedDigest: parsed.digest,
-          newDigest: next.digest,
-          expiresAt: this.tokens.refreshExpiry(now),
-          now,
-          reuseGraceMs: this.settings.refreshReuseGraceSeconds * 1000,
-          maxLifetimeMs: this.settings.sessionMaxLifetimeSeconds * 1000,
+        // The user is looked up before the decision, so a session of a deactivated user, or one a
+        // "revoke all" ended, is refused without a rotation being appended first.
+        async (current: SessionState): Promise<SessionCommand | []> => {
+          refusal = null;
+          user = null;
+          if (current.status === 'active') {
+            user = await this.users.find(current.userId);
+            if (user === null || user.status !== 'active') refusal = 'inactive';
+            else if (sessionEndedByUser(user, parsed.sessionId, current.createdAt)) refusal = 'ended';
+            if (refusal !== null) return [];
+          }
+          return {
+            type: 'RefreshSession',
+            presentedDigest: parsed.digest,
+            newDigest: next.digest,
+            expiresAt: this.tokens.refreshExpiry(now),
+            now,
+            reuseGraceMs: this.settings.refreshReuseGraceSeconds * 1000,
+            maxLifetimeMs: this.settings.sessionMaxLifetimeSeconds * 1000,
+          };
         },
         {
           // The session's user is the actor of its refresh (and of a detected reuse).
@@ -108,20 +127,17 @@ export class RefreshSession {
         'The refresh token was already used; the session is revoked.',
       );
     }
-    const user = await this.users.find(state.userId);
-    if (user === null || user.status !== 'active') {
-      throw new RefreshRefused('inactive');
-    }
-    if (sessionEndedByUser(user, parsed.sessionId, state.createdAt)) {
+    if (refusal === 'ended') {
       // Ended by a "revoke all" that did not see it (missing from the read model): end it now, so
       // its access tokens are refused too, on every instance.
       await this.endSessions.endOne(
         parsed.sessionId,
-        user.sessionsEnded?.reason ?? 'logout-all',
+        user?.sessionsEnded?.reason ?? 'logout-all',
         metadataOf(ctx),
       );
       throw new RefreshRefused('revoked');
     }
+    if (refusal === 'inactive' || user === null) throw new RefreshRefused('inactive');
     return this.tokens.issue(
       {
         userId: user.id,

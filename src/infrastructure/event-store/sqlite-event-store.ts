@@ -9,10 +9,8 @@
  * in one process cannot interleave either.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { ensurePrivateFile, restrictIfExists } from '../system/private-files.js';
-import { DatabaseSync, type SQLOutputValue, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, SQLOutputValue, StatementSync } from 'node:sqlite';
+import { isBusyError, openPrivateSqlite } from '../system/private-sqlite.js';
 import {
   ConcurrencyError,
   StoreUnavailableError,
@@ -59,10 +57,6 @@ const SCHEMA = `
   ) STRICT, WITHOUT ROWID;
 `;
 
-/** SQLite result codes that mean "another connection holds the lock", not "the data is wrong". */
-const SQLITE_BUSY = 5;
-const SQLITE_LOCKED = 6;
-
 type Row = Record<string, SQLOutputValue>;
 
 export class SqliteEventStore implements EventStore {
@@ -80,20 +74,7 @@ export class SqliteEventStore implements EventStore {
   private readonly listeners = new Set<(position: number) => void>();
 
   constructor(options: SqliteEventStoreOptions) {
-    const onDisk = options.file !== ':memory:';
-    if (onDisk) {
-      mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
-      // SQLite creates its files under the umask (often 0644) and gives -wal/-shm the main file's mode.
-      ensurePrivateFile(options.file);
-    }
-    this.db = new DatabaseSync(options.file);
-    // busy_timeout first: switching to WAL and creating the schema may wait for another process.
-    this.db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5_000)}`);
-    this.db.exec('PRAGMA journal_mode = WAL');
-    if (onDisk) for (const suffix of ['-wal', '-shm']) restrictIfExists(`${options.file}${suffix}`);
-    // NORMAL is durable against application crashes in WAL mode; only an OS crash can lose the
-    // last commits, never corrupt the file.
-    this.db.exec('PRAGMA synchronous = NORMAL');
+    this.db = openPrivateSqlite(options.file, options.busyTimeoutMs);
     this.db.exec(SCHEMA);
     addChainColumns(this.db);
     this.statements = {
@@ -244,12 +225,6 @@ export class SqliteEventStore implements EventStore {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
-}
-
-function isBusyError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null || !('errcode' in error)) return false;
-  const primary = Number(error.errcode) & 0xff;
-  return primary === SQLITE_BUSY || primary === SQLITE_LOCKED;
 }
 
 function toStoredEvent(row: Row): StoredEvent {

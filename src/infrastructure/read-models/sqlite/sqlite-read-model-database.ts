@@ -4,11 +4,9 @@
  * shared with the projection runner's batches. One connection serves every read model of the
  * process; `DatabaseSync` is synchronous, so a batch never yields half-way.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DatabaseSync, type SQLInputValue, type SQLOutputValue, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite';
 import { StoreUnavailableError } from '../../../application/ports/event-store.port.js';
-import { ensurePrivateFile, restrictIfExists } from '../../system/private-files.js';
+import { isBusyError, openPrivateSqlite } from '../../system/private-sqlite.js';
 
 export type Row = Record<string, SQLOutputValue>;
 export type Param = SQLInputValue;
@@ -27,32 +25,14 @@ const SCHEMA = `
   ) STRICT, WITHOUT ROWID;
 `;
 
-const SQLITE_BUSY = 5;
-const SQLITE_LOCKED = 6;
-
-const isBusyError = (error: unknown): boolean => {
-  if (typeof error !== 'object' || error === null || !('errcode' in error)) return false;
-  const primary = Number(error.errcode) & 0xff;
-  return primary === SQLITE_BUSY || primary === SQLITE_LOCKED;
-};
-
 export class SqliteReadModelDatabase {
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
 
   constructor(options: SqliteReadModelDatabaseOptions) {
-    const onDisk = options.file !== ':memory:';
-    if (onDisk) {
-      mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
-      // The read models hold emails, names and addresses: 0600 like the log.
-      ensurePrivateFile(options.file);
-    }
-    this.db = new DatabaseSync(options.file);
-    this.db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5_000)}`);
-    this.db.exec('PRAGMA journal_mode = WAL');
-    if (onDisk) for (const suffix of ['-wal', '-shm']) restrictIfExists(`${options.file}${suffix}`);
-    // A lost tail after an OS crash is replayed from the checkpoint; it can never corrupt the file.
-    this.db.exec('PRAGMA synchronous = NORMAL');
+    // The read models hold emails, names and addresses: 0600 like the log. A lost tail after an
+    // OS crash is replayed from the checkpoint.
+    this.db = openPrivateSqlite(options.file, options.busyTimeoutMs);
     this.db.exec(SCHEMA);
   }
 
