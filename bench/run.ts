@@ -7,6 +7,7 @@
  */
 import { audit } from './benchmarks/audit.js';
 import { login } from './benchmarks/login.js';
+import { peers } from './benchmarks/peers.js';
 import { profile, profileRead } from './benchmarks/profile.js';
 import { read } from './benchmarks/read.js';
 import { rebuild } from './benchmarks/rebuild.js';
@@ -25,7 +26,8 @@ import {
 
 /** The default set (`npm run bench`); a run of all of them writes latest.json. */
 const DEFAULT_SET: readonly Benchmark[] = [login, read, refresh, rebuild, scaling, startup, audit];
-const ALL: readonly Benchmark[] = [...DEFAULT_SET, profile, profileRead];
+/** Extra: not in the default set (profiles; `peers` installs Keycloak and Better Auth on first use). */
+const ALL: readonly Benchmark[] = [...DEFAULT_SET, profile, profileRead, peers];
 
 function select(args: readonly string[]): readonly Benchmark[] {
   const names = args.filter((arg) => !arg.startsWith('-'));

@@ -9,6 +9,7 @@
  * from there: `node better-auth-server.mjs <port> <sqlite file>`. Creates its tables on start.
  */
 import http from 'node:http';
+import process from 'node:process';
 import { DatabaseSync } from 'node:sqlite';
 import { betterAuth } from 'better-auth';
 import { getMigrations } from 'better-auth/db/migration';

@@ -11,9 +11,11 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { ROOT, log } from '../support/env.js';
 
-export const PEERS_CACHE = process.env['BENCH_PEERS_CACHE'] ?? path.join(homedir(), '.cache', 'auth-service', 'peers');
+export const PEERS_CACHE =
+  process.env['BENCH_PEERS_CACHE'] ?? path.join(homedir(), '.cache', 'auth-service', 'peers');
 
 /** Tried in order; the first that downloads is used (26.7.3 is the version of the issue's run). */
 const KEYCLOAK_VERSIONS = (process.env['BENCH_KEYCLOAK_VERSIONS'] ?? '26.7.3,26.7.2,26.7.1,26.7.0,26.6.1')
@@ -38,7 +40,7 @@ async function download(url: string, target: string): Promise<boolean> {
   let received = 0;
   let nextReport = 0.1;
   const partial = `${target}.part`;
-  const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
   body.on('data', (chunk: Buffer) => {
     received += chunk.length;
     if (total > 0 && received / total >= nextReport) {
@@ -76,7 +78,9 @@ export function findJava(): { javaHome: string; javaVersion: string } {
   const candidates = [
     process.env['BENCH_JAVA_HOME'],
     process.env['JAVA_HOME'],
-    ...(existsSync('/usr/lib/jvm') ? readdirSync('/usr/lib/jvm').map((d) => path.join('/usr/lib/jvm', d)) : []),
+    ...(existsSync('/usr/lib/jvm')
+      ? readdirSync('/usr/lib/jvm').map((d) => path.join('/usr/lib/jvm', d))
+      : []),
   ].filter((c): c is string => c !== undefined && c !== '');
   let best: { javaHome: string; major: number; text: string } | undefined;
   for (const javaHome of candidates) {
@@ -147,7 +151,10 @@ export async function installBetterAuth(): Promise<BetterAuthInstall> {
       path.join(dir, 'package.json'),
       `${JSON.stringify({ name: 'peers-better-auth', private: true, type: 'module' })}\n`,
     );
-    await npm(['install', '--no-audit', '--no-fund', '--ignore-scripts', `better-auth@${BETTER_AUTH_VERSION}`], dir);
+    await npm(
+      ['install', '--no-audit', '--no-fund', '--ignore-scripts', `better-auth@${BETTER_AUTH_VERSION}`],
+      dir,
+    );
   }
   // The server script must sit next to node_modules for ESM resolution; refreshed every run.
   const script = path.join(dir, 'better-auth-server.mjs');

@@ -42,7 +42,11 @@ function javaPid(shellPid: number): number {
     const pid = queue.shift() ?? 0;
     let children: number[] = [];
     try {
-      children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(Number);
     } catch {
       // gone
     }
@@ -87,7 +91,10 @@ export async function startKeycloak(install: KeycloakInstall, readyPath: string)
 async function call(method: string, url: string, token: string, body?: unknown, ok = [200, 201, 204, 404]) {
   const response = await fetch(url, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
@@ -186,7 +193,11 @@ export const passwordGrant = (username: string, password: string, scope?: string
   }).toString();
 
 export const refreshGrant = (refreshToken: string): string =>
-  new URLSearchParams({ grant_type: 'refresh_token', client_id: CLIENT_ID, refresh_token: refreshToken }).toString();
+  new URLSearchParams({
+    grant_type: 'refresh_token',
+    client_id: CLIENT_ID,
+    refresh_token: refreshToken,
+  }).toString();
 
 export async function keycloakLogin(
   url: string,
