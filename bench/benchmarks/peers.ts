@@ -162,6 +162,10 @@ async function measureServer(
   }
 }
 
+/** Cores busy on the machine that were neither the server nor this client (other helpers' work). */
+const otherCores = (cpu: CpuWindow): string =>
+  round(cpu.machine - (cpu.processes['server'] ?? 0) - cpu.client, 2).toFixed(2);
+
 const fmt = (value: number, digits = 1): string => round(value, digits).toLocaleString('en');
 
 function ratioRow(
@@ -282,6 +286,11 @@ export function table(results: readonly SystemResult[]): string {
     line('p50 / p99 at half load, ms', (r) => `${r.half.p50Ms} / ${r.half.p99Ms} at ${fmt(r.half.rps, 0)}/s`),
     line('RSS idle / after load, MB', (r) => `${r.idleRssMb} / ${r.loadedRssMb}`),
     line('spawn → first 200, s', (r) => r.firstOkSeconds.toFixed(2)),
+    line('other processes, cores (login / refresh / check)', (r) =>
+      [r.login.cpu, r.refresh?.cpu, r.sessionCheck.cpu]
+        .map((c) => (c === undefined ? '–' : otherCores(c)))
+        .join(' / '),
+    ),
   ].join('\n');
 }
 
