@@ -39,10 +39,10 @@ async function closedLoop(options: CannonOptions, pid: number): Promise<Measured
     onWindowStart: () => (window = cpuWindow({ server: pid })),
     onWindowEnd: () => (cpu = window === undefined ? undefined : roundCpu(window.end())),
   });
+  // Reported, not fatal: on a starved machine ours answers 503 past REQUEST_DEADLINE (5 s), a
+  // behaviour of the product the table should show rather than lose the whole run to.
   if (summary.non2xx > 0 || summary.errors > 0)
-    throw new Error(
-      `${options.urls.join(', ')}: ${summary.non2xx} non-2xx answers and ${summary.errors} errors`,
-    );
+    log(`${options.urls.join(', ')}: ${summary.non2xx} non-2xx answers and ${summary.errors} errors`);
   if (cpu === undefined) throw new Error('the measured window never closed');
   return {
     summary,
@@ -286,6 +286,11 @@ export function table(results: readonly SystemResult[]): string {
     line('p50 / p99 at half load, ms', (r) => `${r.half.p50Ms} / ${r.half.p99Ms} at ${fmt(r.half.rps, 0)}/s`),
     line('RSS idle / after load, MB', (r) => `${r.idleRssMb} / ${r.loadedRssMb}`),
     line('spawn → first 200, s', (r) => r.firstOkSeconds.toFixed(2)),
+    line('non-2xx + errors (login / refresh / check / half)', (r) =>
+      [r.login.summary, r.refresh?.chains, r.sessionCheck.summary, r.half]
+        .map((x) => (x === undefined ? '–' : String(x.non2xx + x.errors)))
+        .join(' / '),
+    ),
     line('other processes, cores (login / refresh / check)', (r) =>
       [r.login.cpu, r.refresh?.cpu, r.sessionCheck.cpu]
         .map((c) => (c === undefined ? '–' : otherCores(c)))
