@@ -9,7 +9,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { chains, rssMb, type RefreshProtocol } from '../../../bench/peers/chains.js';
 
 /** Rotates `<chain>.<n>` to `<chain>.<n+1>`; any token but a chain's current one is refused. */
-function rotatingServer(): Promise<{ url: string; current: Map<string, number>; close(): Promise<void> }> {
+function rotatingServer(): Promise<{
+  url: string;
+  current: Map<string, number>;
+  close: () => Promise<void>;
+}> {
   const current = new Map<string, number>();
   const server = http.createServer((req, res) => {
     let body = '';
