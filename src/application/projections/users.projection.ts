@@ -58,6 +58,7 @@ export const usersProjection: Projection<UserView> = {
         role: d.role,
         isActive: true,
         mfaEnabled: false,
+        emailVerified: false,
         createdAt: at,
         updatedAt: at,
         lastLoginAt: null,
@@ -70,7 +71,7 @@ export const usersProjection: Projection<UserView> = {
       case 'UserProfileUpdated':
         return { ...doc, fullName: e.data.fullName, username: e.data.username, updatedAt: at };
       case 'UserEmailChanged':
-        return { ...doc, email: e.data.email, updatedAt: at };
+        return { ...doc, email: e.data.email, emailVerified: false, updatedAt: at };
       case 'PasswordChanged':
         return { ...doc, updatedAt: at };
       case 'UserRoleChanged':
@@ -83,6 +84,13 @@ export const usersProjection: Projection<UserView> = {
         return { ...doc, mfaEnabled: true, updatedAt: at };
       case 'MfaDisabled':
         return { ...doc, mfaEnabled: false, updatedAt: at };
+      case 'EmailVerified':
+        return { ...doc, emailVerified: true, updatedAt: at };
+      // Mailed tokens change nothing this view shows.
+      case 'PasswordResetRequested':
+      case 'PasswordResetCompleted':
+      case 'EmailVerificationRequested':
+        return doc;
       // Sessions are the sessions projection's; `updatedAt` stays.
       case 'AllSessionsEnded':
         return doc;
