@@ -20,11 +20,12 @@ export function mailpitBinaryPath(): string {
 /**
  * `GOBIN` is a directory of its own per version; the binary lands there as `mailpit` only when
  * the build succeeded, and is renamed from a temporary GOBIN so an interrupted build never leaves
- * a half-written binary that a later run would trust.
+ * a half-written binary that a later run would trust. (`mailpit version` fails offline: it asks
+ * GitHub for the latest release, so `--help` is the liveness check.)
  */
 export async function ensureMailpitBinary(): Promise<string> {
   const target = mailpitBinaryPath();
-  if (existsSync(target) && spawnSync(target, ['version'], { stdio: 'ignore' }).status === 0) return target;
+  if (existsSync(target) && spawnSync(target, ['--help'], { stdio: 'ignore' }).status === 0) return target;
   if (spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) {
     throw new Error(`no working binary at ${target} and no Go toolchain on PATH to build it`);
   }
