@@ -115,6 +115,7 @@ describe('auth-cli over the embedded store', () => {
       'rotate-keys',
       'stats',
       'export-login-attempts',
+      'mail-status',
     ]) {
       expect(top.stdout).toContain(command);
     }
@@ -159,7 +160,7 @@ describe('auth-cli over the embedded store', () => {
       head,
       events: head,
       // The running app's projection runner saved them into DATA_DIR/read-models.sqlite.
-      read_models: ['users', 'sessions', 'login-attempts', 'webhooks'].map((name) => ({
+      read_models: ['users', 'sessions', 'login-attempts', 'webhooks', 'mail-outbox'].map((name) => ({
         name,
         checkpoint: expect.any(Number) as number,
         lag: expect.any(Number) as number,
@@ -177,17 +178,35 @@ describe('auth-cli over the embedded store', () => {
     expect(table.stdout).toMatch(/users\s+\d+\s+\(\d+ behind\)/);
   });
 
+  it('mail-status: the outbox holds the verification mail of each registration, no address shown', async () => {
+    const result = await runCli(['mail-status', '--json'], app.storage);
+    expect(result.code, result.stderr).toBe(0);
+    const status = JSON.parse(result.stdout) as {
+      pending: number;
+      sent: number;
+      failing: number;
+      messages: { kind: string }[];
+    };
+    expect(status.pending + status.sent).toBe(2);
+    expect(status.messages.every((m) => m.kind === 'email-verification')).toBe(true);
+    expect(result.stdout).not.toContain('@example.com');
+    const table = await runCli(['mail-status'], app.storage);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^Pending: {2}\d+ \(\d+ failing\)$/m);
+    expect(table.stdout).toMatch(/^Sent: {5}\d+$/m);
+  });
+
   it('rebuild: replays the log with plain progress lines off a terminal, and says what embedded means', async () => {
     const result = await runCli(['rebuild'], app.storage);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      `Rebuilt users, sessions, login-attempts, webhooks from position 0: ${head} events replayed in`,
+      `Rebuilt users, sessions, login-attempts, webhooks, mail-outbox from position 0: ${head} events replayed in`,
     );
     expect(result.stdout).toContain(
       'Embedded store: the read models in DATA_DIR/read-models.sqlite were emptied',
     );
     expect(result.stderr).toContain(
-      `rebuild users, sessions, login-attempts, webhooks: ${head}/${head} events (100%)`,
+      `rebuild users, sessions, login-attempts, webhooks, mail-outbox: ${head}/${head} events (100%)`,
     );
 
     const one = await runCli(
@@ -330,6 +349,7 @@ describe('auth-cli over MongoDB', () => {
       sessions: head,
       'login-attempts': head,
       webhooks: head,
+      'mail-outbox': head,
     });
     // Lose the users read model, as a bad deploy or a manual mistake would.
     const client = await new MongoClient(app.storage.mongoUri ?? '').connect();
@@ -342,6 +362,7 @@ describe('auth-cli over MongoDB', () => {
         sessions: head,
         'login-attempts': head,
         webhooks: head,
+        'mail-outbox': head,
       });
 
       const result = await runCli(['rebuild', '--read-model', 'users'], app.storage);
@@ -356,6 +377,7 @@ describe('auth-cli over MongoDB', () => {
         sessions: head,
         'login-attempts': head,
         webhooks: head,
+        'mail-outbox': head,
       });
     } finally {
       await client.close();
@@ -364,7 +386,7 @@ describe('auth-cli over MongoDB', () => {
     const all = await runCli(['rebuild'], app.storage);
     expect(all.code).toBe(0);
     expect(all.stdout).toContain(
-      `Rebuilt users, sessions, login-attempts, webhooks from position 0: ${head} events replayed`,
+      `Rebuilt users, sessions, login-attempts, webhooks, mail-outbox from position 0: ${head} events replayed`,
     );
   });
 
