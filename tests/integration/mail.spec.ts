@@ -1,8 +1,12 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PASSWORD, expectProblem, logIn, register, registerAndLogIn, uniqueEmail } from '../support/api.js';
 import { allEvents } from '../support/events.js';
 import { startMailpit, tokenIn, type MailpitProcess, type ReceivedMail } from '../support/mailpit-process.js';
 import { STORES, startTestApp, type StoreKind, type TestApp } from '../support/test-app.js';
+import { TestAuthenticator } from '../support/totp.js';
 
 // FerretDB on a shared machine: a dozen requests and a few mail passes per case.
 vi.setConfig({ testTimeout: 120_000 });
@@ -185,5 +189,159 @@ describe('mail rate limits and required verification (embedded)', () => {
     if (mail === undefined) throw new Error('no verification mail');
     expect((await app.request('/auth/email/verify', { method: 'POST', json: { token: tokenIn(mail) } })).status).toBe(200);
     await logIn(app, user.email);
+  });
+});
+
+describe('notices, expiry, trusted devices and the file adapter (embedded)', () => {
+  let mailpit: MailpitProcess;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    mailpit = await startMailpit();
+    app = await startTestApp('embedded', {
+      env: {
+        SMTP_URL: mailpit.smtpUrl,
+        PASSWORD_RESET_TTL: '2s',
+        ACCOUNT_LOCKOUT_THRESHOLD: '3',
+        LOCKOUT_THRESHOLD: '100',
+        PRODUCT_NAME: 'Acme ID',
+      },
+    });
+  });
+  afterAll(async () => {
+    await app.dispose();
+    await mailpit.dispose();
+  });
+
+  it('MFA on and off, a password change and an account lock each mail the owner a notice', async () => {
+    const user = await registerAndLogIn(app);
+    const started = await app.request('/users/me/mfa/totp', { method: 'POST', token: user.tokens.access_token });
+    const { secret } = (await started.json()) as { secret: string };
+    const auth = new TestAuthenticator(secret);
+    const confirmed = await app.request('/users/me/mfa/totp/confirm', {
+      method: 'POST',
+      token: user.tokens.access_token,
+      json: { code: auth.next() },
+    });
+    expect(confirmed.status).toBe(200);
+    expect(await mailpit.waitFor(subjectHas(user.email, 'turned on for Acme ID'))).toHaveLength(1);
+    const off = await app.request('/users/me/mfa/totp', {
+      method: 'DELETE',
+      token: user.tokens.access_token,
+      json: { code: auth.next() },
+    });
+    expect(off.status, await off.clone().text()).toBe(204);
+    expect(await mailpit.waitFor(subjectHas(user.email, 'turned off'))).toHaveLength(1);
+
+    const changed = await app.request('/users/me/password', {
+      method: 'POST',
+      token: user.tokens.access_token,
+      json: { current_password: PASSWORD, new_password: NEW_PASSWORD },
+    });
+    expect(changed.status).toBe(204);
+    expect(await mailpit.waitFor(subjectHas(user.email, 'password was changed'))).toHaveLength(1);
+
+    for (let i = 0; i < 3; i++) {
+      await app.request('/auth/login', { method: 'POST', json: { email: user.email, password: `wrong ${i}` } });
+    }
+    const locked = await mailpit.waitFor(subjectHas(user.email, 'locked'));
+    expect(locked).toHaveLength(1);
+    expect(locked[0]?.text).not.toMatch(/^Token:/m);
+  });
+
+  it('an expired reset token is 400 invalid_token', async () => {
+    const user = await register(app);
+    await app.request('/auth/password/forgot', { method: 'POST', json: { email: user.email } });
+    const [mail] = await mailpit.waitFor(subjectHas(user.email, 'Reset'));
+    if (mail === undefined) throw new Error('no reset mail');
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const late = await app.request('/auth/password/reset', {
+      method: 'POST',
+      json: { token: tokenIn(mail), new_password: NEW_PASSWORD },
+    });
+    expect((await expectProblem(late, 400)).error).toBe('invalid_token');
+    await logIn(app, user.email);
+  });
+
+  it('a reset drops the device tokens: a trusted device no longer passes an account lock', async () => {
+    const user = await register(app);
+    const login = await app.request('/auth/login', { method: 'POST', json: { email: user.email, password: PASSWORD } });
+    const { device_token } = (await login.json()) as { device_token: string };
+    await app.request('/auth/password/forgot', { method: 'POST', json: { email: user.email } });
+    const [mail] = await mailpit.waitFor(subjectHas(user.email, 'Reset'));
+    if (mail === undefined) throw new Error('no reset mail');
+    const reset = await app.request('/auth/password/reset', {
+      method: 'POST',
+      json: { token: tokenIn(mail), new_password: NEW_PASSWORD },
+    });
+    expect(reset.status).toBe(204);
+    const after = await app.request('/auth/login', { method: 'POST', json: { email: user.email, password: NEW_PASSWORD } });
+    const fresh = ((await after.json()) as { device_token: string }).device_token;
+    for (let i = 0; i < 3; i++) {
+      await app.request('/auth/login', { method: 'POST', json: { email: user.email, password: `wrong ${i}` } });
+    }
+    // The control: a device trusted after the reset still passes the lock.
+    const withNewDevice = await app.request('/auth/login', {
+      method: 'POST',
+      json: { email: user.email, password: NEW_PASSWORD },
+      headers: { 'X-Device-Token': fresh },
+    });
+    expect(withNewDevice.status).toBe(200);
+    const withOldDevice = await app.request('/auth/login', {
+      method: 'POST',
+      json: { email: user.email, password: NEW_PASSWORD },
+      headers: { 'X-Device-Token': device_token },
+    });
+    expect(withOldDevice.status).toBe(429);
+  });
+
+  it('admin event views never show the reset token, its digest or its sealed form', async () => {
+    const user = await register(app);
+    await app.request('/auth/password/forgot', { method: 'POST', json: { email: user.email } });
+    await mailpit.waitFor(subjectHas(user.email, 'Reset'));
+    const event = (await allEvents(app)).find((e) => e.type === 'PasswordResetRequested' && e.streamId === `user-${user.id}`);
+    if (event === undefined) throw new Error('no PasswordResetRequested');
+    const { publicEvent } = await import('../../src/application/admin/public-event.js');
+    const shown = JSON.stringify(publicEvent(event));
+    expect(shown).not.toContain(String(event.data['sealedToken']));
+    expect(shown).not.toContain(String(event.data['tokenDigest']));
+  });
+});
+
+describe('the .eml file adapter over HTTP (no SMTP_URL)', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp('embedded');
+  });
+  afterAll(async () => {
+    await app.dispose();
+  });
+
+  it('forgot → an .eml in DATA_DIR/mail (0600) → reset works with its Token line', async () => {
+    const user = await register(app);
+    const dir = path.join(app.storage.dataDir ?? '', 'mail');
+    expect((await app.request('/auth/password/forgot', { method: 'POST', json: { email: user.email } })).status).toBe(202);
+    let file: string | undefined;
+    for (let i = 0; i < 100 && file === undefined; i++) {
+      const names = await readdir(dir).catch(() => [] as string[]);
+      for (const name of names) {
+        const raw = await readFile(path.join(dir, name), 'utf8');
+        if (raw.includes(`To: ${user.email}`) && raw.includes('Subject: Reset')) file = path.join(dir, name);
+      }
+      if (file === undefined) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    if (file === undefined) throw new Error('no .eml written');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const parsed = await simpleParser(await readFile(file));
+    expect(parsed.messageId).toMatch(/^<mail-\d+@localhost>$/);
+    expect(parsed.date).toBeInstanceOf(Date);
+    const token = /^Token: (\S+)$/m.exec(parsed.text ?? '')?.[1];
+    if (token === undefined) throw new Error('no Token line');
+    const reset = await app.request('/auth/password/reset', {
+      method: 'POST',
+      json: { token, new_password: NEW_PASSWORD },
+    });
+    expect(reset.status).toBe(204);
+    await logIn(app, user.email, NEW_PASSWORD);
   });
 });

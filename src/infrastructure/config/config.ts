@@ -144,7 +144,7 @@ const envSchema = z.object({
   EMAIL_VERIFICATION: z
     .enum(['optional', 'required'], { message: 'must be optional or required' })
     .default('optional'),
-  PASSWORD_RESET_TTL: duration(60, 86_400).default(30 * 60),
+  PASSWORD_RESET_TTL: duration(1, 86_400).default(30 * 60),
   EMAIL_VERIFICATION_TTL: duration(60, 30 * 86_400).default(86_400),
   MAIL_RETRY_BASE: duration(1, 3600).default(5),
   RATE_LIMIT_MAIL_PER_HOUR: integer(1, 1_000_000).default(5),
