@@ -3,6 +3,13 @@ import type { Logger } from '../../application/ports/logger.port.js';
 import type { ReadModelSync } from '../../application/ports/read-model-sync.port.js';
 import type { DeliverMail } from '../../application/mail/deliver-mail.js';
 
+/**
+ * An append wakes the sender this much later: the request that queued a mail answers before its
+ * mail is composed and sent, so `forgot` for a registered address costs what it costs for any
+ * other (no timing oracle), and a burst of appends shares one pass.
+ */
+const APPEND_DELAY_MS = 50;
+
 export interface MailSenderOptions {
   /** How often to look for retries that came due and messages queued by other instances. */
   readonly pollIntervalMs: number;
@@ -20,6 +27,7 @@ export class MailSender {
   private running: Promise<void> | null = null;
   private again = false;
   private stopping = false;
+  private delayed: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: EventStore,
@@ -32,7 +40,12 @@ export class MailSender {
     if (this.timer !== null) return;
     this.stopping = false;
     this.timer = setInterval(() => this.wake(), this.options.pollIntervalMs).unref();
-    this.unsubscribe = this.store.onAppended(() => this.wake());
+    this.unsubscribe = this.store.onAppended(() => {
+      this.delayed ??= setTimeout(() => {
+        this.delayed = null;
+        this.wake();
+      }, APPEND_DELAY_MS).unref();
+    });
     this.wake();
   }
 
@@ -43,6 +56,8 @@ export class MailSender {
     this.timer = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
+    if (this.delayed !== null) clearTimeout(this.delayed);
+    this.delayed = null;
     await this.running;
   }
 
