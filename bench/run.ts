@@ -6,6 +6,7 @@
  * of all of them also writes bench/results/latest.json with the summary table. Knobs: bench/README.md.
  */
 import { audit } from './benchmarks/audit.js';
+import { forgot } from './benchmarks/forgot.js';
 import { login } from './benchmarks/login.js';
 import { profile, profileRead } from './benchmarks/profile.js';
 import { read } from './benchmarks/read.js';
@@ -25,7 +26,7 @@ import {
 
 /** The default set (`npm run bench`); a run of all of them writes latest.json. */
 const DEFAULT_SET: readonly Benchmark[] = [login, read, refresh, rebuild, scaling, startup, audit];
-const ALL: readonly Benchmark[] = [...DEFAULT_SET, profile, profileRead];
+const ALL: readonly Benchmark[] = [...DEFAULT_SET, profile, profileRead, forgot];
 
 function select(args: readonly string[]): readonly Benchmark[] {
   const names = args.filter((arg) => !arg.startsWith('-'));
