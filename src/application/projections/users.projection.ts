@@ -6,7 +6,7 @@ import type { UserView } from '../ports/user-read-model.port.js';
 import { upcast } from '../upcasters.js';
 import type { Projection } from './projection.js';
 
-/** Login challenges and enrollment attempts change nothing this view shows: not subscribed. */
+/** Login challenges, enrollment attempts and mailed tokens change nothing this view shows: not subscribed. */
 type Handled =
   | Exclude<
       UserEvent,
@@ -16,14 +16,23 @@ type Handled =
           | 'MfaChallengeIssued'
           | 'MfaChallengePassed'
           | 'MfaChallengeFailed'
-          | 'RecoveryCodeUsed';
+          | 'RecoveryCodeUsed'
+          | 'PasswordResetRequested'
+          | 'PasswordResetCompleted'
+          | 'EmailVerificationRequested';
       }
     >
   | LoggedIn;
 
 const SHOWN_MFA_EVENTS: ReadonlySet<string> = new Set(['MfaEnabled', 'MfaDisabled']);
+const UNSHOWN: ReadonlySet<string> = new Set([
+  'RecoveryCodeUsed',
+  'PasswordResetRequested',
+  'PasswordResetCompleted',
+  'EmailVerificationRequested',
+]);
 const HANDLED: ReadonlySet<string> = new Set<string>([
-  ...USER_EVENT_TYPES.filter((type) => !type.startsWith('Mfa') && type !== 'RecoveryCodeUsed'),
+  ...USER_EVENT_TYPES.filter((type) => !type.startsWith('Mfa') && !UNSHOWN.has(type)),
   ...SHOWN_MFA_EVENTS,
   'LoggedIn',
 ]);
@@ -86,11 +95,6 @@ export const usersProjection: Projection<UserView> = {
         return { ...doc, mfaEnabled: false, updatedAt: at };
       case 'EmailVerified':
         return { ...doc, emailVerified: true, updatedAt: at };
-      // Mailed tokens change nothing this view shows.
-      case 'PasswordResetRequested':
-      case 'PasswordResetCompleted':
-      case 'EmailVerificationRequested':
-        return doc;
       // Sessions are the sessions projection's; `updatedAt` stays.
       case 'AllSessionsEnded':
         return doc;

@@ -135,6 +135,7 @@ describe('users projection', () => {
         'UserReactivated',
         'UserRegistered',
         'UserRoleChanged',
+        'EmailVerified',
       ].sort(),
     );
     expect(usersProjection.name).toBe('users');
