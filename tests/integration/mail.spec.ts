@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -308,18 +309,22 @@ describe('notices, expiry, trusted devices and the file adapter (embedded)', () 
   });
 });
 
-describe('the .eml file adapter over HTTP (no SMTP_URL)', () => {
+describe.each(STORES)('the .eml file adapter over HTTP (no SMTP_URL), %s store', (kind: StoreKind) => {
   let app: TestApp;
+  let dataDir: string;
   beforeAll(async () => {
-    app = await startTestApp('embedded');
+    // MongoDB mode still writes its mail files under DATA_DIR.
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'mail-files-'));
+    app = await startTestApp(kind, { env: { DATA_DIR: dataDir } });
   });
   afterAll(async () => {
     await app.dispose();
+    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('forgot → an .eml in DATA_DIR/mail (0600) → reset works with its Token line', async () => {
     const user = await register(app);
-    const dir = path.join(app.storage.dataDir ?? '', 'mail');
+    const dir = path.join(dataDir, 'mail');
     expect((await app.request('/auth/password/forgot', { method: 'POST', json: { email: user.email } })).status).toBe(202);
     let file: string | undefined;
     for (let i = 0; i < 100 && file === undefined; i++) {
