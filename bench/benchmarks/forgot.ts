@@ -45,7 +45,9 @@ export const forgot: Benchmark = {
       if (email === undefined) throw new Error('no user registered');
       const unknown = 'nobody-forgot@bench.example';
       const deadline = Date.now() + Math.min(settings.durationS, 30) * 1000;
-      log(`forgot: alternating registered/unregistered requests for up to ${Math.min(settings.durationS, 30)} s`);
+      log(
+        `forgot: alternating registered/unregistered requests for up to ${Math.min(settings.durationS, 30)} s`,
+      );
       for (let i = 0; i < 20; i++) await timed(server.url, i % 2 === 0 ? email : unknown);
       // The order swaps every round, so neither address always follows the other's mail.
       for (let i = 0; Date.now() < deadline && i < 2000; i++) {

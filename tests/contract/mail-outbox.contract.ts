@@ -35,7 +35,11 @@ export function describeMailOutboxContract(label: string, create: () => Promise<
       const at = new Date('2026-01-01T00:00:10.000Z');
       expect((await store.due(at, 10)).map((m) => m.id)).toEqual(['1', '3']);
       expect((await store.due(at, 1)).map((m) => m.id)).toEqual(['1']);
-      expect((await store.due(new Date('2026-01-01T02:00:00.000Z'), 10)).map((m) => m.id)).toEqual(['1', '3', '4']);
+      expect((await store.due(new Date('2026-01-01T02:00:00.000Z'), 10)).map((m) => m.id)).toEqual([
+        '1',
+        '3',
+        '4',
+      ]);
     });
 
     it('pending and summary: counts by state, oldest pending first', async () => {

@@ -37,7 +37,9 @@ it('rejects when no SMTP server answers, so the sender records a failure and ret
 });
 
 it('an smtps:// URL speaks TLS from the first byte (a plain server does not get the message)', async () => {
-  const transport = new SmtpMailTransport(mailpit.smtpUrl.replace('smtp://', 'smtps://'), { timeoutMs: 2000 });
+  const transport = new SmtpMailTransport(mailpit.smtpUrl.replace('smtp://', 'smtps://'), {
+    timeoutMs: 2000,
+  });
   await expect(
     transport.send({
       from: 'no-reply@auth.test',

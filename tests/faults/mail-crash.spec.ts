@@ -36,74 +36,93 @@ describe('mail across a SIGKILL and an SMTP outage (embedded store)', () => {
   let mailpit: MailpitProcess | undefined;
   const servers: ServerProcess[] = [];
   afterAll(async () => {
-    for (const server of servers) if (server.child.exitCode === null && server.child.signalCode === null) await server.stop('SIGKILL');
+    for (const server of servers)
+      if (server.child.exitCode === null && server.child.signalCode === null) await server.stop('SIGKILL');
     await mailpit?.dispose();
     if (dataDir !== '') await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('a reset queued while SMTP is down and the service killed is mailed exactly once after the restart', { timeout: 120_000 }, async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'mail-crash-'));
-    const smtp = await startMailpit();
-    mailpit = smtp;
-    await smtp.stop();
-    const env = {
-      ...FAULT_ENV,
-      DATA_DIR: dataDir,
-      PASSWORD_HASHER: 'scrypt-test',
-      SMTP_URL: smtp.smtpUrl,
-      MAIL_RETRY_BASE: '1s',
-    };
-    const first = await startServerProcess(env);
-    servers.push(first);
-    const email = `crash.${Date.now()}@example.com`;
-    expect((await post(first.baseUrl, '/auth/register', { email, password: 'correct horse battery' })).status).toBe(201);
-    expect((await post(first.baseUrl, '/auth/password/forgot', { email })).status).toBe(202);
-    // The reset is stored and its first send has failed: nothing acknowledged, nothing delivered.
-    await waitUntil(
-      () => /"kind":"password-reset"[^\n]*mail not sent/.test(first.output()),
-      30_000,
-      'a failed send of the reset mail',
-    );
-    first.child.kill('SIGKILL');
-    await new Promise((resolve) => first.child.once('exit', resolve));
+  it(
+    'a reset queued while SMTP is down and the service killed is mailed exactly once after the restart',
+    { timeout: 120_000 },
+    async () => {
+      dataDir = await mkdtemp(path.join(os.tmpdir(), 'mail-crash-'));
+      const smtp = await startMailpit();
+      mailpit = smtp;
+      await smtp.stop();
+      const env = {
+        ...FAULT_ENV,
+        DATA_DIR: dataDir,
+        PASSWORD_HASHER: 'scrypt-test',
+        SMTP_URL: smtp.smtpUrl,
+        MAIL_RETRY_BASE: '1s',
+      };
+      const first = await startServerProcess(env);
+      servers.push(first);
+      const email = `crash.${Date.now()}@example.com`;
+      expect(
+        (await post(first.baseUrl, '/auth/register', { email, password: 'correct horse battery' })).status,
+      ).toBe(201);
+      expect((await post(first.baseUrl, '/auth/password/forgot', { email })).status).toBe(202);
+      // The reset is stored and its first send has failed: nothing acknowledged, nothing delivered.
+      await waitUntil(
+        () => /"kind":"password-reset"[^\n]*mail not sent/.test(first.output()),
+        30_000,
+        'a failed send of the reset mail',
+      );
+      first.child.kill('SIGKILL');
+      await new Promise((resolve) => first.child.once('exit', resolve));
 
-    await smtp.start();
-    const second = await startServerProcess(env);
-    servers.push(second);
-    const resets = await smtp.waitFor(resetTo(email), 1, 30_000);
-    await sleep(2000);
-    expect((await smtp.messages()).filter(resetTo(email))).toHaveLength(1);
-    expect(resets).toHaveLength(1);
-    const verifications = (await smtp.messages()).filter((m) => m.to.includes(email) && m.subject.includes('Confirm'));
-    expect(verifications).toHaveLength(1);
-    // The token still works: it came from the sealed copy in the event, not from memory.
-    const token = tokenIn(resets[0] as ReceivedMail);
-    expect((await post(second.baseUrl, '/auth/password/reset', { token, new_password: 'a brand new passphrase' })).status).toBe(204);
+      await smtp.start();
+      const second = await startServerProcess(env);
+      servers.push(second);
+      const resets = await smtp.waitFor(resetTo(email), 1, 30_000);
+      await sleep(2000);
+      expect((await smtp.messages()).filter(resetTo(email))).toHaveLength(1);
+      expect(resets).toHaveLength(1);
+      const verifications = (await smtp.messages()).filter(
+        (m) => m.to.includes(email) && m.subject.includes('Confirm'),
+      );
+      expect(verifications).toHaveLength(1);
+      // The token still works: it came from the sealed copy in the event, not from memory.
+      const token = tokenIn(resets[0] as ReceivedMail);
+      expect(
+        (
+          await post(second.baseUrl, '/auth/password/reset', {
+            token,
+            new_password: 'a brand new passphrase',
+          })
+        ).status,
+      ).toBe(204);
 
-    // Acknowledged messages are not sent again by a later start.
-    expect(await second.stop()).toBe(0);
-    const third = await startServerProcess(env);
-    servers.push(third);
-    await sleep(3000);
-    expect((await smtp.messages()).filter(resetTo(email))).toHaveLength(1);
+      // Acknowledged messages are not sent again by a later start.
+      expect(await second.stop()).toBe(0);
+      const third = await startServerProcess(env);
+      servers.push(third);
+      await sleep(3000);
+      expect((await smtp.messages()).filter(resetTo(email))).toHaveLength(1);
 
-    // SMTP down under a running service: due mails wait, and arrive once it is back.
-    await smtp.stop();
-    const later = `outage.${Date.now()}@example.com`;
-    expect((await post(third.baseUrl, '/auth/register', { email: later, password: 'correct horse battery' })).status).toBe(201);
-    expect((await post(third.baseUrl, '/auth/password/forgot', { email: later })).status).toBe(202);
-    await waitUntil(
-      () => (third.output().match(/"kind":"password-reset"[^\n]*mail not sent/g) ?? []).length >= 1,
-      30_000,
-      'a failed send during the outage',
-    );
-    await smtp.start();
-    const arrived = await smtp.waitFor(resetTo(later), 1, 30_000);
-    await sleep(2000);
-    expect(arrived).toHaveLength(1);
-    expect((await smtp.messages()).filter(resetTo(later))).toHaveLength(1);
-    expect(await third.stop()).toBe(0);
-    // The logs name messages and relays, never a token.
-    for (const server of servers) expect(server.output()).not.toContain(token.split('.')[1]);
-  });
+      // SMTP down under a running service: due mails wait, and arrive once it is back.
+      await smtp.stop();
+      const later = `outage.${Date.now()}@example.com`;
+      expect(
+        (await post(third.baseUrl, '/auth/register', { email: later, password: 'correct horse battery' }))
+          .status,
+      ).toBe(201);
+      expect((await post(third.baseUrl, '/auth/password/forgot', { email: later })).status).toBe(202);
+      await waitUntil(
+        () => (third.output().match(/"kind":"password-reset"[^\n]*mail not sent/g) ?? []).length >= 1,
+        30_000,
+        'a failed send during the outage',
+      );
+      await smtp.start();
+      const arrived = await smtp.waitFor(resetTo(later), 1, 30_000);
+      await sleep(2000);
+      expect(arrived).toHaveLength(1);
+      expect((await smtp.messages()).filter(resetTo(later))).toHaveLength(1);
+      expect(await third.stop()).toBe(0);
+      // The logs name messages and relays, never a token.
+      for (const server of servers) expect(server.output()).not.toContain(token.split('.')[1]);
+    },
+  );
 });

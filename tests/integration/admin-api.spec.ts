@@ -158,7 +158,12 @@ describe.each(STORES)('administration on the %s store', (store) => {
       'AllSessionsEnded',
     ]);
     // The mailed token is neither shown nor its digest or sealed form.
-    expect(Object.keys(page.items[1]?.data ?? {}).sort()).toEqual(['email', 'expiresAt', 'requestId', 'userId']);
+    expect(Object.keys(page.items[1]?.data ?? {}).sort()).toEqual([
+      'email',
+      'expiresAt',
+      'requestId',
+      'userId',
+    ]);
     // The session that changed the password is kept.
     expect(page.items[3]?.data).toMatchObject({ userId: user.id, reason: 'password-change' });
     expect(typeof page.items[3]?.data['keptSessionId']).toBe('string');

@@ -24,7 +24,11 @@ describe.each(STORES)('mail over SMTP (Mailpit), %s store', (kind: StoreKind) =>
   beforeAll(async () => {
     mailpit = await startMailpit();
     app = await startTestApp(kind, {
-      env: { SMTP_URL: mailpit.smtpUrl, MAIL_FROM: 'Auth <no-reply@auth.test>', PUBLIC_URL: 'https://app.test' },
+      env: {
+        SMTP_URL: mailpit.smtpUrl,
+        MAIL_FROM: 'Auth <no-reply@auth.test>',
+        PUBLIC_URL: 'https://app.test',
+      },
     });
   });
   afterAll(async () => {
@@ -34,7 +38,10 @@ describe.each(STORES)('mail over SMTP (Mailpit), %s store', (kind: StoreKind) =>
 
   it('forgot → mail → reset: old password 401, new 200, old refresh 401, the token used twice 400', async () => {
     const user = await registerAndLogIn(app);
-    const forgot = await app.request('/auth/password/forgot', { method: 'POST', json: { email: user.email } });
+    const forgot = await app.request('/auth/password/forgot', {
+      method: 'POST',
+      json: { email: user.email },
+    });
     expect(forgot.status).toBe(202);
     const [mail, extra] = await mailpit.waitFor(subjectHas(user.email, 'Reset'));
     expect(extra).toBeUndefined();
@@ -52,7 +59,10 @@ describe.each(STORES)('mail over SMTP (Mailpit), %s store', (kind: StoreKind) =>
       json: { token, new_password: NEW_PASSWORD },
     });
     expect(reset.status, await reset.clone().text()).toBe(204);
-    const oldLogin = await app.request('/auth/login', { method: 'POST', json: { email: user.email, password: PASSWORD } });
+    const oldLogin = await app.request('/auth/login', {
+      method: 'POST',
+      json: { email: user.email, password: PASSWORD },
+    });
     await expectProblem(oldLogin, 401);
     await logIn(app, user.email, NEW_PASSWORD);
     const refresh = await app.request('/auth/refresh', {
@@ -69,7 +79,14 @@ describe.each(STORES)('mail over SMTP (Mailpit), %s store', (kind: StoreKind) =>
     });
     expect((await expectProblem(again, 400)).error).toBe('invalid_token');
     const types = (await allEvents(app)).filter((e) => e.streamId === `user-${user.id}`).map((e) => e.type);
-    expect(types).toEqual(expect.arrayContaining(['PasswordResetRequested', 'PasswordResetCompleted', 'PasswordChanged', 'AllSessionsEnded']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'PasswordResetRequested',
+        'PasswordResetCompleted',
+        'PasswordChanged',
+        'AllSessionsEnded',
+      ]),
+    );
     // The token itself is in no stored event: only its digest and its sealed form.
     const stored = JSON.stringify(await allEvents(app));
     expect(stored).not.toContain(token);
@@ -80,18 +97,29 @@ describe.each(STORES)('mail over SMTP (Mailpit), %s store', (kind: StoreKind) =>
   it('a superseded, a forged or an unknown token is 400 invalid_token, a weak password 422', async () => {
     const user = await register(app);
     for (let i = 0; i < 2; i++) {
-      expect((await app.request('/auth/password/forgot', { method: 'POST', json: { email: user.email } })).status).toBe(202);
+      expect(
+        (await app.request('/auth/password/forgot', { method: 'POST', json: { email: user.email } })).status,
+      ).toBe(202);
     }
     const mails = await mailpit.waitFor(subjectHas(user.email, 'Reset'), 2);
     expect(mails).toHaveLength(2);
     const [first, second] = mails.map(tokenIn);
     if (first === undefined || second === undefined) throw new Error('two tokens expected');
-    const weak = await app.request('/auth/password/reset', { method: 'POST', json: { token: second, new_password: 'short' } });
+    const weak = await app.request('/auth/password/reset', {
+      method: 'POST',
+      json: { token: second, new_password: 'short' },
+    });
     await expectProblem(weak, 422);
-    const superseded = await app.request('/auth/password/reset', { method: 'POST', json: { token: first, new_password: NEW_PASSWORD } });
+    const superseded = await app.request('/auth/password/reset', {
+      method: 'POST',
+      json: { token: first, new_password: NEW_PASSWORD },
+    });
     expect((await expectProblem(superseded, 400)).error).toBe('invalid_token');
     const forged = `${user.id}.${'A'.repeat(43)}`;
-    const bad = await app.request('/auth/password/reset', { method: 'POST', json: { token: forged, new_password: NEW_PASSWORD } });
+    const bad = await app.request('/auth/password/reset', {
+      method: 'POST',
+      json: { token: forged, new_password: NEW_PASSWORD },
+    });
     expect((await expectProblem(bad, 400)).error).toBe('invalid_token');
     await logIn(app, user.email);
   });
@@ -102,7 +130,10 @@ describe.each(STORES)('mail over SMTP (Mailpit), %s store', (kind: StoreKind) =>
     if (mail === undefined) throw new Error('no verification mail');
     const me = await app.request('/users/me', { token: user.tokens.access_token });
     expect(((await me.json()) as { email_verified: boolean }).email_verified).toBe(false);
-    const verified = await app.request('/auth/email/verify', { method: 'POST', json: { token: tokenIn(mail) } });
+    const verified = await app.request('/auth/email/verify', {
+      method: 'POST',
+      json: { token: tokenIn(mail) },
+    });
     expect(verified.status, await verified.clone().text()).toBe(200);
     expect(((await verified.json()) as { email_verified: boolean }).email_verified).toBe(true);
     const again = await app.request('/auth/email/verify', { method: 'POST', json: { token: tokenIn(mail) } });
@@ -126,12 +157,18 @@ describe.each(STORES)('mail over SMTP (Mailpit), %s store', (kind: StoreKind) =>
     expect(notices[0]?.text).not.toContain(newEmail);
     // A resend mails the new address again and the earlier token stops working.
     const [firstMail] = await mailpit.waitFor(subjectHas(newEmail, 'Confirm'));
-    const resend = await app.request('/users/me/email/verify', { method: 'POST', token: user.tokens.access_token });
+    const resend = await app.request('/users/me/email/verify', {
+      method: 'POST',
+      token: user.tokens.access_token,
+    });
     expect(resend.status).toBe(202);
     const both = await mailpit.waitFor(subjectHas(newEmail, 'Confirm'), 2);
     expect(both).toHaveLength(2);
     if (firstMail === undefined) throw new Error('no first mail');
-    const stale = await app.request('/auth/email/verify', { method: 'POST', json: { token: tokenIn(firstMail) } });
+    const stale = await app.request('/auth/email/verify', {
+      method: 'POST',
+      json: { token: tokenIn(firstMail) },
+    });
     expect((await expectProblem(stale, 400)).error).toBe('invalid_token');
   });
 
@@ -169,26 +206,39 @@ describe('mail rate limits and required verification (embedded)', () => {
     for (const email of [known.email, unknown]) {
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) {
-        statuses.push((await app.request('/auth/password/forgot', { method: 'POST', json: { email } })).status);
+        statuses.push(
+          (await app.request('/auth/password/forgot', { method: 'POST', json: { email } })).status,
+        );
       }
       expect(statuses).toEqual([202, 202, 202, 429]);
     }
     // Case and spaces do not make a new address.
-    const spelled = await app.request('/auth/password/forgot', { method: 'POST', json: { email: ` ${known.email.toUpperCase()} ` } });
+    const spelled = await app.request('/auth/password/forgot', {
+      method: 'POST',
+      json: { email: ` ${known.email.toUpperCase()} ` },
+    });
     expect(spelled.status).toBe(429);
     expect(await mailpit.waitFor(subjectHas(known.email, 'Reset'), 3)).toHaveLength(3);
   });
 
   it('EMAIL_VERIFICATION=required: a correct password answers 403 email_not_verified until verified', async () => {
     const user = await register(app);
-    const refused = await app.request('/auth/login', { method: 'POST', json: { email: user.email, password: PASSWORD } });
+    const refused = await app.request('/auth/login', {
+      method: 'POST',
+      json: { email: user.email, password: PASSWORD },
+    });
     const problem = await expectProblem(refused, 403);
     expect(problem.error).toBe('email_not_verified');
-    const wrong = await app.request('/auth/login', { method: 'POST', json: { email: user.email, password: 'not the password' } });
+    const wrong = await app.request('/auth/login', {
+      method: 'POST',
+      json: { email: user.email, password: 'not the password' },
+    });
     await expectProblem(wrong, 401);
     const [mail] = await mailpit.waitFor(subjectHas(user.email, 'Confirm'));
     if (mail === undefined) throw new Error('no verification mail');
-    expect((await app.request('/auth/email/verify', { method: 'POST', json: { token: tokenIn(mail) } })).status).toBe(200);
+    expect(
+      (await app.request('/auth/email/verify', { method: 'POST', json: { token: tokenIn(mail) } })).status,
+    ).toBe(200);
     await logIn(app, user.email);
   });
 });
@@ -216,7 +266,10 @@ describe('notices, expiry, trusted devices and the file adapter (embedded)', () 
 
   it('MFA on and off, a password change and an account lock each mail the owner a notice', async () => {
     const user = await registerAndLogIn(app);
-    const started = await app.request('/users/me/mfa/totp', { method: 'POST', token: user.tokens.access_token });
+    const started = await app.request('/users/me/mfa/totp', {
+      method: 'POST',
+      token: user.tokens.access_token,
+    });
     const { secret } = (await started.json()) as { secret: string };
     const auth = new TestAuthenticator(secret);
     const confirmed = await app.request('/users/me/mfa/totp/confirm', {
@@ -243,7 +296,10 @@ describe('notices, expiry, trusted devices and the file adapter (embedded)', () 
     expect(await mailpit.waitFor(subjectHas(user.email, 'password was changed'))).toHaveLength(1);
 
     for (let i = 0; i < 3; i++) {
-      await app.request('/auth/login', { method: 'POST', json: { email: user.email, password: `wrong ${i}` } });
+      await app.request('/auth/login', {
+        method: 'POST',
+        json: { email: user.email, password: `wrong ${i}` },
+      });
     }
     const locked = await mailpit.waitFor(subjectHas(user.email, 'locked'));
     expect(locked).toHaveLength(1);
@@ -266,7 +322,10 @@ describe('notices, expiry, trusted devices and the file adapter (embedded)', () 
 
   it('a reset drops the device tokens: a trusted device no longer passes an account lock', async () => {
     const user = await register(app);
-    const login = await app.request('/auth/login', { method: 'POST', json: { email: user.email, password: PASSWORD } });
+    const login = await app.request('/auth/login', {
+      method: 'POST',
+      json: { email: user.email, password: PASSWORD },
+    });
     const { device_token } = (await login.json()) as { device_token: string };
     await app.request('/auth/password/forgot', { method: 'POST', json: { email: user.email } });
     const [mail] = await mailpit.waitFor(subjectHas(user.email, 'Reset'));
@@ -276,10 +335,16 @@ describe('notices, expiry, trusted devices and the file adapter (embedded)', () 
       json: { token: tokenIn(mail), new_password: NEW_PASSWORD },
     });
     expect(reset.status).toBe(204);
-    const after = await app.request('/auth/login', { method: 'POST', json: { email: user.email, password: NEW_PASSWORD } });
+    const after = await app.request('/auth/login', {
+      method: 'POST',
+      json: { email: user.email, password: NEW_PASSWORD },
+    });
     const fresh = ((await after.json()) as { device_token: string }).device_token;
     for (let i = 0; i < 3; i++) {
-      await app.request('/auth/login', { method: 'POST', json: { email: user.email, password: `wrong ${i}` } });
+      await app.request('/auth/login', {
+        method: 'POST',
+        json: { email: user.email, password: `wrong ${i}` },
+      });
     }
     // The control: a device trusted after the reset still passes the lock.
     const withNewDevice = await app.request('/auth/login', {
@@ -300,7 +365,9 @@ describe('notices, expiry, trusted devices and the file adapter (embedded)', () 
     const user = await register(app);
     await app.request('/auth/password/forgot', { method: 'POST', json: { email: user.email } });
     await mailpit.waitFor(subjectHas(user.email, 'Reset'));
-    const event = (await allEvents(app)).find((e) => e.type === 'PasswordResetRequested' && e.streamId === `user-${user.id}`);
+    const event = (await allEvents(app)).find(
+      (e) => e.type === 'PasswordResetRequested' && e.streamId === `user-${user.id}`,
+    );
     if (event === undefined) throw new Error('no PasswordResetRequested');
     const { publicEvent } = await import('../../src/application/admin/public-event.js');
     const shown = JSON.stringify(publicEvent(event));
@@ -325,7 +392,9 @@ describe.each(STORES)('the .eml file adapter over HTTP (no SMTP_URL), %s store',
   it('forgot → an .eml in DATA_DIR/mail (0600) → reset works with its Token line', async () => {
     const user = await register(app);
     const dir = path.join(dataDir, 'mail');
-    expect((await app.request('/auth/password/forgot', { method: 'POST', json: { email: user.email } })).status).toBe(202);
+    expect(
+      (await app.request('/auth/password/forgot', { method: 'POST', json: { email: user.email } })).status,
+    ).toBe(202);
     let file: string | undefined;
     for (let i = 0; i < 100 && file === undefined; i++) {
       const names = await readdir(dir).catch(() => [] as string[]);

@@ -29,7 +29,9 @@ export async function ensureMailpitBinary(): Promise<string> {
   if (spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) {
     throw new Error(`no working binary at ${target} and no Go toolchain on PATH to build it`);
   }
-  console.log(`[test-mail] building Mailpit ${MAILPIT_VERSION} into ${target} (first run only, a few minutes)…`);
+  console.log(
+    `[test-mail] building Mailpit ${MAILPIT_VERSION} into ${target} (first run only, a few minutes)…`,
+  );
   const dir = join(target, '..');
   const partialBin = join(dir, `partial-${process.pid}`);
   await mkdir(partialBin, { recursive: true });

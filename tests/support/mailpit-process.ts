@@ -40,7 +40,11 @@ export interface MailpitProcess {
   /** Every message received, oldest first, with its parts. */
   messages(): Promise<ReceivedMail[]>;
   /** Waits until `count` messages match, then a short while more to see that no extra arrives. */
-  waitFor(match: (mail: ReceivedMail) => boolean, count?: number, timeoutMs?: number): Promise<ReceivedMail[]>;
+  waitFor(
+    match: (mail: ReceivedMail) => boolean,
+    count?: number,
+    timeoutMs?: number,
+  ): Promise<ReceivedMail[]>;
   /** Stops the server (SIGTERM); its database file stays. */
   stop(): Promise<void>;
   start(): Promise<void>;

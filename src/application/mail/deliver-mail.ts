@@ -28,7 +28,9 @@ const TOKEN_PURPOSE: Partial<Record<MailKind, string>> = {
 
 /** The base doubled per failure, capped at an hour, with jitter (half to all of it). */
 export const mailRetryDelayMs = (attempt: number, baseSeconds: number, random: number): number =>
-  Math.round(Math.min(MAX_RETRY_SECONDS, baseSeconds * 2 ** Math.min(attempt - 1, 20)) * 1000 * (0.5 + random / 2));
+  Math.round(
+    Math.min(MAX_RETRY_SECONDS, baseSeconds * 2 ** Math.min(attempt - 1, 20)) * 1000 * (0.5 + random / 2),
+  );
 
 /**
  * The reactor behind mail. The outbox read model lists what is due; each message's own stream
@@ -74,7 +76,10 @@ export class DeliverMail {
         { metadata: {}, now: this.clock.now() },
       );
       // The file or relay, never the token or the body.
-      this.logger.info({ messageId: view.id, kind: view.kind, destination: receipt.destination }, 'mail sent');
+      this.logger.info(
+        { messageId: view.id, kind: view.kind, destination: receipt.destination },
+        'mail sent',
+      );
       return true;
     } catch (error) {
       const attempt = state.failures + 1;

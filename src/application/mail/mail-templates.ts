@@ -75,8 +75,7 @@ const TEMPLATES: Readonly<Record<MailKind, Template>> = {
   },
 };
 
-const escapeHtml = (value: string): string =>
-  value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const fill = (paragraph: string, input: TemplateInput): string =>
   paragraph.replace('{email}', input.email).replace('{expiresAt}', input.expiresAt ?? '');

@@ -66,7 +66,12 @@ export const mailOutboxProjection: Projection<MailView> = {
     }
     if (e.type === 'MailFailed') {
       if (doc === null || doc.status === 'sent') return doc;
-      return { ...doc, attempts: e.data.attempt, nextAttemptAt: e.data.nextAttemptAt, lastError: e.data.error };
+      return {
+        ...doc,
+        attempts: e.data.attempt,
+        nextAttemptAt: e.data.nextAttemptAt,
+        lastError: e.data.error,
+      };
     }
     const userId = userOf(e);
     const kind = KIND_OF[e.type];
@@ -74,7 +79,11 @@ export const mailOutboxProjection: Projection<MailView> = {
     const token =
       e.type === 'PasswordResetRequested' || e.type === 'EmailVerificationRequested'
         ? { to: e.data.email, sealedToken: e.data.sealedToken, expiresAt: e.data.expiresAt }
-        : { to: e.type === 'UserEmailChanged' ? e.data.previousEmail : null, sealedToken: null, expiresAt: null };
+        : {
+            to: e.type === 'UserEmailChanged' ? e.data.previousEmail : null,
+            sealedToken: null,
+            expiresAt: null,
+          };
     return {
       id: String(event.position),
       kind,

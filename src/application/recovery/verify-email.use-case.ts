@@ -31,14 +31,21 @@ export class EmailVerification {
   /** The command that mails a new token; appended with the registration or the change itself. */
   request(userId: string): UserCommand {
     const expiresAt = new Date(this.clock.now().getTime() + this.settings.verificationTtlSeconds * 1000);
-    return { type: 'RequestEmailVerification', ...this.tokens.issue(EMAIL_VERIFICATION_TOKEN, userId, expiresAt) };
+    return {
+      type: 'RequestEmailVerification',
+      ...this.tokens.issue(EMAIL_VERIFICATION_TOKEN, userId, expiresAt),
+    };
   }
 
   /** `POST /users/me/email/verify`: a new token (the previous one stops working), rate limited. */
   async resend(principal: Principal, ctx: RequestContext): Promise<void> {
     const budget = await this.limiter.consume('mail', `account:${principal.userId}`);
     if (!budget.allowed) {
-      throw new RetryLaterError('rate_limited', 'Too many verification mails; try again later.', budget.retryAfterSeconds);
+      throw new RetryLaterError(
+        'rate_limited',
+        'Too many verification mails; try again later.',
+        budget.retryAfterSeconds,
+      );
     }
     await this.commands.handle(userStreamId(principal.userId), userDecider, this.request(principal.userId), {
       metadata: metadataOf({ ...ctx, actorId: principal.userId }),
@@ -51,14 +58,13 @@ export class EmailVerification {
     const presented = this.tokens.parse(token);
     if (presented === null) throw invalidToken();
     const now = this.clock.now();
-    const { state } = await this.commands
-      .handle(
-        userStreamId(presented.userId),
-        userDecider,
-        (current): UserCommand | UserCommand[] =>
-          current.status === 'unregistered' ? [] : { type: 'VerifyEmail', tokenDigest: presented.digest, now },
-        { metadata: metadataOf({ ...ctx, actorId: presented.userId }), now },
-      );
+    const { state } = await this.commands.handle(
+      userStreamId(presented.userId),
+      userDecider,
+      (current): UserCommand | UserCommand[] =>
+        current.status === 'unregistered' ? [] : { type: 'VerifyEmail', tokenDigest: presented.digest, now },
+      { metadata: metadataOf({ ...ctx, actorId: presented.userId }), now },
+    );
     if (state.status === 'unregistered') throw invalidToken();
     return profileOf(state);
   }

@@ -31,10 +31,7 @@ export type EmailVerified = DomainEvent<
 >;
 
 export type AccountRecoveryEvent =
-  | PasswordResetRequested
-  | PasswordResetCompleted
-  | EmailVerificationRequested
-  | EmailVerified;
+  PasswordResetRequested | PasswordResetCompleted | EmailVerificationRequested | EmailVerified;
 
 export const ACCOUNT_RECOVERY_EVENT_TYPES: readonly AccountRecoveryEvent['type'][] = [
   'PasswordResetRequested',

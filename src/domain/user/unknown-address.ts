@@ -12,7 +12,11 @@ export type PasswordResetForUnknownAddress = DomainEvent<
 >;
 export const unknownResetStreamId = (requestId: string): string => `password-reset-unknown-${requestId}`;
 
-export const unknownResetDecider: Decider<{ readonly requestId: string }, PasswordResetForUnknownAddress, null> = {
+export const unknownResetDecider: Decider<
+  { readonly requestId: string },
+  PasswordResetForUnknownAddress,
+  null
+> = {
   initialState: () => null,
   evolve: (state) => state,
   decide: (command) => [{ type: 'PasswordResetForUnknownAddress', data: { requestId: command.requestId } }],

@@ -138,7 +138,12 @@ const envSchema = z.object({
       }
     }, 'must be an smtp://user:pass@host:port or smtps://… URL')
     .optional(),
-  MAIL_FROM: z.string().min(3).max(320).regex(/@/, 'must be an address like no-reply@example.com').default('no-reply@localhost'),
+  MAIL_FROM: z
+    .string()
+    .min(3)
+    .max(320)
+    .regex(/@/, 'must be an address like no-reply@example.com')
+    .default('no-reply@localhost'),
   PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   PRODUCT_NAME: z.string().min(1).max(100).default('Auth service'),
   EMAIL_VERIFICATION: z

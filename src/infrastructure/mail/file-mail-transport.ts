@@ -1,7 +1,11 @@
 import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { MailReceipt, MailTransport, OutgoingMail } from '../../application/ports/mail-transport.port.js';
+import type {
+  MailReceipt,
+  MailTransport,
+  OutgoingMail,
+} from '../../application/ports/mail-transport.port.js';
 
 /**
  * Development without a relay: each message becomes an RFC 5322 `.eml` file (built by

@@ -1,5 +1,9 @@
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { MailReceipt, MailTransport, OutgoingMail } from '../../application/ports/mail-transport.port.js';
+import type {
+  MailReceipt,
+  MailTransport,
+  OutgoingMail,
+} from '../../application/ports/mail-transport.port.js';
 
 /**
  * SMTP through nodemailer: `smtps://` is TLS from the first byte; `smtp://` upgrades with

@@ -28,7 +28,10 @@ const verificationRequested = (digest: string, email = 'a@example.com'): UserEve
 
 describe('password reset (user decider)', () => {
   it('a request records the digest and the sealed token, never a plain one', () => {
-    spec.given([registered]).when({ type: 'RequestPasswordReset', ...token('d1') }).then([resetRequested('d1')]);
+    spec
+      .given([registered])
+      .when({ type: 'RequestPasswordReset', ...token('d1') })
+      .then([resetRequested('d1')]);
   });
 
   it('a deactivated account gets no reset mail', () => {
@@ -56,11 +59,24 @@ describe('password reset (user decider)', () => {
   it('refuses an expired, a superseded, a wrong token, and one from before a password change', () => {
     const attempt = (digest: string, now = NOW) =>
       ({ type: 'ResetPassword', tokenDigest: digest, passwordHash: 'h2', now }) as const;
-    spec.given([registered, resetRequested('d1')]).when(attempt('d1', LATER)).thenFails('invalid_token');
-    spec.given([registered, resetRequested('d1'), resetRequested('d2')]).when(attempt('d1')).thenFails('invalid_token');
-    spec.given([registered, resetRequested('d1')]).when(attempt('other')).thenFails('invalid_token');
     spec
-      .given([registered, resetRequested('d1'), { type: 'PasswordChanged', data: { userId, passwordHash: 'x' } }])
+      .given([registered, resetRequested('d1')])
+      .when(attempt('d1', LATER))
+      .thenFails('invalid_token');
+    spec
+      .given([registered, resetRequested('d1'), resetRequested('d2')])
+      .when(attempt('d1'))
+      .thenFails('invalid_token');
+    spec
+      .given([registered, resetRequested('d1')])
+      .when(attempt('other'))
+      .thenFails('invalid_token');
+    spec
+      .given([
+        registered,
+        resetRequested('d1'),
+        { type: 'PasswordChanged', data: { userId, passwordHash: 'x' } },
+      ])
       .when(attempt('d1'))
       .thenFails('invalid_token');
     spec.given([registered]).when(attempt('d1')).thenFails('invalid_token');
@@ -69,7 +85,10 @@ describe('password reset (user decider)', () => {
 
 describe('email verification (user decider)', () => {
   it('the token proves the address it was sent to, once', () => {
-    const verified: UserEvent = { type: 'EmailVerified', data: { userId, requestId: 'r-v1', email: 'a@example.com' } };
+    const verified: UserEvent = {
+      type: 'EmailVerified',
+      data: { userId, requestId: 'r-v1', email: 'a@example.com' },
+    };
     spec
       .given([registered, verificationRequested('v1')])
       .when({ type: 'VerifyEmail', tokenDigest: 'v1', now: NOW })
@@ -85,14 +104,20 @@ describe('email verification (user decider)', () => {
       .given([
         registered,
         verificationRequested('v1'),
-        { type: 'UserEmailChanged', data: { userId, previousEmail: 'a@example.com', email: 'b@example.com' } },
+        {
+          type: 'UserEmailChanged',
+          data: { userId, previousEmail: 'a@example.com', email: 'b@example.com' },
+        },
       ])
       .when({ type: 'VerifyEmail', tokenDigest: 'v1', now: NOW })
       .thenFails('invalid_token');
   });
 
   it('a proven address asks for no second proof until it changes', () => {
-    const verified: UserEvent = { type: 'EmailVerified', data: { userId, requestId: 'r-v1', email: 'a@example.com' } };
+    const verified: UserEvent = {
+      type: 'EmailVerified',
+      data: { userId, requestId: 'r-v1', email: 'a@example.com' },
+    };
     spec
       .given([registered, verificationRequested('v1'), verified])
       .when({ type: 'RequestEmailVerification', ...token('v2') })
@@ -102,7 +127,10 @@ describe('email verification (user decider)', () => {
         registered,
         verificationRequested('v1'),
         verified,
-        { type: 'UserEmailChanged', data: { userId, previousEmail: 'a@example.com', email: 'b@example.com' } },
+        {
+          type: 'UserEmailChanged',
+          data: { userId, previousEmail: 'a@example.com', email: 'b@example.com' },
+        },
       ])
       .when({ type: 'RequestEmailVerification', ...token('v2') })
       .then([verificationRequested('v2', 'b@example.com')]);

@@ -16,7 +16,7 @@ const stored = (type: string, data: Record<string, unknown>, position: number): 
     metadata: {},
     hash: null,
     prevHash: null,
-  }) as unknown as StoredEvent;
+  });
 
 const apply = (events: StoredEvent[]) => {
   const docs = new Map<string, ReturnType<typeof mailOutboxProjection.evolve>>();
@@ -32,13 +32,43 @@ describe('mail outbox projection', () => {
   it('a reset request becomes a pending message keyed by its position; MailSent drops the sealed token', () => {
     const requested = stored(
       'PasswordResetRequested',
-      { userId: 'u-1', email: 'a@example.com', requestId: 'r', tokenDigest: 'd', sealedToken: 's', expiresAt: 'x' },
+      {
+        userId: 'u-1',
+        email: 'a@example.com',
+        requestId: 'r',
+        tokenDigest: 'd',
+        sealedToken: 's',
+        expiresAt: 'x',
+      },
       7,
     );
-    expect(apply([requested]).get('7')).toMatchObject({ kind: 'password-reset', to: 'a@example.com', sealedToken: 's', status: 'pending' });
-    const failed = stored('MailFailed', { messageId: '7', kind: 'password-reset', attempt: 1, error: 'down', nextAttemptAt: '2026-01-01T00:00:05.000Z' }, 8);
-    expect(apply([requested, failed]).get('7')).toMatchObject({ attempts: 1, lastError: 'down', nextAttemptAt: '2026-01-01T00:00:05.000Z' });
-    const sent = stored('MailSent', { messageId: '7', kind: 'password-reset', attempts: 2, rfcMessageId: '<m>' }, 9);
+    expect(apply([requested]).get('7')).toMatchObject({
+      kind: 'password-reset',
+      to: 'a@example.com',
+      sealedToken: 's',
+      status: 'pending',
+    });
+    const failed = stored(
+      'MailFailed',
+      {
+        messageId: '7',
+        kind: 'password-reset',
+        attempt: 1,
+        error: 'down',
+        nextAttemptAt: '2026-01-01T00:00:05.000Z',
+      },
+      8,
+    );
+    expect(apply([requested, failed]).get('7')).toMatchObject({
+      attempts: 1,
+      lastError: 'down',
+      nextAttemptAt: '2026-01-01T00:00:05.000Z',
+    });
+    const sent = stored(
+      'MailSent',
+      { messageId: '7', kind: 'password-reset', attempts: 2, rfcMessageId: '<m>' },
+      9,
+    );
     expect(apply([requested, failed, sent]).get('7')).toMatchObject({ status: 'sent', sealedToken: null });
     // A late failure record after the send changes nothing.
     expect(apply([requested, sent, failed]).get('7')).toMatchObject({ status: 'sent', attempts: 0 });
@@ -46,10 +76,26 @@ describe('mail outbox projection', () => {
 
   it('notices: the email change goes to the old address; only account-wide locks are mailed', () => {
     const docs = apply([
-      stored('UserEmailChanged', { userId: 'u-1', previousEmail: 'old@example.com', email: 'new@example.com' }, 3),
-      stored('AccountLocked', { userId: 'u-1', identifier: 'x', ip: null, failures: 5, lockedUntil: 'y', scope: 'address' }, 4),
-      stored('AccountLocked', { userId: 'u-1', identifier: 'x', ip: null, failures: 20, lockedUntil: 'y', scope: 'account' }, 5),
-      stored('AccountLocked', { userId: null, identifier: 'x', ip: null, failures: 20, lockedUntil: 'y', scope: 'account' }, 6),
+      stored(
+        'UserEmailChanged',
+        { userId: 'u-1', previousEmail: 'old@example.com', email: 'new@example.com' },
+        3,
+      ),
+      stored(
+        'AccountLocked',
+        { userId: 'u-1', identifier: 'x', ip: null, failures: 5, lockedUntil: 'y', scope: 'address' },
+        4,
+      ),
+      stored(
+        'AccountLocked',
+        { userId: 'u-1', identifier: 'x', ip: null, failures: 20, lockedUntil: 'y', scope: 'account' },
+        5,
+      ),
+      stored(
+        'AccountLocked',
+        { userId: null, identifier: 'x', ip: null, failures: 20, lockedUntil: 'y', scope: 'account' },
+        6,
+      ),
       stored('MfaEnabled', { userId: 'u-1', recoveryCodeDigests: [], step: 1 }, 7),
     ]);
     expect([...docs.keys()]).toEqual(['3', '5', '7']);

@@ -38,7 +38,10 @@ export function mailStatusCommand(io: CliIo, withRuntime: WithRuntime): Command 
           );
           return;
         }
-        await writeLine(io.out, `Pending:  ${formatCount(summary.pending)} (${formatCount(summary.failing)} failing)`);
+        await writeLine(
+          io.out,
+          `Pending:  ${formatCount(summary.pending)} (${formatCount(summary.failing)} failing)`,
+        );
         await writeLine(io.out, `Sent:     ${formatCount(summary.sent)}`);
         await writeLine(io.out, `Oldest pending: ${summary.oldestPendingAt ?? '-'}`);
         for (const m of pending) {
