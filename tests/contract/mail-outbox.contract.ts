@@ -44,17 +44,25 @@ export function describeMailOutboxContract(label: string, create: () => Promise<
 
     it('pending and summary: counts by state, oldest pending first', async () => {
       const store = await create();
-      expect(await store.summary()).toEqual({ pending: 0, failing: 0, sent: 0, oldestPendingAt: null });
+      expect(await store.summary()).toEqual({
+        pending: 0,
+        failing: 0,
+        sent: 0,
+        expired: 0,
+        oldestPendingAt: null,
+      });
       await save(store, [
         mailView(7, { createdAt: '2026-01-01T00:00:07.000Z', attempts: 1 }),
         mailView(5, { createdAt: '2026-01-01T00:00:05.000Z' }),
         mailView(6, { status: 'sent' }),
+        mailView(8, { status: 'expired', sealedToken: null }),
       ]);
       expect((await store.pending(10)).map((m) => m.id)).toEqual(['5', '7']);
       expect(await store.summary()).toEqual({
         pending: 2,
         failing: 1,
         sent: 1,
+        expired: 1,
         oldestPendingAt: '2026-01-01T00:00:05.000Z',
       });
     });

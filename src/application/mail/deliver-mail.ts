@@ -19,6 +19,8 @@ import { renderMail } from './mail-templates.js';
 /** Messages taken per pass; the rest wait for the next one. */
 const BATCH = 20;
 const MAX_RETRY_SECONDS = 3600;
+/** A notice older than this is history, not news: not mailed (and a token this old is dead). */
+const MAX_AGE_MS = 24 * 3600 * 1000;
 
 /** Purpose under which each token kind was sealed into its event. */
 const TOKEN_PURPOSE: Partial<Record<MailKind, string>> = {
@@ -66,6 +68,17 @@ export class DeliverMail {
     const { state } = await this.commands.load(streamId, mailDecider);
     if (state.sent) return false;
     const now = this.clock.now();
+    const expired = expiryOf(view, now);
+    if (expired !== null) {
+      await this.commands.handle(
+        streamId,
+        mailDecider,
+        { type: 'RecordMailExpired', messageId: view.id, kind: view.kind, reason: expired },
+        { metadata: {}, now },
+      );
+      this.logger.info({ messageId: view.id, kind: view.kind, reason: expired }, 'mail not sent: expired');
+      return false;
+    }
     try {
       const mail = await this.compose(view, now);
       const receipt = await this.transport.send(mail);
@@ -119,6 +132,11 @@ export class DeliverMail {
     return { from: this.settings.from, to, ...rendered, messageId: `<mail-${view.id}@${host}>`, date: now };
   }
 }
+
+const expiryOf = (view: MailView, now: Date): 'token-expired' | 'too-old' | null => {
+  if (view.expiresAt !== null && Date.parse(view.expiresAt) <= now.getTime()) return 'token-expired';
+  return now.getTime() - Date.parse(view.createdAt) > MAX_AGE_MS ? 'too-old' : null;
+};
 
 const hostOf = (address: string): string => {
   const at = /@([A-Za-z0-9.-]+)>?\s*$/.exec(address);

@@ -13,7 +13,8 @@ export interface MailView {
   readonly to: string | null;
   readonly sealedToken: string | null;
   readonly expiresAt: string | null;
-  readonly status: 'pending' | 'sent';
+  /** `expired`: closed unsent (its token expired, or older than the sender mails). */
+  readonly status: 'pending' | 'sent' | 'expired';
   readonly attempts: number;
   /** When it may be tried (again); its creation time at first. */
   readonly nextAttemptAt: string;
@@ -28,6 +29,8 @@ export interface MailQueueSummary {
   /** Pending with at least one failed attempt. */
   readonly failing: number;
   readonly sent: number;
+  /** Closed unsent: a dead token, or older than the sender mails. */
+  readonly expired: number;
   readonly oldestPendingAt: string | null;
 }
 

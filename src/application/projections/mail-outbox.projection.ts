@@ -17,7 +17,12 @@ const KIND_OF: Readonly<Record<string, MailKind>> = {
   AccountLocked: 'account-locked',
 };
 
-const HANDLED: ReadonlySet<string> = new Set([...Object.keys(KIND_OF), 'MailSent', 'MailFailed']);
+const HANDLED: ReadonlySet<string> = new Set([
+  ...Object.keys(KIND_OF),
+  'MailSent',
+  'MailFailed',
+  'MailExpired',
+]);
 
 type Source =
   | Extract<
@@ -53,7 +58,7 @@ export const mailOutboxProjection: Projection<MailView> = {
   documentId(event) {
     const e = asHandled(event);
     if (e === null) return null;
-    if (e.type === 'MailSent' || e.type === 'MailFailed') return e.data.messageId;
+    if (e.type === 'MailSent' || e.type === 'MailFailed' || e.type === 'MailExpired') return e.data.messageId;
     return userOf(e) === null ? null : String(event.position);
   },
 
@@ -63,6 +68,9 @@ export const mailOutboxProjection: Projection<MailView> = {
     const at = event.occurredAt.toISOString();
     if (e.type === 'MailSent') {
       return doc === null ? null : { ...doc, status: 'sent', sealedToken: null, sentAt: at };
+    }
+    if (e.type === 'MailExpired') {
+      return doc === null || doc.status === 'sent' ? doc : { ...doc, status: 'expired', sealedToken: null };
     }
     if (e.type === 'MailFailed') {
       if (doc === null || doc.status === 'sent') return doc;

@@ -3,6 +3,7 @@ import type { Recorded } from '../shared/event.js';
 import type { MailEvent, MailKind } from './mail.events.js';
 
 export interface MailState {
+  /** Sent or expired: closed either way. */
   readonly sent: boolean;
   readonly failures: number;
 }
@@ -20,10 +21,16 @@ export type MailCommand =
       readonly kind: MailKind;
       readonly error: string;
       readonly nextAttemptAt: Date;
+    }
+  | {
+      readonly type: 'RecordMailExpired';
+      readonly messageId: string;
+      readonly kind: MailKind;
+      readonly reason: 'token-expired' | 'too-old';
     };
 
 const evolve = (state: MailState, event: Recorded<MailEvent>): MailState =>
-  event.type === 'MailSent' ? { ...state, sent: true } : { ...state, failures: event.data.attempt };
+  event.type === 'MailFailed' ? { ...state, failures: event.data.attempt } : { ...state, sent: true };
 
 /** A message acknowledged once stays acknowledged: later records of it change nothing. */
 const decide = (command: MailCommand, state: MailState): MailEvent[] => {
@@ -34,6 +41,9 @@ const decide = (command: MailCommand, state: MailState): MailEvent[] => {
     return [{ type: 'MailSent', data: { messageId, kind, attempts: attempt, rfcMessageId } }];
   }
   const { messageId, kind } = command;
+  if (command.type === 'RecordMailExpired') {
+    return [{ type: 'MailExpired', data: { messageId, kind, reason: command.reason } }];
+  }
   // An SMTP error can quote the recipient or our own parameters; the event keeps a short line.
   const error = command.error.replace(/\s+/g, ' ').slice(0, 200);
   return [

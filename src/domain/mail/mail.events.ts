@@ -38,5 +38,22 @@ export type MailFailed = DomainEvent<
   }
 >;
 
-export type MailEvent = MailSent | MailFailed;
-export const MAIL_EVENT_TYPES: ReadonlySet<string> = new Set<MailEvent['type']>(['MailSent', 'MailFailed']);
+/**
+ * Not sent, and never will be: its token expired, or it is older than the sender mails at all
+ * (an outbox filled from an old log, e.g. the first start after an upgrade, mails no history).
+ */
+export type MailExpired = DomainEvent<
+  'MailExpired',
+  {
+    readonly messageId: string;
+    readonly kind: MailKind;
+    readonly reason: 'token-expired' | 'too-old';
+  }
+>;
+
+export type MailEvent = MailSent | MailFailed | MailExpired;
+export const MAIL_EVENT_TYPES: ReadonlySet<string> = new Set<MailEvent['type']>([
+  'MailSent',
+  'MailFailed',
+  'MailExpired',
+]);

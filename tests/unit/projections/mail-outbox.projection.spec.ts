@@ -4,19 +4,18 @@ import { mailOutboxProjection } from '../../../src/application/projections/mail-
 import { renderMail } from '../../../src/application/mail/mail-templates.js';
 
 const AT = new Date('2026-01-01T00:00:00Z');
-const stored = (type: string, data: Record<string, unknown>, position: number): StoredEvent =>
-  ({
-    type,
-    data,
-    position,
-    streamId: 'user-u-1',
-    streamVersion: position,
-    version: 1,
-    occurredAt: AT,
-    metadata: {},
-    hash: null,
-    prevHash: null,
-  });
+const stored = (type: string, data: Record<string, unknown>, position: number): StoredEvent => ({
+  type,
+  data,
+  position,
+  streamId: 'user-u-1',
+  streamVersion: position,
+  version: 1,
+  occurredAt: AT,
+  metadata: {},
+  hash: null,
+  prevHash: null,
+});
 
 const apply = (events: StoredEvent[]) => {
   const docs = new Map<string, ReturnType<typeof mailOutboxProjection.evolve>>();
@@ -70,6 +69,15 @@ describe('mail outbox projection', () => {
       9,
     );
     expect(apply([requested, failed, sent]).get('7')).toMatchObject({ status: 'sent', sealedToken: null });
+    const expired = stored(
+      'MailExpired',
+      { messageId: '7', kind: 'password-reset', reason: 'token-expired' },
+      10,
+    );
+    expect(apply([requested, failed, expired]).get('7')).toMatchObject({
+      status: 'expired',
+      sealedToken: null,
+    });
     // A late failure record after the send changes nothing.
     expect(apply([requested, sent, failed]).get('7')).toMatchObject({ status: 'sent', attempts: 0 });
   });

@@ -32,12 +32,13 @@ export class MongoMailOutbox extends MongoProjectionStore<MailView> implements M
   }
 
   async summary(): Promise<MailQueueSummary> {
-    const [pending, failing, sent, oldest] = await Promise.all([
+    const [pending, failing, sent, expired, oldest] = await Promise.all([
       this.collection.countDocuments({ status: 'pending' }),
       this.collection.countDocuments({ status: 'pending', attempts: { $gt: 0 } }),
       this.collection.countDocuments({ status: 'sent' }),
+      this.collection.countDocuments({ status: 'expired' }),
       this.pending(1),
     ]);
-    return { pending, failing, sent, oldestPendingAt: oldest[0]?.createdAt ?? null };
+    return { pending, failing, sent, expired, oldestPendingAt: oldest[0]?.createdAt ?? null };
   }
 }

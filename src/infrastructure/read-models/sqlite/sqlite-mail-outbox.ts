@@ -52,6 +52,7 @@ export class SqliteMailOutbox extends SqliteProjectionStore<MailView> implements
         pending: count("status = 'pending'"),
         failing: count("status = 'pending' AND attempts > 0"),
         sent: count("status = 'sent'"),
+        expired: count("status = 'expired'"),
         oldestPendingAt: oldest?.createdAt ?? null,
       };
     });

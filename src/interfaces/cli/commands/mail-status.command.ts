@@ -32,6 +32,7 @@ export function mailStatusCommand(io: CliIo, withRuntime: WithRuntime): Command 
               pending: summary.pending,
               failing: summary.failing,
               sent: summary.sent,
+              expired: summary.expired,
               oldest_pending_at: summary.oldestPendingAt,
               messages: pending,
             }),
@@ -43,6 +44,10 @@ export function mailStatusCommand(io: CliIo, withRuntime: WithRuntime): Command 
           `Pending:  ${formatCount(summary.pending)} (${formatCount(summary.failing)} failing)`,
         );
         await writeLine(io.out, `Sent:     ${formatCount(summary.sent)}`);
+        await writeLine(
+          io.out,
+          `Expired:  ${formatCount(summary.expired)} (not sent: dead token or too old)`,
+        );
         await writeLine(io.out, `Oldest pending: ${summary.oldestPendingAt ?? '-'}`);
         for (const m of pending) {
           await writeLine(
