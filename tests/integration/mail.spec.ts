@@ -115,6 +115,14 @@ describe.each(STORES)('mail over SMTP (Mailpit), %s store', (kind: StoreKind) =>
       json: { token: first, new_password: NEW_PASSWORD },
     });
     expect((await expectProblem(superseded, 400)).error).toBe('invalid_token');
+    // A verification token is no reset token, though it names the same user.
+    const [verification] = await mailpit.waitFor(subjectHas(user.email, 'Confirm'));
+    if (verification === undefined) throw new Error('no verification mail');
+    const crossed = await app.request('/auth/password/reset', {
+      method: 'POST',
+      json: { token: tokenIn(verification), new_password: NEW_PASSWORD },
+    });
+    expect((await expectProblem(crossed, 400)).error).toBe('invalid_token');
     const forged = `${user.id}.${'A'.repeat(43)}`;
     const bad = await app.request('/auth/password/reset', {
       method: 'POST',

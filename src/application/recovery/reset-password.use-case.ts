@@ -51,7 +51,8 @@ export class ResetPassword {
         { type: 'ResetPassword', tokenDigest: presented.digest, passwordHash, now },
         { type: 'EndAllSessions', reason: 'password-change', keep: null },
       ],
-      { metadata, now, retries: 0 },
+      // On a conflict the decider checks the token again on the fresh state (single use holds).
+      { metadata, now },
     );
     // Each listed session's own LoggedOut revokes its access tokens on every instance at once.
     await this.endSessions.endAllOf(user.id, 'password-change', metadata);
