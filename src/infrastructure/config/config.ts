@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseDurationSeconds } from './duration.js';
+import type { RateLimits } from '../rate-limiting/fixed-window.js';
+import { mailConfigOf, mailEnv, type MailConfig } from './mail-config.js';
 
 /** Start-up refuses to run with a bad value and names the variable, in one line. */
 export class ConfigError extends Error {
@@ -127,31 +129,7 @@ const envSchema = z.object({
   PWNED_PASSWORDS_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_PORT: integer(1, 65_535).optional(),
-  SMTP_URL: z
-    .string()
-    .refine((raw) => {
-      try {
-        const url = new URL(raw);
-        return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
-      } catch {
-        return false;
-      }
-    }, 'must be an smtp://user:pass@host:port or smtps://… URL')
-    .optional(),
-  MAIL_FROM: z
-    .string()
-    .min(3)
-    .max(320)
-    .regex(/@/, 'must be an address like no-reply@example.com')
-    .default('no-reply@localhost'),
-  PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
-  PRODUCT_NAME: z.string().min(1).max(100).default('Auth service'),
-  EMAIL_VERIFICATION: z
-    .enum(['optional', 'required'], { message: 'must be optional or required' })
-    .default('optional'),
-  PASSWORD_RESET_TTL: duration(1, 86_400).default(30 * 60),
-  EMAIL_VERIFICATION_TTL: duration(60, 30 * 86_400).default(86_400),
-  MAIL_RETRY_BASE: duration(1, 3600).default(5),
+  ...mailEnv(duration),
   RATE_LIMIT_MAIL_PER_HOUR: integer(1, 1_000_000).default(5),
   MFA_REQUIRED_FOR_ADMINS: z
     .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
@@ -206,11 +184,7 @@ export interface Config {
     readonly windowSeconds: number;
     readonly durationSeconds: number;
   };
-  readonly rateLimits: {
-    readonly loginPerMinute: number;
-    readonly registerPerHour: number;
-    readonly mailPerHour: number;
-  };
+  readonly rateLimits: Required<RateLimits>;
   readonly passwordPolicy: 'standard' | 'permissive';
   /** Base of an HIBP-style range API (`<url>/<5 hex>`); unset: no online breach check. */
   readonly pwnedPasswordsUrl: string | undefined;
@@ -222,17 +196,7 @@ export interface Config {
   readonly metricsPort: number | undefined;
   /** Administration refuses access tokens whose session did not prove a second factor (`otp` in amr). */
   readonly mfaRequiredForAdmins: boolean;
-  readonly mail: {
-    /** Unset: messages are written as `.eml` files into DATA_DIR/mail. */
-    readonly smtpUrl: string | undefined;
-    readonly from: string;
-    readonly publicUrl: string;
-    readonly productName: string;
-    readonly verificationRequired: boolean;
-    readonly resetTtlSeconds: number;
-    readonly verificationTtlSeconds: number;
-    readonly retryBaseSeconds: number;
-  };
+  readonly mail: MailConfig;
 }
 
 /** Reads the environment once at start-up. Empty strings count as unset, as in most deployments. */
@@ -328,15 +292,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,
     mfaRequiredForAdmins: e.MFA_REQUIRED_FOR_ADMINS,
-    mail: {
-      smtpUrl: e.SMTP_URL,
-      from: e.MAIL_FROM,
-      publicUrl: e.PUBLIC_URL ?? e.JWT_ISSUER ?? `http://${e.HOST}:${e.PORT}`,
-      productName: e.PRODUCT_NAME,
-      verificationRequired: e.EMAIL_VERIFICATION === 'required',
-      resetTtlSeconds: e.PASSWORD_RESET_TTL,
-      verificationTtlSeconds: e.EMAIL_VERIFICATION_TTL,
-      retryBaseSeconds: e.MAIL_RETRY_BASE,
-    },
+    mail: mailConfigOf(e, e.JWT_ISSUER ?? `http://${e.HOST}:${e.PORT}`),
   };
 }
