@@ -10,6 +10,7 @@ import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINTS_COLLECTION } from '../../src/infrastructure/read-models/mongo/mongo-projection-store.js';
 import { USERS_COLLECTION } from '../../src/infrastructure/read-models/mongo/mongo-user-read-model.js';
+import { mailSettled } from '../support/events.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -311,6 +312,8 @@ describe('auth-cli over the embedded store', () => {
 
 /** The stop writes one more event: the shutdown audit checkpoint over what came before it. */
 async function headAfterStop(app: TestApp): Promise<number> {
+  // The registrations' verification mails are recorded (MailSent) before the head is read.
+  await mailSettled(app);
   await app.runtime.flushRefusals();
   const before = await app.runtime.storage.eventStore.headPosition();
   await app.stop();
