@@ -6,6 +6,7 @@
  * of all of them also writes bench/results/latest.json with the summary table. Knobs: bench/README.md.
  */
 import { audit } from './benchmarks/audit.js';
+import { forgot } from './benchmarks/forgot.js';
 import { login } from './benchmarks/login.js';
 import { peers } from './benchmarks/peers.js';
 import { profile, profileRead } from './benchmarks/profile.js';
@@ -27,7 +28,7 @@ import {
 /** The default set (`npm run bench`); a run of all of them writes latest.json. */
 const DEFAULT_SET: readonly Benchmark[] = [login, read, refresh, rebuild, scaling, startup, audit];
 /** Extra: not in the default set (profiles; `peers` installs Keycloak and Better Auth on first use). */
-const ALL: readonly Benchmark[] = [...DEFAULT_SET, profile, profileRead, peers];
+const ALL: readonly Benchmark[] = [...DEFAULT_SET, profile, profileRead, forgot, peers];
 
 function select(args: readonly string[]): readonly Benchmark[] {
   const names = args.filter((arg) => !arg.startsWith('-'));

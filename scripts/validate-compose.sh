@@ -26,7 +26,7 @@ fail() { printf 'FAIL  %s\n' "$*"; failures=$((failures + 1)); }
 skip() { printf 'SKIP  %s\n' "$*"; skipped=$((skipped + 1)); }
 step() { printf '\n== %s\n' "$*"; }
 
-for file in Dockerfile .dockerignore docker-compose.yml .env.example src/infrastructure/config/config.ts; do
+for file in Dockerfile .dockerignore docker-compose.yml .env.example src/infrastructure/config/config.ts src/infrastructure/config/mail-config.ts; do
   [[ -f $file ]] || fail "$file is missing"
 done
 if ((failures > 0)); then
@@ -115,7 +115,12 @@ const check = (ok, what, detail) => {
 // --- variables the service reads ---------------------------------------------------------------
 const configSource = fs.readFileSync('src/infrastructure/config/config.ts', 'utf8');
 const schema = /const envSchema = z\.object\(\{([\s\S]*?)\n\}\);/.exec(configSource);
-const configVars = schema ? [...schema[1].matchAll(/^ {2}([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1]) : [];
+// The mail variables are spread into envSchema from mail-config.ts (`...mailEnv(duration)`).
+const mailSource = fs.readFileSync('src/infrastructure/config/mail-config.ts', 'utf8');
+const mailSchema = /export const mailEnv = [^\n]*\(\{([\s\S]*?)\n\}\);/.exec(mailSource);
+const varsIn = (block) => (block ? [...block[1].matchAll(/^ {2}([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1]) : []);
+const configVars = [...varsIn(schema), ...varsIn(mailSchema)];
+check(mailSchema !== null, 'read the mail variables from mail-config.ts', 'mailEnv not found or changed shape');
 check(configVars.length >= 5, `read ${configVars.length} variables from config.ts`, 'envSchema not found or changed shape');
 
 // --- docker-compose.yml -------------------------------------------------------------------------

@@ -15,6 +15,9 @@ import type { UpdateProfile } from './users/update-profile.use-case.js';
 import type { ManageWebhooks } from './webhooks/manage-webhooks.use-case.js';
 import type { CompleteMfaLogin } from './mfa/complete-mfa-login.use-case.js';
 import type { ManageMfa } from './mfa/manage-mfa.use-case.js';
+import type { ForgotPassword } from './recovery/forgot-password.use-case.js';
+import type { ResetPassword } from './recovery/reset-password.use-case.js';
+import type { EmailVerification } from './recovery/verify-email.use-case.js';
 
 /**
  * Every use case, resolved once in the composition root and handed to the interfaces (HTTP, CLI)
@@ -38,4 +41,7 @@ export interface UseCases {
   readonly webhooks: ManageWebhooks;
   readonly completeMfaLogin: CompleteMfaLogin;
   readonly mfa: ManageMfa;
+  readonly forgotPassword: ForgotPassword;
+  readonly resetPassword: ResetPassword;
+  readonly emailVerification: EmailVerification;
 }

@@ -10,6 +10,7 @@ export interface UserProfile {
   readonly role: Role;
   readonly isActive: boolean;
   readonly mfaEnabled: boolean;
+  readonly emailVerified: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -22,6 +23,7 @@ export const profileOf = (user: RegisteredUser): UserProfile => ({
   role: user.role,
   isActive: user.status === 'active',
   mfaEnabled: user.mfa.enabled,
+  emailVerified: user.recovery.emailVerified,
   createdAt: user.createdAt.toISOString(),
   updatedAt: user.updatedAt.toISOString(),
 });

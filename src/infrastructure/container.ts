@@ -23,6 +23,7 @@ import {
   sessionsProjection,
   usersProjection,
   webhooksProjection,
+  mailOutboxProjection,
 } from '../application/projections/index.js';
 import { WEBHOOK_READ_MODEL } from '../application/ports/webhook-read-model.port.js';
 import {
@@ -48,6 +49,21 @@ import { RegisterUser } from '../application/users/register-user.use-case.js';
 import { UpdateProfile } from '../application/users/update-profile.use-case.js';
 import { CompleteMfaLogin } from '../application/mfa/complete-mfa-login.use-case.js';
 import { ManageMfa } from '../application/mfa/manage-mfa.use-case.js';
+import { ForgotPassword } from '../application/recovery/forgot-password.use-case.js';
+import { ResetPassword } from '../application/recovery/reset-password.use-case.js';
+import { EmailVerification } from '../application/recovery/verify-email.use-case.js';
+import { MAIL_OUTBOX } from '../application/ports/mail-outbox.port.js';
+import { MAIL_TOKEN_CODEC } from '../application/ports/mail-token.port.js';
+import {
+  MAIL_SETTINGS,
+  MAIL_TRANSPORT,
+  type MailSettings,
+  type MailTransport,
+} from '../application/ports/mail-transport.port.js';
+import { OpaqueMailTokenCodec } from './crypto/mail-token-codec.js';
+import { FileMailTransport } from './mail/file-mail-transport.js';
+import { SmtpMailTransport } from './mail/smtp-mail-transport.js';
+import path from 'node:path';
 import { FIELD_SEALER } from '../application/ports/field-sealer.port.js';
 import { MFA_CODES } from '../application/ports/mfa-codes.port.js';
 import { TOTP_AUTHENTICATOR } from '../application/ports/totp.port.js';
@@ -96,6 +112,8 @@ export interface Wiring {
   /** This runtime's Prometheus registry and instruments (served at /metrics). */
   readonly metrics: AuthMetrics;
   readonly useCases: UseCases;
+  /** Where mail goes: SMTP_URL's relay, or `.eml` files in DATA_DIR/mail. */
+  readonly mailTransport: MailTransport;
 }
 
 const resolveUseCases = (container: DependencyContainer): UseCases => ({
@@ -116,6 +134,9 @@ const resolveUseCases = (container: DependencyContainer): UseCases => ({
   webhooks: container.resolve(ManageWebhooks),
   completeMfaLogin: container.resolve(CompleteMfaLogin),
   mfa: container.resolve(ManageMfa),
+  forgotPassword: container.resolve(ForgotPassword),
+  resetPassword: container.resolve(ResetPassword),
+  emailVerification: container.resolve(EmailVerification),
 });
 
 /** The one place ports meet adapters. Use cases are resolved from the returned container. */
@@ -154,6 +175,7 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
       bind(sessionsProjection, storage.sessions),
       bind(loginAttemptsProjection, storage.loginAttempts),
       bind(webhooksProjection, storage.webhooks),
+      bind(mailOutboxProjection, storage.mailOutbox),
     ],
     // Generous: on FerretDB every read-model query is a scan, and a stale answer is worse than a slow one.
     { logger, defaultWaitMs: 5000 },
@@ -207,7 +229,33 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
     disableAfterSeconds: config.webhooks.disableAfterSeconds,
   };
   container.register(WEBHOOK_SETTINGS, { useValue: webhookSettings });
+  const mailSettings: MailSettings = {
+    from: config.mail.from,
+    publicUrl: config.mail.publicUrl,
+    productName: config.mail.productName,
+    resetTtlSeconds: config.mail.resetTtlSeconds,
+    verificationTtlSeconds: config.mail.verificationTtlSeconds,
+    verificationRequired: config.mail.verificationRequired,
+    retryBaseSeconds: config.mail.retryBaseSeconds,
+  };
+  const mailTransport: MailTransport =
+    config.mail.smtpUrl !== undefined
+      ? new SmtpMailTransport(config.mail.smtpUrl)
+      : new FileMailTransport(path.join(config.dataDir, 'mail'));
+  container.register(MAIL_SETTINGS, { useValue: mailSettings });
+  container.register(MAIL_TRANSPORT, { useValue: mailTransport });
+  container.register(MAIL_OUTBOX, { useValue: storage.mailOutbox });
+  container.register(MAIL_TOKEN_CODEC, { useValue: new OpaqueMailTokenCodec() });
   // One instance holds the refusal counts of the current minute (flushed by the runtime).
   container.registerSingleton(LoginAttempts);
-  return { container, runner, revocations, keyRing, hasher, metrics, useCases: resolveUseCases(container) };
+  return {
+    container,
+    runner,
+    revocations,
+    keyRing,
+    hasher,
+    metrics,
+    useCases: resolveUseCases(container),
+    mailTransport,
+  };
 }

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
+import { MongoMailOutbox } from '../../src/infrastructure/read-models/mongo/mongo-mail-outbox.js';
+import { describeMailOutboxContract, mailView } from './mail-outbox.contract.js';
 import { MongoLoginAttemptReadModel } from '../../src/infrastructure/read-models/mongo/mongo-login-attempt-read-model.js';
 import { MongoProjectionStore } from '../../src/infrastructure/read-models/mongo/mongo-projection-store.js';
 import { MongoSessionReadModel } from '../../src/infrastructure/read-models/mongo/mongo-session-read-model.js';
@@ -70,3 +72,9 @@ describeSessionReadModelContract(`MongoSessionReadModel on ${server}`, () =>
 describeLoginAttemptReadModelContract(`MongoLoginAttemptReadModel on ${server}`, () =>
   fresh(new MongoLoginAttemptReadModel(database.db)),
 );
+
+describeProjectionStoreContract(`MongoMailOutbox on ${server}`, {
+  create: () => fresh(new MongoMailOutbox(database.db)),
+  sample: (id, version) => mailView(seqOf(id), { id, attempts: version }),
+});
+describeMailOutboxContract(`MongoMailOutbox on ${server}`, () => fresh(new MongoMailOutbox(database.db)));

@@ -1,4 +1,6 @@
 import { afterAll } from 'vitest';
+import { SqliteMailOutbox } from '../../src/infrastructure/read-models/sqlite/sqlite-mail-outbox.js';
+import { describeMailOutboxContract, mailView } from './mail-outbox.contract.js';
 import { SqliteLoginAttemptReadModel } from '../../src/infrastructure/read-models/sqlite/sqlite-login-attempt-read-model.js';
 import { SqliteProjectionStore } from '../../src/infrastructure/read-models/sqlite/sqlite-projection-store.js';
 import { SqliteReadModelDatabase } from '../../src/infrastructure/read-models/sqlite/sqlite-read-model-database.js';
@@ -72,3 +74,9 @@ describeProjectionStoreContract('SqliteUserReadModel next to the others in one f
   },
   sample: (id, version) => userView(seqOf(id), { id, fullName: `v${version}` }),
 });
+
+describeProjectionStoreContract('SqliteMailOutbox', {
+  create: () => Promise.resolve(new SqliteMailOutbox(database())),
+  sample: (id, version) => mailView(seqOf(id), { id, attempts: version }),
+});
+describeMailOutboxContract('SqliteMailOutbox', () => Promise.resolve(new SqliteMailOutbox(database())));

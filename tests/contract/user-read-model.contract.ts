@@ -9,6 +9,7 @@ export const userView = (seq: number, overrides: Partial<UserView> = {}): UserVi
   role: 'user',
   isActive: true,
   mfaEnabled: false,
+  emailVerified: false,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
   lastLoginAt: null,

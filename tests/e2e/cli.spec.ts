@@ -10,6 +10,7 @@ import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINTS_COLLECTION } from '../../src/infrastructure/read-models/mongo/mongo-projection-store.js';
 import { USERS_COLLECTION } from '../../src/infrastructure/read-models/mongo/mongo-user-read-model.js';
+import { mailSettled } from '../support/events.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -115,6 +116,7 @@ describe('auth-cli over the embedded store', () => {
       'rotate-keys',
       'stats',
       'export-login-attempts',
+      'mail-status',
     ]) {
       expect(top.stdout).toContain(command);
     }
@@ -159,7 +161,7 @@ describe('auth-cli over the embedded store', () => {
       head,
       events: head,
       // The running app's projection runner saved them into DATA_DIR/read-models.sqlite.
-      read_models: ['users', 'sessions', 'login-attempts', 'webhooks'].map((name) => ({
+      read_models: ['users', 'sessions', 'login-attempts', 'webhooks', 'mail-outbox'].map((name) => ({
         name,
         checkpoint: expect.any(Number) as number,
         lag: expect.any(Number) as number,
@@ -177,17 +179,35 @@ describe('auth-cli over the embedded store', () => {
     expect(table.stdout).toMatch(/users\s+\d+\s+\(\d+ behind\)/);
   });
 
+  it('mail-status: the outbox holds the verification mail of each registration, no address shown', async () => {
+    const result = await runCli(['mail-status', '--json'], app.storage);
+    expect(result.code, result.stderr).toBe(0);
+    const status = JSON.parse(result.stdout) as {
+      pending: number;
+      sent: number;
+      failing: number;
+      messages: { kind: string }[];
+    };
+    expect(status.pending + status.sent).toBe(2);
+    expect(status.messages.every((m) => m.kind === 'email-verification')).toBe(true);
+    expect(result.stdout).not.toContain('@example.com');
+    const table = await runCli(['mail-status'], app.storage);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^Pending: {2}\d+ \(\d+ failing\)$/m);
+    expect(table.stdout).toMatch(/^Sent: {5}\d+$/m);
+  });
+
   it('rebuild: replays the log with plain progress lines off a terminal, and says what embedded means', async () => {
     const result = await runCli(['rebuild'], app.storage);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      `Rebuilt users, sessions, login-attempts, webhooks from position 0: ${head} events replayed in`,
+      `Rebuilt users, sessions, login-attempts, webhooks, mail-outbox from position 0: ${head} events replayed in`,
     );
     expect(result.stdout).toContain(
       'Embedded store: the read models in DATA_DIR/read-models.sqlite were emptied',
     );
     expect(result.stderr).toContain(
-      `rebuild users, sessions, login-attempts, webhooks: ${head}/${head} events (100%)`,
+      `rebuild users, sessions, login-attempts, webhooks, mail-outbox: ${head}/${head} events (100%)`,
     );
 
     const one = await runCli(
@@ -292,6 +312,8 @@ describe('auth-cli over the embedded store', () => {
 
 /** The stop writes one more event: the shutdown audit checkpoint over what came before it. */
 async function headAfterStop(app: TestApp): Promise<number> {
+  // The registrations' verification mails are recorded (MailSent) before the head is read.
+  await mailSettled(app);
   await app.runtime.flushRefusals();
   const before = await app.runtime.storage.eventStore.headPosition();
   await app.stop();
@@ -330,6 +352,7 @@ describe('auth-cli over MongoDB', () => {
       sessions: head,
       'login-attempts': head,
       webhooks: head,
+      'mail-outbox': head,
     });
     // Lose the users read model, as a bad deploy or a manual mistake would.
     const client = await new MongoClient(app.storage.mongoUri ?? '').connect();
@@ -342,6 +365,7 @@ describe('auth-cli over MongoDB', () => {
         sessions: head,
         'login-attempts': head,
         webhooks: head,
+        'mail-outbox': head,
       });
 
       const result = await runCli(['rebuild', '--read-model', 'users'], app.storage);
@@ -356,6 +380,7 @@ describe('auth-cli over MongoDB', () => {
         sessions: head,
         'login-attempts': head,
         webhooks: head,
+        'mail-outbox': head,
       });
     } finally {
       await client.close();
@@ -364,7 +389,7 @@ describe('auth-cli over MongoDB', () => {
     const all = await runCli(['rebuild'], app.storage);
     expect(all.code).toBe(0);
     expect(all.stdout).toContain(
-      `Rebuilt users, sessions, login-attempts, webhooks from position 0: ${head} events replayed`,
+      `Rebuilt users, sessions, login-attempts, webhooks, mail-outbox from position 0: ${head} events replayed`,
     );
   });
 

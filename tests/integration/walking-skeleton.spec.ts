@@ -37,6 +37,7 @@ describe.each(STORES)('register → log in → /users/me on the %s store', (stor
         'id',
         'is_active',
         'mfa_enabled',
+        'email_verified',
         'role',
         'updated_at',
         'username',

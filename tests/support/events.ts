@@ -14,3 +14,20 @@ export async function allEvents(app: TestApp): Promise<StoredEvent[]> {
     after = batch.at(-1)?.position ?? after;
   }
 }
+
+/**
+ * Waits until the app has sent (or given up for now on) every mail its events queued, so a test
+ * that counts the events of a window does not count the sender's `MailSent` records in it.
+ */
+export async function mailSettled(app: TestApp, timeoutMs = 10_000): Promise<void> {
+  const { eventStore, mailOutbox } = app.runtime.storage;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const head = await eventStore.headPosition();
+    const caughtUp = (await mailOutbox.checkpoint()) >= head;
+    const { pending, failing } = await mailOutbox.summary();
+    if (caughtUp && pending === failing && (await eventStore.headPosition()) === head) return;
+    if (Date.now() > deadline) throw new Error(`mail not settled: ${pending} pending`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

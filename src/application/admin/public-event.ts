@@ -10,6 +10,8 @@ const SECRET_FIELDS: ReadonlySet<string> = new Set([
   'recoveryCodeDigests',
   'codeDigest',
   'tokenDigest',
+  // A mailed reset or verification token, sealed under the master key for the mail sender.
+  'sealedToken',
 ]);
 
 export interface PublicEvent {

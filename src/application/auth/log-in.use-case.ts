@@ -12,6 +12,7 @@ import { TrustedDevices } from './trusted-devices.js';
 import { OpenSession } from './open-session.js';
 import type { TokenPair } from './token-pair.js';
 import { MfaChallenges } from '../mfa/mfa-challenges.js';
+import { MAIL_SETTINGS, type MailSettings } from '../ports/mail-transport.port.js';
 
 export interface LogInInput {
   /** An email or a username, as typed. */
@@ -44,6 +45,7 @@ export class LogIn {
     @inject(TrustedDevices) private readonly devices: TrustedDevices,
     @inject(MfaChallenges) private readonly mfaChallenges: MfaChallenges,
     @inject(OpenSession) private readonly sessions: OpenSession,
+    @inject(MAIL_SETTINGS) private readonly mail: MailSettings,
   ) {}
 
   async execute(input: LogInInput, ctx: RequestContext): Promise<TokenPair> {
@@ -63,7 +65,11 @@ export class LogIn {
     }
     const user = await this.claims.holder(identifier.includes('@') ? 'email' : 'username', identifier);
     const userId = user?.id ?? null;
-    const device = await this.devices.trustedFor(input.deviceToken ?? null, userId);
+    const device = await this.devices.trustedFor(
+      input.deviceToken ?? null,
+      userId,
+      user?.recovery.devicesTrustedAfter ?? null,
+    );
     await this.passwords.verify(
       { identifier, user, deviceId: device?.deviceId ?? null },
       input.password,
@@ -75,6 +81,10 @@ export class LogIn {
     if (user.status !== 'active') {
       await this.attempts.recordRefusal({ identifier, userId, outcome: 'inactive' }, ctx, now);
       throw new DomainError('account_inactive', 'The account is deactivated.');
+    }
+    // The password was right, so saying why is no enumeration; still, no token of any kind.
+    if (this.mail.verificationRequired && !user.recovery.emailVerified) {
+      throw new DomainError('email_not_verified', 'The email address is not verified yet.');
     }
     // A correct password on an MFA account opens nothing: only a challenge for POST /auth/login/mfa.
     if (user.mfa.enabled) throw await this.mfaChallenges.issue(user, device?.deviceId ?? null, ctx, now);

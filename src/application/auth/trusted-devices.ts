@@ -22,13 +22,19 @@ export class TrustedDevices {
   ) {}
 
   /** The device, when the token was issued for this very account; else the client is untrusted. */
-  async trustedFor(token: string | null, userId: string | null): Promise<TrustedDevice | null> {
+  /** `notBefore`: a password reset's instant; devices trusted before it count no more. */
+  async trustedFor(
+    token: string | null,
+    userId: string | null,
+    notBefore: Date | null = null,
+  ): Promise<TrustedDevice | null> {
     if (token === null || userId === null) return null;
     const digest = this.codec.digestOf(token);
     if (digest === null) return null;
     const [first] = await this.store.readStream(trustedDeviceStreamId(digest));
     if (first === undefined) return null;
     const event = asRecorded<DeviceTrusted>(first);
+    if (notBefore !== null && first.occurredAt.getTime() <= notBefore.getTime()) return null;
     return event.data.userId === userId ? { deviceId: event.data.deviceId, token } : null;
   }
 

@@ -69,7 +69,11 @@ export class CompleteMfaLogin {
     // checks the same again on the state it appends to.
     const challenge = openChallenge(state.mfa, parsed.challengeId, parsed.digest, now);
     if (challenge === null) throw challengeRefused();
-    const device = await this.devices.trustedFor(input.deviceToken ?? null, state.id);
+    const device = await this.devices.trustedFor(
+      input.deviceToken ?? null,
+      state.id,
+      state.recovery.devicesTrustedAfter,
+    );
     if (challenge.deviceId !== null && device?.deviceId !== challenge.deviceId) throw challengeRefused();
     const deviceId = challenge.deviceId;
     const handled = await this.secondFactor.verify(

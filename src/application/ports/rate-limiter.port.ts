@@ -1,4 +1,5 @@
-export type RateLimitedAction = 'login' | 'register';
+/** `mail`: mails asked for one address or account (forgot, resend), so nobody is mail-bombed. */
+export type RateLimitedAction = 'login' | 'register' | 'mail';
 
 export interface RateLimitDecision {
   readonly allowed: boolean;

@@ -3,3 +3,4 @@ export type { Projection } from './projection.js';
 export { sessionsProjection } from './sessions.projection.js';
 export { usersProjection } from './users.projection.js';
 export { webhooksProjection } from './webhooks.projection.js';
+export { mailOutboxProjection } from './mail-outbox.projection.js';

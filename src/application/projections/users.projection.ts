@@ -6,7 +6,7 @@ import type { UserView } from '../ports/user-read-model.port.js';
 import { upcast } from '../upcasters.js';
 import type { Projection } from './projection.js';
 
-/** Login challenges and enrollment attempts change nothing this view shows: not subscribed. */
+/** Login challenges, enrollment attempts and mailed tokens change nothing this view shows: not subscribed. */
 type Handled =
   | Exclude<
       UserEvent,
@@ -16,14 +16,23 @@ type Handled =
           | 'MfaChallengeIssued'
           | 'MfaChallengePassed'
           | 'MfaChallengeFailed'
-          | 'RecoveryCodeUsed';
+          | 'RecoveryCodeUsed'
+          | 'PasswordResetRequested'
+          | 'PasswordResetCompleted'
+          | 'EmailVerificationRequested';
       }
     >
   | LoggedIn;
 
 const SHOWN_MFA_EVENTS: ReadonlySet<string> = new Set(['MfaEnabled', 'MfaDisabled']);
+const UNSHOWN: ReadonlySet<string> = new Set([
+  'RecoveryCodeUsed',
+  'PasswordResetRequested',
+  'PasswordResetCompleted',
+  'EmailVerificationRequested',
+]);
 const HANDLED: ReadonlySet<string> = new Set<string>([
-  ...USER_EVENT_TYPES.filter((type) => !type.startsWith('Mfa') && type !== 'RecoveryCodeUsed'),
+  ...USER_EVENT_TYPES.filter((type) => !type.startsWith('Mfa') && !UNSHOWN.has(type)),
   ...SHOWN_MFA_EVENTS,
   'LoggedIn',
 ]);
@@ -58,6 +67,7 @@ export const usersProjection: Projection<UserView> = {
         role: d.role,
         isActive: true,
         mfaEnabled: false,
+        emailVerified: false,
         createdAt: at,
         updatedAt: at,
         lastLoginAt: null,
@@ -70,7 +80,7 @@ export const usersProjection: Projection<UserView> = {
       case 'UserProfileUpdated':
         return { ...doc, fullName: e.data.fullName, username: e.data.username, updatedAt: at };
       case 'UserEmailChanged':
-        return { ...doc, email: e.data.email, updatedAt: at };
+        return { ...doc, email: e.data.email, emailVerified: false, updatedAt: at };
       case 'PasswordChanged':
         return { ...doc, updatedAt: at };
       case 'UserRoleChanged':
@@ -83,6 +93,8 @@ export const usersProjection: Projection<UserView> = {
         return { ...doc, mfaEnabled: true, updatedAt: at };
       case 'MfaDisabled':
         return { ...doc, mfaEnabled: false, updatedAt: at };
+      case 'EmailVerified':
+        return { ...doc, emailVerified: true, updatedAt: at };
       // Sessions are the sessions projection's; `updatedAt` stays.
       case 'AllSessionsEnded':
         return doc;

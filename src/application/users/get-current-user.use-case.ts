@@ -26,6 +26,8 @@ const profileOfView = (view: UserView): UserProfile => ({
   updatedAt: view.updatedAt,
   // Documents written before MFA existed have no flag: off.
   mfaEnabled: view.mfaEnabled === true,
+  // Documents written before verification existed have no flag: unverified.
+  emailVerified: view.emailVerified === true,
 });
 
 /**

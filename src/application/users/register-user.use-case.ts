@@ -1,4 +1,5 @@
 import { inject, injectable } from 'tsyringe';
+import { EmailVerification } from '../recovery/verify-email.use-case.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { RetryLaterError } from '../../domain/shared/retry-later-error.js';
 import { parseEmail } from '../../domain/user/email.js';
@@ -43,6 +44,7 @@ export class RegisterUser {
     @inject(RATE_LIMITER) private readonly rateLimiter: RateLimiter,
     @inject(IdentityClaims) private readonly claims: IdentityClaims,
     @inject(PasswordRules) private readonly passwordRules: PasswordRules,
+    @inject(EmailVerification) private readonly verification: EmailVerification,
   ) {}
 
   /** `role` is only ever set by trusted callers (the first-administrator bootstrap), never by a body. */
@@ -77,7 +79,8 @@ export class RegisterUser {
       const { state, appended } = await this.commands.handle(
         userStreamId(userId),
         userDecider,
-        { type: 'RegisterUser', userId, role, passwordHash, ...fields },
+        // The verification mail is queued by the same append: no account without its mail.
+        [{ type: 'RegisterUser', userId, role, passwordHash, ...fields }, this.verification.request(userId)],
         { metadata: { ...metadata, actorId: ctx.actorId ?? userId }, now: this.clock.now(), retries: 0 },
       );
       if (state.status === 'unregistered' || appended === null)

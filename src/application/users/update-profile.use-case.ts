@@ -1,4 +1,5 @@
 import { inject, injectable } from 'tsyringe';
+import { EmailVerification } from '../recovery/verify-email.use-case.js';
 import { addressKey } from '../../domain/shared/address-key.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { RetryLaterError } from '../../domain/shared/retry-later-error.js';
@@ -45,6 +46,7 @@ export class UpdateProfile {
     @inject(RATE_LIMITER) private readonly rateLimiter: RateLimiter,
     @inject(PasswordCheck) private readonly passwords: PasswordCheck,
     @inject(AUTH_SETTINGS) private readonly settings: AuthSettings,
+    @inject(EmailVerification) private readonly verification: EmailVerification,
   ) {}
 
   /**
@@ -104,7 +106,10 @@ export class UpdateProfile {
       await this.claims.claim('username', newUsernameKey, userId, metadata);
 
     const commands: UserCommand[] = [
-      ...(newEmail === undefined ? [] : [{ type: 'ChangeEmail' as const, email: newEmail }]),
+      // The new address gets a verification mail in the same append (the old one a notice).
+      ...(newEmail === undefined
+        ? []
+        : [{ type: 'ChangeEmail' as const, email: newEmail }, this.verification.request(userId)]),
       { type: 'UpdateProfile', fullName: fields.fullName, username: fields.username },
     ];
     let handled;

@@ -21,7 +21,9 @@ export type DomainErrorCode =
   | 'invalid_code'
   | 'mfa_challenge_failed'
   | 'conflict'
-  | 'webhook_not_found';
+  | 'webhook_not_found'
+  | 'invalid_token'
+  | 'email_not_verified';
 
 export interface FieldProblem {
   readonly field: string;

@@ -1,3 +1,4 @@
+import type { RecoveryCommand } from './account-recovery.js';
 import type { AllSessionsEnded } from './user.events.js';
 import type { Email } from './email.js';
 import type { MfaCommand } from './mfa.js';
@@ -26,6 +27,7 @@ export type UserCommand =
   | { readonly type: 'Deactivate' }
   | { readonly type: 'Reactivate' }
   | MfaCommand
+  | RecoveryCommand
   | {
       readonly type: 'EndAllSessions';
       readonly reason: AllSessionsEnded['data']['reason'];

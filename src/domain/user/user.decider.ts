@@ -1,6 +1,13 @@
 import type { Decider, Decision } from '../shared/decider.js';
 import { DomainError } from '../shared/domain-error.js';
 import type { Recorded } from '../shared/event.js';
+import {
+  decideRecovery,
+  evolveRecovery,
+  initialRecoveryState,
+  isRecoveryCommand,
+  type RecoveryState,
+} from './account-recovery.js';
 import { decideMfa, evolveMfa, initialMfaState, type MfaOutcome, type MfaState } from './mfa.js';
 import type { Role } from './role.js';
 import type { UserCommand } from './user.commands.js';
@@ -24,6 +31,8 @@ export interface RegisteredUser {
     readonly kept: string | null;
     readonly reason: AllSessionsEnded['data']['reason'];
   } | null;
+  /** Email proof, outstanding reset and verification tokens, device cut-off. */
+  readonly recovery: RecoveryState;
 }
 export type UserState = { readonly status: 'unregistered' } | RegisteredUser;
 
@@ -44,9 +53,15 @@ export function evolveUser(state: UserState, event: Recorded<UserEvent>): UserSt
       updatedAt: event.occurredAt,
       mfa: initialMfaState(),
       sessionsEnded: null,
+      recovery: initialRecoveryState(),
     };
   }
   if (state.status === 'unregistered') return state;
+  const recovery = evolveRecovery(state.recovery, event);
+  return evolveAccount(recovery === state.recovery ? state : { ...state, recovery }, event);
+}
+
+function evolveAccount(state: RegisteredUser, event: Recorded<UserEvent>): UserState {
   const at = { updatedAt: event.occurredAt };
   switch (event.type) {
     case 'UserProfileUpdated':
@@ -76,6 +91,13 @@ export function evolveUser(state: UserState, event: Recorded<UserEvent>): UserSt
     case 'MfaEnabled':
     case 'MfaDisabled':
       return { ...state, ...at, mfa: evolveMfa(state.mfa, event) };
+    case 'EmailVerified':
+      return { ...state, ...at };
+    case 'PasswordResetRequested':
+    case 'PasswordResetCompleted':
+    case 'EmailVerificationRequested':
+    case 'UserRegistered':
+      return state;
     default:
       return { ...state, mfa: evolveMfa(state.mfa, event) };
   }
@@ -130,6 +152,13 @@ export function decideUser(
       return [{ type: 'AllSessionsEnded', data: { userId, reason: command.reason, keptSessionId: kept } }];
     }
     default:
+      if (isRecoveryCommand(command)) {
+        return decideRecovery(
+          command,
+          { id: userId, email: user.email, active: user.status === 'active' },
+          user.recovery,
+        );
+      }
       return decideMfa(command, userId, user.mfa);
   }
 }

@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../shared/event.js';
+import { ACCOUNT_RECOVERY_EVENT_TYPES, type AccountRecoveryEvent } from './account-recovery.events.js';
 import { MFA_EVENT_TYPES, type MfaEvent } from './mfa.events.js';
 import type { Role } from './role.js';
 
@@ -57,6 +58,7 @@ export type UserEvent =
   | UserDeactivated
   | UserReactivated
   | MfaEvent
+  | AccountRecoveryEvent
   | AllSessionsEnded;
 
 export const USER_EVENT_TYPES: readonly UserEvent['type'][] = [
@@ -68,6 +70,7 @@ export const USER_EVENT_TYPES: readonly UserEvent['type'][] = [
   'UserDeactivated',
   'UserReactivated',
   ...MFA_EVENT_TYPES,
+  ...ACCOUNT_RECOVERY_EVENT_TYPES,
 ];
 
 export const userStreamId = (userId: string): string => `user-${userId}`;

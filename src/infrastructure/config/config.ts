@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseDurationSeconds } from './duration.js';
+import type { RateLimits } from '../rate-limiting/fixed-window.js';
+import { mailConfigOf, mailEnv, type MailConfig } from './mail-config.js';
 
 /** Start-up refuses to run with a bad value and names the variable, in one line. */
 export class ConfigError extends Error {
@@ -127,6 +129,8 @@ const envSchema = z.object({
   PWNED_PASSWORDS_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_PORT: integer(1, 65_535).optional(),
+  ...mailEnv(duration),
+  RATE_LIMIT_MAIL_PER_HOUR: integer(1, 1_000_000).default(5),
   MFA_REQUIRED_FOR_ADMINS: z
     .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
     .transform((v) => v === 'true' || v === '1')
@@ -180,7 +184,7 @@ export interface Config {
     readonly windowSeconds: number;
     readonly durationSeconds: number;
   };
-  readonly rateLimits: { readonly loginPerMinute: number; readonly registerPerHour: number };
+  readonly rateLimits: Required<RateLimits>;
   readonly passwordPolicy: 'standard' | 'permissive';
   /** Base of an HIBP-style range API (`<url>/<5 hex>`); unset: no online breach check. */
   readonly pwnedPasswordsUrl: string | undefined;
@@ -192,6 +196,7 @@ export interface Config {
   readonly metricsPort: number | undefined;
   /** Administration refuses access tokens whose session did not prove a second factor (`otp` in amr). */
   readonly mfaRequiredForAdmins: boolean;
+  readonly mail: MailConfig;
 }
 
 /** Reads the environment once at start-up. Empty strings count as unset, as in most deployments. */
@@ -279,6 +284,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: {
       loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE,
       registerPerHour: e.RATE_LIMIT_REGISTER_PER_HOUR,
+      mailPerHour: e.RATE_LIMIT_MAIL_PER_HOUR,
     },
     corsOrigins: e.CORS_ORIGINS ?? [],
     passwordPolicy: e.PASSWORD_POLICY,
@@ -286,5 +292,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,
     mfaRequiredForAdmins: e.MFA_REQUIRED_FOR_ADMINS,
+    mail: mailConfigOf(e, e.JWT_ISSUER ?? `http://${e.HOST}:${e.PORT}`),
   };
 }

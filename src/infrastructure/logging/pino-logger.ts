@@ -43,6 +43,11 @@ export const REDACTED_PATHS = [
   '*.codeDigest',
   'tokenDigest',
   '*.tokenDigest',
+  // Mailed reset and verification tokens, raw (a request body) or sealed (an outbox document).
+  'token',
+  '*.token',
+  'sealedToken',
+  '*.sealedToken',
 ];
 
 /** JSON lines for machines; pretty when a person watches a terminal. */

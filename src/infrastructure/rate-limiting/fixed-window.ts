@@ -3,6 +3,8 @@ import type { RateLimitDecision, RateLimitedAction } from '../../application/por
 export interface RateLimits {
   readonly loginPerMinute: number;
   readonly registerPerHour: number;
+  /** Default 5. */
+  readonly mailPerHour?: number;
 }
 
 export interface Budget {
@@ -14,6 +16,7 @@ export interface Budget {
 export const budgetsOf = (limits: RateLimits): Record<RateLimitedAction, Budget> => ({
   login: { limit: limits.loginPerMinute, windowMs: 60_000 },
   register: { limit: limits.registerPerHour, windowMs: 3_600_000 },
+  mail: { limit: limits.mailPerHour ?? 5, windowMs: 3_600_000 },
 });
 
 /**

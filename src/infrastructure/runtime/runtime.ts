@@ -7,6 +7,11 @@ import type { AuthMetrics } from '../metrics/auth-metrics.js';
 import { RevocationFeed } from '../sessions/revocation-feed.js';
 import { DeliverWebhooks } from '../../application/webhooks/deliver-webhooks.js';
 import { WebhookSender } from '../webhooks/webhook-sender.js';
+import { DeliverMail } from '../../application/mail/deliver-mail.js';
+import { MailSender } from '../mail/mail-sender.js';
+
+/** How often the mail sender looks for due retries and other instances' messages. */
+const MAIL_POLL_INTERVAL_MS = 500;
 
 /** How often the webhook sender looks for due retries and other instances' events. */
 const WEBHOOK_POLL_INTERVAL_MS = 1000;
@@ -35,6 +40,7 @@ export class Runtime {
   private sweeper: NodeJS.Timeout | null = null;
   private checkpointer: AuditCheckpointer | null = null;
   private webhookSender: WebhookSender | null = null;
+  private mailSender: MailSender | null = null;
   private refusalFlusher: NodeJS.Timeout | null = null;
   private stopped: Promise<void> | null = null;
 
@@ -118,6 +124,13 @@ export class Runtime {
       { pollIntervalMs: WEBHOOK_POLL_INTERVAL_MS, logger: this.logger },
     );
     this.webhookSender.start();
+    this.mailSender = new MailSender(
+      this.storage.eventStore,
+      this.wiring.runner,
+      this.wiring.container.resolve(DeliverMail),
+      { pollIntervalMs: MAIL_POLL_INTERVAL_MS, logger: this.logger },
+    );
+    this.mailSender.start();
     const refusals = this.wiring.container.resolve(LoginAttempts);
     this.refusalFlusher = setInterval(() => {
       refusals.flush().catch((error: unknown) => this.logger.warn({ err: error }, 'refusal flush failed'));
@@ -166,6 +179,9 @@ export class Runtime {
       }
       // The message in flight finishes (bounded by WEBHOOK_TIMEOUT) and its delivery is recorded.
       await this.webhookSender?.stop();
+      // The message in flight is handed over and recorded; the rest wait in the outbox.
+      await this.mailSender?.stop();
+      await this.wiring.mailTransport.close();
       // The shutdown checkpoint covers the last events; a store that is down must not block the stop.
       await this.checkpointer
         ?.stop()

@@ -8,6 +8,7 @@ import type { LoginAttemptReadModel } from '../../application/ports/login-attemp
 import type { RateLimiter } from '../../application/ports/rate-limiter.port.js';
 import type { SessionReadModel } from '../../application/ports/session-read-model.port.js';
 import type { UserReadModel } from '../../application/ports/user-read-model.port.js';
+import type { MailOutbox } from '../../application/ports/mail-outbox.port.js';
 import type { WebhookReadModel } from '../../application/ports/webhook-read-model.port.js';
 import type { Config } from '../config/config.js';
 import { MongoEventStore } from '../event-store/mongo-event-store.js';
@@ -18,11 +19,13 @@ import { MongoRateLimiter } from '../rate-limiting/mongo-rate-limiter.js';
 import { MongoLoginAttemptReadModel } from '../read-models/mongo/mongo-login-attempt-read-model.js';
 import { MongoSessionReadModel } from '../read-models/mongo/mongo-session-read-model.js';
 import { MongoUserReadModel } from '../read-models/mongo/mongo-user-read-model.js';
+import { MongoMailOutbox } from '../read-models/mongo/mongo-mail-outbox.js';
 import { MongoWebhookReadModel } from '../read-models/mongo/mongo-webhook-read-model.js';
 import { SqliteLoginAttemptReadModel } from '../read-models/sqlite/sqlite-login-attempt-read-model.js';
 import { SqliteReadModelDatabase } from '../read-models/sqlite/sqlite-read-model-database.js';
 import { SqliteSessionReadModel } from '../read-models/sqlite/sqlite-session-read-model.js';
 import { SqliteUserReadModel } from '../read-models/sqlite/sqlite-user-read-model.js';
+import { SqliteMailOutbox } from '../read-models/sqlite/sqlite-mail-outbox.js';
 import { SqliteWebhookReadModel } from '../read-models/sqlite/sqlite-webhook-read-model.js';
 import { FileSigningKeyRepository } from '../tokens/file-signing-key-repository.js';
 import { MongoSigningKeyRepository } from '../tokens/mongo-signing-key-repository.js';
@@ -36,6 +39,7 @@ export interface Storage {
   readonly sessions: SessionReadModel;
   readonly loginAttempts: LoginAttemptReadModel;
   readonly webhooks: WebhookReadModel;
+  readonly mailOutbox: MailOutbox;
   readonly signingKeys: SigningKeyRepository;
   readonly rateLimiter: RateLimiter;
   /** Periodic housekeeping the store needs (expired rate-limit counters on MongoDB). */
@@ -71,6 +75,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     const sessions = guardedByMongo(new MongoSessionReadModel(db));
     const loginAttempts = guardedByMongo(new MongoLoginAttemptReadModel(db));
     const webhooks = guardedByMongo(new MongoWebhookReadModel(db));
+    const mailOutbox = guardedByMongo(new MongoMailOutbox(db));
     const rateLimiter = MongoRateLimiter.create(db, config.rateLimits);
     const [eventStore] = await Promise.all([
       MongoEventStore.create(db),
@@ -78,6 +83,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
       sessions.init(),
       loginAttempts.init(),
       webhooks.init(),
+      mailOutbox.init(),
     ]);
     return {
       mode: 'mongodb',
@@ -86,6 +92,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
       sessions,
       loginAttempts,
       webhooks,
+      mailOutbox,
       signingKeys: new MongoSigningKeyRepository(db),
       rateLimiter,
       sweep: async (now) => void (await MongoRateLimiter.sweep(db, now)),
@@ -107,6 +114,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     sessions: new SqliteSessionReadModel(readModels),
     loginAttempts: new SqliteLoginAttemptReadModel(readModels),
     webhooks: new SqliteWebhookReadModel(readModels),
+    mailOutbox: new SqliteMailOutbox(readModels),
     signingKeys: new FileSigningKeyRepository(config.dataDir),
     rateLimiter: new InMemoryRateLimiter(config.rateLimits),
     sweep: async () => {},

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { exportLoginAttemptsCommand } from './commands/export-login-attempts.command.js';
+import { mailStatusCommand } from './commands/mail-status.command.js';
 import { rebuildCommand } from './commands/rebuild.command.js';
 import { grantAdminCommand, revokeAdminCommand } from './commands/role.commands.js';
 import { rotateKeysCommand } from './commands/rotate-keys.command.js';
@@ -36,6 +37,7 @@ export function buildProgram(io: CliIo, withRuntime: WithRuntime): Command {
     statsCommand(io, withRuntime),
     exportLoginAttemptsCommand(io, withRuntime),
     verifyLogCommand(io, withRuntime),
+    mailStatusCommand(io, withRuntime),
   ]) {
     // addCommand, unlike .command(), does not pass exitOverride and the output on by itself.
     program.addCommand(command.copyInheritedSettings(program));

@@ -4,6 +4,7 @@ import {
   sessionsProjection,
   usersProjection,
   webhooksProjection,
+  mailOutboxProjection,
 } from '../../application/projections/index.js';
 import type { Storage } from '../../infrastructure/runtime/storage.js';
 
@@ -13,6 +14,7 @@ export const READ_MODEL_NAMES: readonly string[] = [
   sessionsProjection.name,
   loginAttemptsProjection.name,
   webhooksProjection.name,
+  mailOutboxProjection.name,
 ];
 
 export interface NamedCheckpoint {
@@ -25,4 +27,5 @@ export const readModelStores = (storage: Storage): readonly NamedCheckpoint[] =>
   { name: sessionsProjection.name, store: storage.sessions },
   { name: loginAttemptsProjection.name, store: storage.loginAttempts },
   { name: webhooksProjection.name, store: storage.webhooks },
+  { name: mailOutboxProjection.name, store: storage.mailOutbox },
 ];

@@ -18,6 +18,7 @@ import { docsRoutes } from './routes/docs.routes.js';
 import { healthRoutes, type ReadinessReport } from './routes/health.routes.js';
 import { meRoutes } from './routes/me.routes.js';
 import { mfaRoutes } from './routes/mfa.routes.js';
+import { recoveryRoutes } from './routes/recovery.routes.js';
 import { mountRoutes } from './routing/mount.js';
 import type { Route } from './routing/route.js';
 
@@ -65,6 +66,7 @@ export const routesOf = (options: HttpAppOptions): Route[] => {
     ...adminRoutes(options.useCases),
     ...webhookRoutes(options.useCases),
     ...mfaRoutes(options.useCases),
+    ...recoveryRoutes(options.useCases),
     ...discoveryRoutes(options.discovery),
     ...healthRoutes(options.readiness),
     ...(options.extraRoutes ?? []),

@@ -23,6 +23,8 @@ const STATUS: Record<DomainErrorCode, { status: number; title: string }> = {
   reauthentication_required: { status: 403, title: 'Reauthentication required' },
   mfa_required: { status: 403, title: 'Second factor required' },
   invalid_code: { status: 400, title: 'Invalid code' },
+  invalid_token: { status: 400, title: 'Invalid token' },
+  email_not_verified: { status: 403, title: 'Email not verified' },
   mfa_challenge_failed: { status: 401, title: 'Second factor refused' },
 };
 
@@ -31,6 +33,8 @@ const NAMED_IN_BODY: ReadonlySet<DomainErrorCode> = new Set<DomainErrorCode>([
   'reauthentication_required',
   'mfa_required',
   'invalid_code',
+  'invalid_token',
+  'email_not_verified',
 ]);
 
 /**

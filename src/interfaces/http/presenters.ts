@@ -14,6 +14,8 @@ export const presentUser = (u: UserProfile | UserView) => ({
   is_active: u.isActive,
   // Documents written before the field existed lack it: MFA did not exist then either.
   mfa_enabled: u.mfaEnabled === true,
+  // Documents written before verification existed lack it: nobody had proven an address then.
+  email_verified: u.emailVerified === true,
   created_at: u.createdAt,
   updated_at: u.updatedAt,
 });
@@ -22,8 +24,7 @@ export const presentUser = (u: UserProfile | UserView) => ({
 export const presentUserInfo = (u: UserProfile) => ({
   sub: u.id,
   email: u.email,
-  // No email verification flow exists yet, so no address is verified.
-  email_verified: false,
+  email_verified: u.emailVerified,
   name: u.fullName,
   preferred_username: u.username,
   updated_at: Math.floor(Date.parse(u.updatedAt) / 1000),

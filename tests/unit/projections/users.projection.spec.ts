@@ -38,6 +38,7 @@ const initial: UserView = {
   role: 'user',
   isActive: true,
   mfaEnabled: false,
+  emailVerified: false,
   createdAt: '2026-01-01T10:00:00.000Z',
   updatedAt: '2026-01-01T10:00:00.000Z',
   lastLoginAt: null,
@@ -134,6 +135,7 @@ describe('users projection', () => {
         'UserReactivated',
         'UserRegistered',
         'UserRoleChanged',
+        'EmailVerified',
       ].sort(),
     );
     expect(usersProjection.name).toBe('users');

@@ -27,6 +27,7 @@ export const userResponse = z
     role: z.enum(ROLES),
     is_active: z.boolean(),
     mfa_enabled: z.boolean().meta({ description: 'A TOTP second factor is on.' }),
+    email_verified: z.boolean().meta({ description: 'The address was proven by a mailed token.' }),
     created_at: timestamp,
     updated_at: timestamp,
   })

@@ -46,6 +46,7 @@ describe('GetCurrentUser (GET /users/me)', () => {
         'id',
         'isActive',
         'mfaEnabled',
+        'emailVerified',
         'role',
         'updatedAt',
         'username',

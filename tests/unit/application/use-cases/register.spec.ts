@@ -14,8 +14,12 @@ describe('RegisterUser', () => {
     const events = await h.appendedBy(() =>
       h.useCases.register.execute({ email: 'Ada@Example.COM ', password: PASSWORD }, ctx),
     );
-    expect(typesOf(events)).toEqual(['IdentifierClaimed', 'UserRegistered']);
-    const [claim, registered] = events;
+    // The verification mail is queued by the same append as the user.
+    expect(typesOf(events)).toEqual(['IdentifierClaimed', 'UserRegistered', 'EmailVerificationRequested']);
+    const [claim, registered, verification] = events;
+    expect(verification?.streamId).toBe(registered?.streamId);
+    expect(verification?.data).toMatchObject({ email: 'ada@example.com' });
+    expect(verification?.data).not.toHaveProperty('token');
     expect(claim?.streamId).toBe('email-ada@example.com');
     expect(registered?.data).toMatchObject({ email: 'ada@example.com', role: 'user' });
     expect(registered?.metadata).toMatchObject({
@@ -47,7 +51,7 @@ describe('RegisterUser', () => {
     const events = await h.appendedBy(() =>
       h.useCases.register.execute({ email: 'orphan@example.com', password: PASSWORD }, h.ctx()),
     );
-    expect(typesOf(events)).toEqual(['UserRegistered']);
+    expect(typesOf(events)).toEqual(['UserRegistered', 'EmailVerificationRequested']);
     expect(events[0]?.streamId).toBe(`user-${orphanId}`);
   });
 

@@ -32,9 +32,15 @@ describe('UpdateProfile', () => {
     const events = await h.appendedBy(() =>
       h.useCases.updateProfile.execute(principal, { email: 'Profile-New@example.com' }, h.ctx()),
     );
-    expect(typesOf(events)).toEqual(['IdentifierClaimed', 'UserEmailChanged', 'IdentifierReleased']);
+    expect(typesOf(events)).toEqual([
+      'IdentifierClaimed',
+      'UserEmailChanged',
+      'EmailVerificationRequested',
+      'IdentifierReleased',
+    ]);
     expect(events.map((e) => e.streamId)).toEqual([
       'email-profile-new@example.com',
+      `user-${principal.userId}`,
       `user-${principal.userId}`,
       'email-profile-old@example.com',
     ]);

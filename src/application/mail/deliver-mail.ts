@@ -1,0 +1,144 @@
+import { inject, injectable } from 'tsyringe';
+import { mailDecider } from '../../domain/mail/mail.decider.js';
+import { mailStreamId, type MailKind } from '../../domain/mail/mail.events.js';
+import { EMAIL_VERIFICATION_TOKEN, PASSWORD_RESET_TOKEN } from '../../domain/user/account-recovery.events.js';
+import { CommandHandler } from '../command-handler.js';
+import { CLOCK, type Clock } from '../ports/clock.port.js';
+import { FIELD_SEALER, type FieldSealer } from '../ports/field-sealer.port.js';
+import { LOGGER, type Logger } from '../ports/logger.port.js';
+import { MAIL_OUTBOX, type MailOutbox, type MailView } from '../ports/mail-outbox.port.js';
+import {
+  MAIL_SETTINGS,
+  MAIL_TRANSPORT,
+  type MailSettings,
+  type MailTransport,
+} from '../ports/mail-transport.port.js';
+import { UserRepository } from '../users/user-repository.js';
+import { renderMail } from './mail-templates.js';
+
+/** Messages taken per pass; the rest wait for the next one. */
+const BATCH = 20;
+const MAX_RETRY_SECONDS = 3600;
+/** A notice older than this is history, not news: not mailed (and a token this old is dead). */
+const MAX_AGE_MS = 24 * 3600 * 1000;
+
+/** Purpose under which each token kind was sealed into its event. */
+const TOKEN_PURPOSE: Partial<Record<MailKind, string>> = {
+  'password-reset': PASSWORD_RESET_TOKEN,
+  'email-verification': EMAIL_VERIFICATION_TOKEN,
+};
+
+/** The base doubled per failure, capped at an hour, with jitter (half to all of it). */
+export const mailRetryDelayMs = (attempt: number, baseSeconds: number, random: number): number =>
+  Math.round(
+    Math.min(MAX_RETRY_SECONDS, baseSeconds * 2 ** Math.min(attempt - 1, 20)) * 1000 * (0.5 + random / 2),
+  );
+
+/**
+ * The reactor behind mail. The outbox read model lists what is due; each message's own stream
+ * (`mail-<position>`) decides whether it still needs sending, so a read model that lags behind
+ * our own `MailSent` never causes a second send. Order per message: send, then record: a crash
+ * in between sends it again (same Message-ID), never loses it.
+ */
+@injectable()
+export class DeliverMail {
+  constructor(
+    @inject(CommandHandler) private readonly commands: CommandHandler,
+    @inject(CLOCK) private readonly clock: Clock,
+    @inject(FIELD_SEALER) private readonly sealer: FieldSealer,
+    @inject(MAIL_OUTBOX) private readonly outbox: MailOutbox,
+    @inject(MAIL_TRANSPORT) private readonly transport: MailTransport,
+    @inject(MAIL_SETTINGS) private readonly settings: MailSettings,
+    @inject(UserRepository) private readonly users: UserRepository,
+    @inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** One pass over the due messages; `stopping` is asked between messages. */
+  async sendDue(stopping: () => boolean = () => false): Promise<number> {
+    let sent = 0;
+    for (const view of await this.outbox.due(this.clock.now(), BATCH)) {
+      if (stopping()) break;
+      if (await this.deliver(view)) sent++;
+    }
+    return sent;
+  }
+
+  private async deliver(view: MailView): Promise<boolean> {
+    const streamId = mailStreamId(view.id);
+    const { state } = await this.commands.load(streamId, mailDecider);
+    if (state.sent) return false;
+    const now = this.clock.now();
+    const expired = expiryOf(view, now);
+    if (expired !== null) {
+      await this.commands.handle(
+        streamId,
+        mailDecider,
+        { type: 'RecordMailExpired', messageId: view.id, kind: view.kind, reason: expired },
+        { metadata: {}, now },
+      );
+      this.logger.info({ messageId: view.id, kind: view.kind, reason: expired }, 'mail not sent: expired');
+      return false;
+    }
+    try {
+      const mail = await this.compose(view, now);
+      const receipt = await this.transport.send(mail);
+      await this.commands.handle(
+        streamId,
+        mailDecider,
+        { type: 'RecordMailSent', messageId: view.id, kind: view.kind, rfcMessageId: mail.messageId },
+        { metadata: {}, now: this.clock.now() },
+      );
+      // The file or relay, never the token or the body.
+      this.logger.info(
+        { messageId: view.id, kind: view.kind, destination: receipt.destination },
+        'mail sent',
+      );
+      return true;
+    } catch (error) {
+      const attempt = state.failures + 1;
+      const nextAttemptAt = new Date(
+        now.getTime() + mailRetryDelayMs(attempt, this.settings.retryBaseSeconds, Math.random()),
+      );
+      const reason = error instanceof Error ? error.message : String(error);
+      this.logger.warn({ messageId: view.id, kind: view.kind, attempt, reason }, 'mail not sent; will retry');
+      await this.commands.handle(
+        streamId,
+        mailDecider,
+        { type: 'RecordMailFailed', messageId: view.id, kind: view.kind, error: reason, nextAttemptAt },
+        { metadata: {}, now },
+      );
+      return false;
+    }
+  }
+
+  private async compose(view: MailView, now: Date) {
+    const user = await this.users.find(view.userId);
+    const to = view.to ?? user?.email;
+    if (to === undefined) throw new Error('the account no longer exists');
+    const purpose = TOKEN_PURPOSE[view.kind];
+    const token =
+      purpose !== undefined && view.sealedToken !== null
+        ? this.sealer.open({ purpose, subjectId: view.userId }, view.sealedToken)
+        : null;
+    if (purpose !== undefined && token === null) throw new Error('the token of this message is gone');
+    const rendered = renderMail(view.kind, {
+      productName: this.settings.productName,
+      publicUrl: this.settings.publicUrl,
+      email: to,
+      token,
+      expiresAt: view.expiresAt,
+    });
+    const host = hostOf(this.settings.from);
+    return { from: this.settings.from, to, ...rendered, messageId: `<mail-${view.id}@${host}>`, date: now };
+  }
+}
+
+const expiryOf = (view: MailView, now: Date): 'token-expired' | 'too-old' | null => {
+  if (view.expiresAt !== null && Date.parse(view.expiresAt) <= now.getTime()) return 'token-expired';
+  return now.getTime() - Date.parse(view.createdAt) > MAX_AGE_MS ? 'too-old' : null;
+};
+
+const hostOf = (address: string): string => {
+  const at = /@([A-Za-z0-9.-]+)>?\s*$/.exec(address);
+  return at?.[1] ?? 'localhost';
+};

@@ -1,0 +1,109 @@
+import type { AccountLocked } from '../../domain/login-attempt/login-attempt.events.js';
+import type { MailEvent, MailKind } from '../../domain/mail/mail.events.js';
+import type { UserEvent } from '../../domain/user/user.events.js';
+import { asRecorded } from '../event-sourcing.js';
+import type { StoredEvent } from '../ports/event-store.port.js';
+import type { MailView } from '../ports/mail-outbox.port.js';
+import type { Projection } from './projection.js';
+
+/** What each notice-worthy event mails, and to whom when not the user's current address. */
+const KIND_OF: Readonly<Record<string, MailKind>> = {
+  PasswordResetRequested: 'password-reset',
+  EmailVerificationRequested: 'email-verification',
+  PasswordChanged: 'password-changed',
+  UserEmailChanged: 'email-changed',
+  MfaEnabled: 'mfa-enabled',
+  MfaDisabled: 'mfa-disabled',
+  AccountLocked: 'account-locked',
+};
+
+const HANDLED: ReadonlySet<string> = new Set([
+  ...Object.keys(KIND_OF),
+  'MailSent',
+  'MailFailed',
+  'MailExpired',
+]);
+
+type Source =
+  | Extract<
+      UserEvent,
+      {
+        type:
+          | 'PasswordResetRequested'
+          | 'EmailVerificationRequested'
+          | 'PasswordChanged'
+          | 'UserEmailChanged'
+          | 'MfaEnabled'
+          | 'MfaDisabled';
+      }
+    >
+  | AccountLocked;
+type Handled = Source | MailEvent;
+
+const asHandled = (event: StoredEvent): Handled | null =>
+  HANDLED.has(event.type) ? asRecorded<Handled>(event) : null;
+
+/**
+ * A lock of one address's budget is routine noise and could be repeated from many addresses;
+ * the account-wide lock (at most once per LOCKOUT_DURATION) is what the owner must hear about.
+ */
+const userOf = (e: Source): string | null =>
+  e.type === 'AccountLocked' ? (e.data.scope === 'account' ? e.data.userId : null) : e.data.userId;
+
+/** The outbox: messages from the events that call for one, and their delivery records. */
+export const mailOutboxProjection: Projection<MailView> = {
+  name: 'mail-outbox',
+  eventTypes: HANDLED,
+
+  documentId(event) {
+    const e = asHandled(event);
+    if (e === null) return null;
+    if (e.type === 'MailSent' || e.type === 'MailFailed' || e.type === 'MailExpired') return e.data.messageId;
+    return userOf(e) === null ? null : String(event.position);
+  },
+
+  evolve(doc, event) {
+    const e = asHandled(event);
+    if (e === null) return doc;
+    const at = event.occurredAt.toISOString();
+    if (e.type === 'MailSent') {
+      return doc === null ? null : { ...doc, status: 'sent', sealedToken: null, sentAt: at };
+    }
+    if (e.type === 'MailExpired') {
+      return doc === null || doc.status === 'sent' ? doc : { ...doc, status: 'expired', sealedToken: null };
+    }
+    if (e.type === 'MailFailed') {
+      if (doc === null || doc.status === 'sent') return doc;
+      return {
+        ...doc,
+        attempts: e.data.attempt,
+        nextAttemptAt: e.data.nextAttemptAt,
+        lastError: e.data.error,
+      };
+    }
+    const userId = userOf(e);
+    const kind = KIND_OF[e.type];
+    if (userId === null || kind === undefined || doc !== null) return doc;
+    const token =
+      e.type === 'PasswordResetRequested' || e.type === 'EmailVerificationRequested'
+        ? { to: e.data.email, sealedToken: e.data.sealedToken, expiresAt: e.data.expiresAt }
+        : {
+            to: e.type === 'UserEmailChanged' ? e.data.previousEmail : null,
+            sealedToken: null,
+            expiresAt: null,
+          };
+    return {
+      id: String(event.position),
+      kind,
+      userId,
+      ...token,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: at,
+      lastError: null,
+      createdAt: at,
+      sentAt: null,
+      seq: event.position,
+    };
+  },
+};

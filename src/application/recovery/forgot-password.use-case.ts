@@ -1,0 +1,67 @@
+import { inject, injectable } from 'tsyringe';
+import { PASSWORD_RESET_TOKEN } from '../../domain/user/account-recovery.events.js';
+import { parseEmail } from '../../domain/user/email.js';
+import { RetryLaterError } from '../../domain/shared/retry-later-error.js';
+import { unknownResetDecider, unknownResetStreamId } from '../../domain/user/unknown-address.js';
+import { userStreamId } from '../../domain/user/user.events.js';
+import { userDecider } from '../../domain/user/user.decider.js';
+import { CommandHandler } from '../command-handler.js';
+import { parseAll } from '../parse-all.js';
+import { CLOCK, type Clock } from '../ports/clock.port.js';
+import { MAIL_SETTINGS, type MailSettings } from '../ports/mail-transport.port.js';
+import { RATE_LIMITER, type RateLimiter } from '../ports/rate-limiter.port.js';
+import { metadataOf, type RequestContext } from '../request-context.js';
+import { IdentityClaims } from '../users/identity-claims.js';
+import { MailedTokens } from './mailed-tokens.js';
+
+/** Subject of the dummy token sealed for an unknown address (the same work, nothing kept). */
+const NOBODY = '00000000-0000-4000-8000-000000000000';
+
+const tooOften = (seconds: number): RetryLaterError =>
+  new RetryLaterError('rate_limited', 'Too many reset requests; try again later.', seconds);
+
+/**
+ * `POST /auth/password/forgot`. Registered or not, the caller sees the same answer after the same
+ * work: two budget checks, a token issued and sealed, one append. Only the registered address's
+ * append (`PasswordResetRequested`) puts a message into the outbox.
+ */
+@injectable()
+export class ForgotPassword {
+  constructor(
+    @inject(CommandHandler) private readonly commands: CommandHandler,
+    @inject(CLOCK) private readonly clock: Clock,
+    @inject(RATE_LIMITER) private readonly limiter: RateLimiter,
+    @inject(IdentityClaims) private readonly claims: IdentityClaims,
+    @inject(MailedTokens) private readonly tokens: MailedTokens,
+    @inject(MAIL_SETTINGS) private readonly settings: MailSettings,
+  ) {}
+
+  async execute(input: { email: string }, ctx: RequestContext): Promise<void> {
+    const { email } = parseAll({ email: () => parseEmail(input.email) });
+    const byAddress = await this.limiter.consume('mail', `address:${email}`);
+    if (!byAddress.allowed) throw tooOften(byAddress.retryAfterSeconds);
+    const user = await this.claims.holder('email', email);
+    // An unknown address spends a budget of its own name, so both refuse after the same count.
+    const byAccount = await this.limiter.consume('mail', `account:${user?.id ?? email}`);
+    if (!byAccount.allowed) throw tooOften(byAccount.retryAfterSeconds);
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + this.settings.resetTtlSeconds * 1000);
+    const issued = this.tokens.issue(PASSWORD_RESET_TOKEN, user?.id ?? NOBODY, expiresAt);
+    const metadata = metadataOf(ctx);
+    if (user === null) {
+      await this.commands.handle(
+        unknownResetStreamId(issued.requestId),
+        unknownResetDecider,
+        { requestId: issued.requestId },
+        { metadata, now, retries: 0 },
+      );
+      return;
+    }
+    await this.commands.handle(
+      userStreamId(user.id),
+      userDecider,
+      { type: 'RequestPasswordReset', ...issued },
+      { metadata: { ...metadata, actorId: user.id }, now },
+    );
+  }
+}

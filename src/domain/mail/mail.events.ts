@@ -1,0 +1,59 @@
+import type { DomainEvent } from '../shared/event.js';
+
+/**
+ * One stream per outgoing message, keyed by the message's idempotency key (the global position
+ * of the event it tells about): its delivery record. The first `MailSent` closes it.
+ */
+export const MAIL_STREAM_PREFIX = 'mail-';
+export const mailStreamId = (messageId: string): string => `${MAIL_STREAM_PREFIX}${messageId}`;
+
+export type MailKind =
+  | 'password-reset'
+  | 'email-verification'
+  | 'password-changed'
+  | 'email-changed'
+  | 'mfa-enabled'
+  | 'mfa-disabled'
+  | 'account-locked';
+
+export type MailSent = DomainEvent<
+  'MailSent',
+  {
+    readonly messageId: string;
+    readonly kind: MailKind;
+    readonly attempts: number;
+    /** The RFC 5322 Message-ID header the message went out with. */
+    readonly rfcMessageId: string;
+  }
+>;
+
+export type MailFailed = DomainEvent<
+  'MailFailed',
+  {
+    readonly messageId: string;
+    readonly kind: MailKind;
+    readonly attempt: number;
+    readonly error: string;
+    readonly nextAttemptAt: string;
+  }
+>;
+
+/**
+ * Not sent, and never will be: its token expired, or it is older than the sender mails at all
+ * (an outbox filled from an old log, e.g. the first start after an upgrade, mails no history).
+ */
+export type MailExpired = DomainEvent<
+  'MailExpired',
+  {
+    readonly messageId: string;
+    readonly kind: MailKind;
+    readonly reason: 'token-expired' | 'too-old';
+  }
+>;
+
+export type MailEvent = MailSent | MailFailed | MailExpired;
+export const MAIL_EVENT_TYPES: ReadonlySet<string> = new Set<MailEvent['type']>([
+  'MailSent',
+  'MailFailed',
+  'MailExpired',
+]);
