@@ -13,6 +13,7 @@ import { profile, profileRead } from './benchmarks/profile.js';
 import { read } from './benchmarks/read.js';
 import { rebuild } from './benchmarks/rebuild.js';
 import { refresh } from './benchmarks/refresh.js';
+import { revocation } from './benchmarks/revocation.js';
 import { scaling } from './benchmarks/scaling.js';
 import { startup } from './benchmarks/startup.js';
 import { log, machineInfo, round, settings } from './support/env.js';
@@ -28,7 +29,7 @@ import {
 /** The default set (`npm run bench`); a run of all of them writes latest.json. */
 const DEFAULT_SET: readonly Benchmark[] = [login, read, refresh, rebuild, scaling, startup, audit];
 /** Extra: not in the default set (profiles; `peers` installs Keycloak and Better Auth on first use). */
-const ALL: readonly Benchmark[] = [...DEFAULT_SET, profile, profileRead, forgot, peers];
+const ALL: readonly Benchmark[] = [...DEFAULT_SET, revocation, profile, profileRead, forgot, peers];
 
 function select(args: readonly string[]): readonly Benchmark[] {
   const names = args.filter((arg) => !arg.startsWith('-'));

@@ -23,7 +23,9 @@ import {
 import { loadConfig } from '../../src/infrastructure/config/config.js';
 import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite-event-store.js';
 import { createLogger } from '../../src/infrastructure/logging/pino-logger.js';
-import { bind, ProjectionRunner } from '../../src/infrastructure/projections/projection-runner.js';
+import { LogFollower } from '../../src/infrastructure/log-follower/log-follower.js';
+import { bind } from '../../src/infrastructure/log-follower/read-model-batch.js';
+import { ReadModels } from '../../src/infrastructure/log-follower/read-models.js';
 import { Runtime } from '../../src/infrastructure/runtime/runtime.js';
 import { READ_MODELS_FILE } from '../../src/infrastructure/runtime/storage.js';
 
@@ -105,21 +107,22 @@ if (mode === 'memory') {
 } else {
   const store = new SqliteEventStore({ file: path.join(dataDir, 'events.sqlite') });
   const stores = [new DiscardStore(), new DiscardStore(), new DiscardStore()] as const;
-  const runner = new ProjectionRunner(store, [
+  const follower = new LogFollower(store);
+  const runner = new ReadModels(follower, store, [
     bind(usersProjection, stores[0]),
     bind(sessionsProjection, stores[1]),
     bind(loginAttemptsProjection, stores[2]),
   ]);
   events = await store.headPosition();
   const started = performance.now();
-  runner.start();
+  follower.start();
   while (!(await runner.waitFor(events, 60_000)))
     process.stderr.write(`replaying: ${JSON.stringify(runner.positions())}\n`);
   seconds = (performance.now() - started) / 1000;
   gc();
   heapAfterMB = process.memoryUsage().heapUsed / MB;
   saved = stores.reduce((sum, s) => sum + s.saved, 0);
-  await runner.stop();
+  await follower.stop();
   await store.close();
 }
 

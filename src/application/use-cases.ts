@@ -1,3 +1,4 @@
+import type { EventFeed } from './admin/event-feed.js';
 import type { AdministerUsers } from './admin/administer-users.use-case.js';
 import type { BootstrapAdmin } from './admin/bootstrap-admin.use-case.js';
 import type { LoginHistory } from './admin/login-history.use-case.js';
@@ -44,4 +45,5 @@ export interface UseCases {
   readonly forgotPassword: ForgotPassword;
   readonly resetPassword: ResetPassword;
   readonly emailVerification: EmailVerification;
+  readonly eventFeed: EventFeed;
 }

@@ -84,7 +84,10 @@ import { AuthMetrics } from './metrics/auth-metrics.js';
 import { InstrumentedEventStore } from './metrics/instrumented-event-store.js';
 import { InstrumentedPasswordHasher } from './metrics/instrumented-password-hasher.js';
 import { registerProjectionGauges } from './metrics/projection-gauges.js';
-import { bind, ProjectionRunner } from './projections/projection-runner.js';
+import { EventFeed } from '../application/admin/event-feed.js';
+import { LogFollower } from './log-follower/log-follower.js';
+import { bind } from './log-follower/read-model-batch.js';
+import { ReadModels } from './log-follower/read-models.js';
 import type { Storage } from './runtime/storage.js';
 import { RevocationList } from './sessions/revocation-list.js';
 import { CryptoIdGenerator } from './system/crypto-id-generator.js';
@@ -93,6 +96,8 @@ import { JoseAccessTokenService } from './tokens/jose-access-token-service.js';
 import { SigningKeyRing } from './tokens/signing-key-ring.js';
 
 const CLOCK_TOLERANCE_SECONDS = 5;
+/** Live event streams per instance: each holds a socket and reads the log on every wake-up. */
+const MAX_EVENT_STREAMS = 32;
 
 /** The name authenticator apps show for the account: the issuer's host. */
 const totpIssuerOf = (issuer: string): string => {
@@ -105,7 +110,9 @@ const totpIssuerOf = (issuer: string): string => {
 
 export interface Wiring {
   readonly container: DependencyContainer;
-  readonly runner: ProjectionRunner;
+  /** The one reader of the event log in this process; its consumers are added here and at start. */
+  readonly follower: LogFollower;
+  readonly readModels: ReadModels;
   readonly revocations: RevocationList;
   readonly keyRing: SigningKeyRing;
   readonly hasher: PasswordHasher;
@@ -116,7 +123,7 @@ export interface Wiring {
   readonly mailTransport: MailTransport;
 }
 
-const resolveUseCases = (container: DependencyContainer): UseCases => ({
+const resolveUseCases = (container: DependencyContainer, eventFeed: EventFeed): UseCases => ({
   register: container.resolve(RegisterUser),
   logIn: container.resolve(LogIn),
   refresh: container.resolve(RefreshSession),
@@ -137,6 +144,7 @@ const resolveUseCases = (container: DependencyContainer): UseCases => ({
   forgotPassword: container.resolve(ForgotPassword),
   resetPassword: container.resolve(ResetPassword),
   emailVerification: container.resolve(EmailVerification),
+  eventFeed,
 });
 
 /** The one place ports meet adapters. Use cases are resolved from the returned container. */
@@ -168,7 +176,9 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
     config.passwordHasher === 'scrypt-test'
       ? new ScryptTestPasswordHasher()
       : new BcryptPasswordHasher(config.bcryptCost);
-  const runner = new ProjectionRunner(
+  const follower = new LogFollower(storage.eventStore, { logger });
+  const readModels = new ReadModels(
+    follower,
     storage.eventStore,
     [
       bind(usersProjection, storage.users),
@@ -180,8 +190,12 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
     // Generous: on FerretDB every read-model query is a scan, and a stale answer is worse than a slow one.
     { logger, defaultWaitMs: 5000 },
   );
-  const revocations = new RevocationList((config.accessTokenTtl + 60) * 1000, () => clock.now());
-  registerProjectionGauges(metrics, runner, storage.eventStore);
+  const revocations = new RevocationList(
+    (config.accessTokenTtl + 60) * 1000,
+    () => clock.now(),
+    config.revocationStalenessLimitSeconds * 1000,
+  );
+  registerProjectionGauges(metrics, readModels, storage.eventStore);
 
   const container = rootContainer.createChildContainer();
   container.register(LOGGER, { useValue: logger });
@@ -201,7 +215,7 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
   container.register(SESSION_READ_MODEL, { useValue: storage.sessions });
   container.register(LOGIN_ATTEMPT_READ_MODEL, { useValue: storage.loginAttempts });
   container.register(RATE_LIMITER, { useValue: storage.rateLimiter });
-  container.register(READ_MODEL_SYNC, { useValue: runner });
+  container.register(READ_MODEL_SYNC, { useValue: readModels });
   container.register(SESSION_REVOCATIONS, { useValue: revocations });
   container.register(PASSWORD_SCREENING, { useValue: passwordScreening(config, logger) });
   container.register(PASSWORD_HASHER, { useValue: new InstrumentedPasswordHasher(hasher, metrics) });
@@ -246,16 +260,23 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
   container.register(MAIL_TRANSPORT, { useValue: mailTransport });
   container.register(MAIL_OUTBOX, { useValue: storage.mailOutbox });
   container.register(MAIL_TOKEN_CODEC, { useValue: new OpaqueMailTokenCodec() });
+  // The live event stream reads the log in pages, then waits on the follower's wake-ups.
+  const eventFeed = new EventFeed(storage.eventStore, follower, {
+    heartbeatMs: config.eventStreamHeartbeatSeconds * 1000,
+    maxStreams: MAX_EVENT_STREAMS,
+    pageSize: 200,
+  });
   // One instance holds the refusal counts of the current minute (flushed by the runtime).
   container.registerSingleton(LoginAttempts);
   return {
     container,
-    runner,
+    follower,
+    readModels,
     revocations,
     keyRing,
     hasher,
     metrics,
-    useCases: resolveUseCases(container),
+    useCases: resolveUseCases(container, eventFeed),
     mailTransport,
   };
 }

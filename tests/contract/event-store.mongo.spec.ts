@@ -73,3 +73,48 @@ describe('connectMongo', () => {
     );
   });
 });
+
+describe(`MongoEventStore.readTail, the follower's read (${mongoServerLabel()})`, () => {
+  it('returns what readAll returns from any position, also mid-commit and after a lost marker', async () => {
+    const database = await useTestDatabase('tail');
+    try {
+      const store = await MongoEventStore.create(database.db);
+      const at = new Date('2026-05-01T00:00:00.000Z');
+      const append = (streamId: string, types: string[]) =>
+        store.append({
+          streamId,
+          expectedVersion: 'any',
+          events: types.map((type) => ({ type, data: {} })),
+          metadata: {},
+          occurredAt: at,
+        });
+      await append('a', ['A1']);
+      await append('b', ['B1', 'B2', 'B3']);
+      await append('a', ['A2']);
+      const positions = (events: readonly { position: number }[]) => events.map((e) => e.position);
+      for (let after = 0; after <= 5; after++) {
+        expect(positions(await store.readTail(after, 100)), `after ${after}`).toEqual(
+          positions(await store.readAll(after, 100)),
+        );
+      }
+      expect(positions(await store.readTail(1, 2))).toEqual([2, 3]);
+      expect(positions(await store.readTail(5, 100))).toEqual([]);
+      // A writer that died between its commit and its tail copy: readers still see it (from the
+      // commits), and the next append copies it.
+      await database.db.collection('es_tail').deleteMany({ position: { $gte: 6 } });
+      await append('c', ['C1']);
+      const other = await MongoEventStore.create(database.db);
+      await other.append({
+        streamId: 'd',
+        expectedVersion: 'any',
+        events: [{ type: 'D1', data: {} }],
+        metadata: {},
+        occurredAt: at,
+      });
+      expect(positions(await store.readTail(5, 100))).toEqual([6, 7]);
+      expect(await database.db.collection('es_tail').countDocuments({ position: 6 })).toBe(1);
+    } finally {
+      await database.drop();
+    }
+  });
+});

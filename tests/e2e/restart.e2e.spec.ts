@@ -121,7 +121,7 @@ describe('the built server on the embedded store', () => {
       await runtime.catchUpReadModels();
       expect(await runtime.storage.users.byId(userId)).toBeNull();
       // The rebuild still starts from position 0.
-      await runtime.wiring.runner.rebuild(['users']);
+      await runtime.wiring.readModels.rebuild(['users']);
       expect(await runtime.storage.users.byId(userId)).toMatchObject({ email });
       expect(await runtime.storage.users.checkpoint()).toBe(await runtime.storage.eventStore.headPosition());
     } finally {

@@ -301,7 +301,7 @@ describe.each(STORES)('the login audit trail on the %s store', (store) => {
         })),
       });
     }
-    expect(await app.runtime.wiring.runner.catchUp(60_000)).toBe(true);
+    expect(await app.runtime.wiring.readModels.catchUp(60_000)).toBe(true);
     const response = await app.request(`/admin/login-attempts?email=${encodeURIComponent(target)}`, {
       token: admin.access_token,
       headers: { Accept: 'application/x-ndjson' },

@@ -42,7 +42,7 @@ describe('issue 9 item 12: refusals that cost no bcrypt cannot grow the log with
     const admin = await logIn(app, ADMIN.ADMIN_EMAIL, ADMIN.ADMIN_PASSWORD, {
       'X-Forwarded-For': '198.51.100.1',
     });
-    await app.runtime.wiring.runner.waitFor(await app.runtime.storage.eventStore.headPosition(), 5000);
+    await app.runtime.wiring.readModels.waitFor(await app.runtime.storage.eventStore.headPosition(), 5000);
     const trail = (await (
       await app.request('/admin/login-attempts?outcome=rate_limited&ip=198.51.100.66', {
         token: admin.access_token,

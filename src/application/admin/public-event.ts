@@ -41,3 +41,31 @@ export function publicEvent(stored: StoredEvent): PublicEvent {
     prevHash: stored.prevHash,
   };
 }
+
+/**
+ * One event as the live stream and webhooks show it: the admin events view plus `stream_id` and
+ * the audit metadata (request id, address, user agent, actor), never a secret.
+ */
+export function streamedEvent(
+  stored: StoredEvent,
+): Readonly<Record<string, unknown>> & { type: string; occurred_at: string } {
+  const event = publicEvent(stored);
+  const { requestId, ip, userAgent, actorId } = stored.metadata;
+  return {
+    type: event.type,
+    version: event.version,
+    stream_id: stored.streamId,
+    stream_version: event.streamVersion,
+    position: event.position,
+    occurred_at: event.occurredAt,
+    data: event.data,
+    metadata: {
+      request_id: requestId ?? null,
+      ip: ip ?? null,
+      user_agent: userAgent ?? null,
+      actor_id: actorId ?? null,
+    },
+    hash: event.hash,
+    prev_hash: event.prevHash,
+  };
+}

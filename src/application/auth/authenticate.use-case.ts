@@ -8,6 +8,7 @@ import {
 } from '../ports/token-service.port.js';
 import type { RequestContext } from '../request-context.js';
 import { AccessRefusals, type AdminDenial } from './access-refusals.js';
+import { SessionStanding } from './session-standing.js';
 
 export interface Principal {
   readonly userId: string;
@@ -29,7 +30,9 @@ const principalOf = (verified: VerifiedAccessToken): Principal => ({
 
 /**
  * A bearer token is accepted while it verifies and its session has not been revoked. Both checks
- * are in memory (a signature and a Map lookup): this runs on every authenticated request.
+ * are in memory (a signature and a Map lookup): this runs on every authenticated request. When
+ * the revocation list is stale (the log could not be read for longer than the configured bound),
+ * the session is checked in the store instead, and a store that does not answer is a 503.
  */
 @injectable()
 export class Authenticate {
@@ -37,6 +40,7 @@ export class Authenticate {
     @inject(ACCESS_TOKEN_SERVICE) private readonly accessTokens: AccessTokenService,
     @inject(SESSION_REVOCATIONS) private readonly revocations: SessionRevocations,
     @inject(AccessRefusals) private readonly refusals: AccessRefusals,
+    @inject(SessionStanding) private readonly standing: SessionStanding,
   ) {}
 
   /**
@@ -51,7 +55,7 @@ export class Authenticate {
       return null;
     }
     const { token: verified } = inspected;
-    if (this.revocations.isRevoked(verified.sessionId)) {
+    if (await this.isRevoked(verified)) {
       await this.refusals.tokenRejected('access', 'revoked', { ...ctx, actorId: verified.userId });
       return null;
     }
@@ -72,6 +76,15 @@ export class Authenticate {
   async identify(token: string): Promise<{ principal: Principal; revoked: boolean } | null> {
     const verified = await this.accessTokens.verify(token);
     if (verified === null) return null;
-    return { principal: principalOf(verified), revoked: this.revocations.isRevoked(verified.sessionId) };
+    return { principal: principalOf(verified), revoked: await this.isRevoked(verified) };
+  }
+
+  /** The in-memory list while it is current; otherwise the session's own state in the store. */
+  private async isRevoked(verified: VerifiedAccessToken): Promise<boolean> {
+    if (this.revocations.isRevoked(verified.sessionId)) return true;
+    if (this.revocations.isCurrent()) return false;
+    const ended = await this.standing.ended(verified.sessionId, verified.userId);
+    if (ended) this.revocations.markRevoked(verified.sessionId, new Date());
+    return ended;
   }
 }

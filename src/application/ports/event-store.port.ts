@@ -71,6 +71,11 @@ export interface EventStore {
    * while a smaller one may still appear, so a reader that checkpoints never skips an event.
    */
   readAll(afterPosition: number, limit: number): Promise<StoredEvent[]>;
+  /**
+   * As `readAll`, but may return fewer events than exist (never a gap): a cheap read of the log's
+   * tail for a follower that polls, where a range query costs a scan (FerretDB). Absent: `readAll`.
+   */
+  readTail?(afterPosition: number, limit: number): Promise<StoredEvent[]>;
   /** The highest committed position (0 when empty). */
   headPosition(): Promise<number>;
   /** Called in-process after each successful append with its last position; returns an unsubscribe. */

@@ -1,4 +1,4 @@
-import { publicEvent } from '../admin/public-event.js';
+import { streamedEvent } from '../admin/public-event.js';
 import type { StoredEvent } from '../ports/event-store.port.js';
 
 /**
@@ -6,29 +6,8 @@ import type { StoredEvent } from '../ports/event-store.port.js';
  * the live stream shows it (the admin events view plus `stream_id` and metadata, no secrets).
  */
 export function webhookPayload(stored: StoredEvent): string {
-  const event = publicEvent(stored);
-  const { requestId, ip, userAgent, actorId } = stored.metadata;
-  return JSON.stringify({
-    type: event.type,
-    timestamp: event.occurredAt,
-    data: {
-      type: event.type,
-      version: event.version,
-      stream_id: stored.streamId,
-      stream_version: event.streamVersion,
-      position: event.position,
-      occurred_at: event.occurredAt,
-      data: event.data,
-      metadata: {
-        request_id: requestId ?? null,
-        ip: ip ?? null,
-        user_agent: userAgent ?? null,
-        actor_id: actorId ?? null,
-      },
-      hash: event.hash,
-      prev_hash: event.prevHash,
-    },
-  });
+  const event = streamedEvent(stored);
+  return JSON.stringify({ type: event.type, timestamp: event.occurred_at, data: event });
 }
 
 /** `webhook-id`: stable per event (its global position), so every retry carries the same one. */

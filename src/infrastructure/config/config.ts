@@ -90,6 +90,8 @@ const envSchema = z.object({
   RATE_LIMIT_LOGIN_PER_MINUTE: integer(1, 1_000_000).default(30),
   RATE_LIMIT_REGISTER_PER_HOUR: integer(1, 1_000_000).default(20),
   AUDIT_CHECKPOINT_INTERVAL: duration(1, 86_400).default(60),
+  REVOCATION_STALENESS_LIMIT: duration(1, 300).default(5),
+  EVENT_STREAM_HEARTBEAT: duration(1, 15).default(15),
   WEBHOOK_ALLOW_PRIVATE: z
     .enum(['true', 'false'], { message: 'must be true or false' })
     .transform((v) => v === 'true')
@@ -154,6 +156,10 @@ export interface Config {
   readonly issuer: string;
   /** How often a signed audit checkpoint is written while new events exist. */
   readonly auditCheckpointIntervalSeconds: number;
+  /** Older than this, this instance's view of revocations is not trusted: sessions are checked in the store. */
+  readonly revocationStalenessLimitSeconds: number;
+  /** Longest silence on the live event stream before a comment line. */
+  readonly eventStreamHeartbeatSeconds: number;
   readonly webhooks: {
     /** Targets on private, loopback, link-local… addresses are refused unless this is set. */
     readonly allowPrivate: boolean;
@@ -258,6 +264,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxyHops: e.TRUST_PROXY,
     issuer: e.JWT_ISSUER ?? `http://${e.HOST}:${e.PORT}`,
     auditCheckpointIntervalSeconds: e.AUDIT_CHECKPOINT_INTERVAL,
+    revocationStalenessLimitSeconds: e.REVOCATION_STALENESS_LIMIT,
+    eventStreamHeartbeatSeconds: e.EVENT_STREAM_HEARTBEAT,
     webhooks: {
       allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
       timeoutSeconds: e.WEBHOOK_TIMEOUT,

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection } from 'mongodb';
 import { AsyncLock } from '../../application/concurrency/async-lock.js';
+import { jitteredBackoff, type BackoffPolicy } from '../../application/concurrency/backoff.js';
 import {
   ConcurrencyError,
   StoreUnavailableError,
@@ -25,6 +26,10 @@ import {
   type Head,
 } from './mongo-commit-document.js';
 import type { MongoCommitReads } from './mongo-commit-reads.js';
+import type { MongoLogTail } from './mongo-log-tail.js';
+
+/** Up to 1, 2, 4 … 32 ms, random: two instances that collided should not collide again in step. */
+const POSITION_RACE_BACKOFF: BackoffPolicy = { baseMs: 1, maxMs: 32 };
 
 export type Appended = AppendResult & { readonly written: boolean };
 
@@ -41,6 +46,8 @@ export class MongoCommitAppender {
     private readonly commits: Collection<CommitDocument>,
     private readonly reads: MongoCommitReads,
     private readonly maxAttempts: number,
+    /** Null where the log's tail is read from the commits (not FerretDB). */
+    private readonly logTail: () => MongoLogTail | null,
   ) {}
 
   /** Drops the position hint (the server went away: it may have changed meanwhile). */
@@ -94,7 +101,7 @@ export class MongoCommitAppender {
           throw new ConcurrencyError(streamId, expectedVersion, await this.reads.streamVersion(streamId));
         }
       } else {
-        await jitteredBackoff(attempt);
+        await jitteredBackoff(attempt, POSITION_RACE_BACKOFF);
       }
     }
     throw new StoreUnavailableError(
@@ -111,6 +118,8 @@ export class MongoCommitAppender {
     commit: Omit<CommitDocument, 'position' | 'lastPosition' | 'prevHash' | 'lastHash'>,
   ): Promise<AppendResult | undefined> {
     const head = this.headHint ?? (await this.reads.head());
+    // The head's writer may have died before its tail copy: write it for them (a no-op normally).
+    if (head.commit !== undefined) await this.logTail()?.copy(head.commit);
     const position = head.position + 1;
     const lastPosition = head.position + commit.events.length;
     const prevHash = head.hash ?? GENESIS_HASH;
@@ -134,6 +143,8 @@ export class MongoCommitAppender {
       if (isDuplicateKey(error)) return undefined;
       throw error;
     }
+    // Before the append returns: a follower woken by it finds the copy.
+    await this.logTail()?.copy({ ...commit, events, position, lastPosition, prevHash, lastHash });
     // Only ever our own commit: the next one in the store necessarily starts right after it.
     this.headHint = { position: lastPosition, hash: lastHash };
     return { nextExpectedVersion: commit.toVersion, position: lastPosition };
@@ -148,10 +159,4 @@ export class MongoCommitAppender {
       ? Promise.resolve(0)
       : this.reads.streamVersion(streamId);
   }
-}
-
-/** Up to 1, 2, 4 … 32 ms, random: two instances that collided should not collide again in step. */
-function jitteredBackoff(attempt: number): Promise<void> {
-  const ceilingMs = Math.min(2 ** (attempt - 1), 32);
-  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceilingMs));
 }

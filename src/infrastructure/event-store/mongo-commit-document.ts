@@ -41,6 +41,8 @@ export interface CommitEvent {
 export interface Head {
   readonly position: number;
   readonly hash: string | null;
+  /** The commit that holds it, when read from the store. */
+  readonly commit?: CommitDocument;
 }
 
 const DUPLICATE_KEY = 11000;

@@ -1,14 +1,22 @@
 import type { Collection } from 'mongodb';
 import type { AppendResult, StoredEvent } from '../../application/ports/event-store.port.js';
 import { commitKey, expandCommit, type CommitDocument, type Head } from './mongo-commit-document.js';
+import type { MongoLogTail } from './mongo-log-tail.js';
 
-/** The queries of the MongoDB event store: streams, the log in position order, the head. */
 export class MongoCommitReads {
   constructor(
     private readonly commits: Collection<CommitDocument>,
     /** On FerretDB, stream reads walk commits by `_id` (see `walkStream`). */
     private readonly walkStreams: () => boolean,
+    private readonly logTail: MongoLogTail,
   ) {}
+
+  /**
+   * The end of the last range query that reached the head (fewer events than asked). From there
+   * on the tail collection has every commit a writer of this version appended; before it, the
+   * commits collection must be read (a log written before the tail existed, a far-behind reader).
+   */
+  private caughtUpTo = Number.POSITIVE_INFINITY;
 
   async stream(streamId: string, fromVersion: number): Promise<StoredEvent[]> {
     const commits = this.walkStreams()
@@ -22,17 +30,41 @@ export class MongoCommitReads {
 
   async all(afterPosition: number, limit: number): Promise<StoredEvent[]> {
     if (limit <= 0) return [];
-    // Each commit holds at least one event past `afterPosition`, so `limit` commits are enough.
-    // Sorting by lastPosition (same order as position) lets one index serve filter and sort.
-    const commits = await this.commits
-      .find({ lastPosition: { $gt: afterPosition } })
-      .sort({ lastPosition: 1 })
-      .limit(Math.trunc(limit))
-      .toArray();
+    const commits = await this.scanCommits(afterPosition, limit);
+    const events = commits
+      .flatMap(expandCommit)
+      .filter((event) => event.position > afterPosition)
+      .slice(0, limit);
+    if (events.length < limit) {
+      const reached = events.at(-1)?.position ?? afterPosition;
+      this.caughtUpTo =
+        this.caughtUpTo === Number.POSITIVE_INFINITY ? reached : Math.min(this.caughtUpTo, reached);
+    }
+    return events;
+  }
+
+  /**
+   * The log's tail for a follower: on FerretDB from the small tail collection (mongo-log-tail.ts)
+   * once this reader has been at the head; otherwise, or at a gap in the tail, the range query.
+   * May return fewer events than exist, never a gap.
+   */
+  async tail(afterPosition: number, limit: number): Promise<StoredEvent[]> {
+    if (limit <= 0) return [];
+    if (!this.walkStreams() || afterPosition < this.caughtUpTo) return this.all(afterPosition, limit);
+    const commits = await this.logTail.after(afterPosition, Math.trunc(limit));
+    if (commits === null) return this.all(afterPosition, limit);
     return commits
       .flatMap(expandCommit)
       .filter((event) => event.position > afterPosition)
       .slice(0, limit);
+  }
+
+  private scanCommits(afterPosition: number, limit: number): Promise<CommitDocument[]> {
+    return this.commits
+      .find({ lastPosition: { $gt: afterPosition } })
+      .sort({ lastPosition: 1 })
+      .limit(Math.trunc(limit))
+      .toArray();
   }
 
   async streamVersion(streamId: string): Promise<number> {
@@ -45,11 +77,10 @@ export class MongoCommitReads {
   }
 
   async head(): Promise<Head> {
-    const last = await this.commits.findOne<Pick<CommitDocument, 'lastPosition' | 'lastHash'>>(
-      {},
-      { sort: { position: -1 }, projection: { _id: 0, lastPosition: 1, lastHash: 1 } },
-    );
-    return { position: last?.lastPosition ?? 0, hash: last?.lastHash ?? null };
+    // The whole document: a writer may have to copy it into the tail (mongo-log-tail.ts).
+    const last = await this.commits.findOne({}, { sort: { position: -1 } });
+    if (last === null) return { position: 0, hash: null };
+    return { position: last.lastPosition, hash: last.lastHash ?? null, commit: last };
   }
 
   /** Whether a commit starts the stream at this version. */

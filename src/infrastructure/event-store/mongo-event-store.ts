@@ -19,7 +19,8 @@
  * (FerretDB's names no index).
  *
  * Files: the document layout (mongo-commit-document.ts), the indexes (mongo-commit-indexes.ts),
- * appends and position allocation (mongo-commit-append.ts), the queries (mongo-commit-reads.ts).
+ * appends and position allocation (mongo-commit-append.ts), the queries (mongo-commit-reads.ts),
+ * the log's tail in a small collection on FerretDB (mongo-log-tail.ts).
  */
 import type { Collection, Db } from 'mongodb';
 import {
@@ -35,6 +36,7 @@ import { MongoCommitAppender } from './mongo-commit-append.js';
 import type { CommitDocument } from './mongo-commit-document.js';
 import { createCommitIndexes } from './mongo-commit-indexes.js';
 import { MongoCommitReads } from './mongo-commit-reads.js';
+import { MongoLogTail } from './mongo-log-tail.js';
 
 export interface MongoEventStoreOptions {
   /** Prefix of the collection names; the commits live in `<prefix>commits`. Default 'es_'. */
@@ -63,11 +65,14 @@ export class MongoEventStore implements EventStore {
 
   constructor(db: Db, options: MongoEventStoreOptions = {}) {
     this.commits = db.collection<CommitDocument>(`${options.collectionPrefix ?? 'es_'}commits`);
-    this.reads = new MongoCommitReads(this.commits, () => this.walkStreams);
+    const prefix = options.collectionPrefix ?? 'es_';
+    const logTail = new MongoLogTail(db.collection<CommitDocument>(`${prefix}tail`));
+    this.reads = new MongoCommitReads(this.commits, () => this.walkStreams, logTail);
     this.appender = new MongoCommitAppender(
       this.commits,
       this.reads,
       options.maxAppendAttempts ?? DEFAULT_MAX_APPEND_ATTEMPTS,
+      () => (this.walkStreams ? logTail : null),
     );
   }
 
@@ -113,6 +118,14 @@ export class MongoEventStore implements EventStore {
     return this.guard(async () => {
       await this.ready();
       return this.reads.all(afterPosition, limit);
+    });
+  }
+
+  /** See `MongoCommitReads.tail`: the follower's read, from the tail collection on FerretDB. */
+  readTail(afterPosition: number, limit: number): Promise<StoredEvent[]> {
+    return this.guard(async () => {
+      await this.ready();
+      return this.reads.tail(afterPosition, limit);
     });
   }
 

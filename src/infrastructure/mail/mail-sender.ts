@@ -1,11 +1,11 @@
-import type { EventStore } from '../../application/ports/event-store.port.js';
 import type { Logger } from '../../application/ports/logger.port.js';
 import type { ReadModelSync } from '../../application/ports/read-model-sync.port.js';
 import type { DeliverMail } from '../../application/mail/deliver-mail.js';
+import type { OnLogAdvance } from '../log-follower/log-follower.js';
 
 /**
- * An append wakes the sender this much later: the request that queued a mail answers before its
- * mail is composed and sent, so `forgot` for a registered address costs what it costs for any
+ * New events read from the log wake the sender this much later: the request that queued a mail
+ * answers before its mail is composed and sent, so `forgot` for a registered address costs what it costs for any
  * other (no timing oracle), and a burst of appends shares one pass.
  */
 const APPEND_DELAY_MS = 50;
@@ -17,9 +17,9 @@ export interface MailSenderOptions {
 }
 
 /**
- * Runs the mail passes one at a time: after each local append once the outbox has caught up
- * with it, and every poll interval. Like the webhook sender, it owns no log cursor: the outbox
- * projection (fed by the runner with its own checkpoint) is the queue.
+ * Runs the mail passes one at a time: whenever the log follower read new events (this
+ * instance's or another's) and every poll interval. Like the webhook sender, it owns no log
+ * cursor: the outbox projection (fed by the follower with its own checkpoint) is the queue.
  */
 export class MailSender {
   private timer: NodeJS.Timeout | null = null;
@@ -30,7 +30,7 @@ export class MailSender {
   private delayed: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly store: EventStore,
+    private readonly onLogAdvance: OnLogAdvance,
     private readonly sync: ReadModelSync,
     private readonly deliveries: DeliverMail,
     private readonly options: MailSenderOptions,
@@ -40,7 +40,7 @@ export class MailSender {
     if (this.timer !== null) return;
     this.stopping = false;
     this.timer = setInterval(() => this.wake(), this.options.pollIntervalMs).unref();
-    this.unsubscribe = this.store.onAppended(() => {
+    this.unsubscribe = this.onLogAdvance(() => {
       this.delayed ??= setTimeout(() => {
         this.delayed = null;
         this.wake();
@@ -71,7 +71,7 @@ export class MailSender {
       do {
         this.again = false;
         try {
-          // The message an append just queued is in the outbox once the runner has applied it.
+          // The message just read from the log is in the outbox once the read models applied it.
           await this.sync.catchUp(1000);
           await this.deliveries.sendDue(() => this.stopping);
         } catch (error) {

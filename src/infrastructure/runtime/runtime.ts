@@ -4,7 +4,7 @@ import { AuditCheckpointer } from '../audit/audit-checkpointer.js';
 import type { Config } from '../config/config.js';
 import { wire, type Wiring } from '../container.js';
 import type { AuthMetrics } from '../metrics/auth-metrics.js';
-import { RevocationFeed } from '../sessions/revocation-feed.js';
+import { RevocationConsumer } from '../sessions/revocation-consumer.js';
 import { DeliverWebhooks } from '../../application/webhooks/deliver-webhooks.js';
 import { WebhookSender } from '../webhooks/webhook-sender.js';
 import { DeliverMail } from '../../application/mail/deliver-mail.js';
@@ -34,9 +34,9 @@ const withTimeout = <T>(work: Promise<T>, ms: number): Promise<T> =>
     new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref()),
   ]);
 
-/** Storage, wiring and the background work (projections, revocation feed, sweeps) of one process. */
+/** Storage, wiring and the background work (the log follower and its consumers, sweeps) of one process. */
 export class Runtime {
-  private feed: RevocationFeed | null = null;
+  private revocationsFollowed = false;
   private sweeper: NodeJS.Timeout | null = null;
   private checkpointer: AuditCheckpointer | null = null;
   private webhookSender: WebhookSender | null = null;
@@ -72,17 +72,17 @@ export class Runtime {
   }
 
   /**
-   * Starts the projection runner and waits until the read models include the log's current head
+   * Starts the log follower and waits until the read models include the log's current head
    * (from the stored checkpoints, in both modes). `start` begins with it; a
    * one-shot tool that reads the read models calls it alone, without the HTTP-side work.
    */
   async catchUpReadModels(): Promise<void> {
-    const { runner } = this.wiring;
+    const { follower, readModels } = this.wiring;
     const started = Date.now();
-    runner.start();
+    follower.start();
     const head = await this.storage.eventStore.headPosition();
-    while (!(await runner.waitFor(head, 10_000))) {
-      this.logger.info({ head, positions: runner.positions() }, 'catching up read models');
+    while (!(await readModels.waitFor(head, 10_000))) {
+      this.logger.info({ head, positions: readModels.positions() }, 'catching up read models');
     }
     this.logger.info({ head, ms: Date.now() - started, mode: this.storage.mode }, 'read models caught up');
   }
@@ -92,17 +92,14 @@ export class Runtime {
    * the first administrator.
    */
   async start(): Promise<void> {
-    const { revocations } = this.wiring;
-    await this.catchUpReadModels();
-
-    const now = new Date();
-    const since = new Date(now.getTime() - (this.config.accessTokenTtl + 60) * 1000);
-    const from = await this.storage.sessions.checkpoint();
-    for (const { id, revokedAt } of await this.storage.sessions.revokedSince(since)) {
-      revocations.markRevoked(id, new Date(revokedAt));
+    const { revocations, follower } = this.wiring;
+    // Revocations follow the log from where the sessions read model stands (seeded from it).
+    if (!this.revocationsFollowed) {
+      const retentionMs = (this.config.accessTokenTtl + 60) * 1000;
+      follower.add(new RevocationConsumer(revocations, this.storage.sessions, retentionMs));
+      this.revocationsFollowed = true;
     }
-    this.feed = new RevocationFeed(this.storage.eventStore, revocations, { logger: this.logger });
-    this.feed.start(from);
+    await this.catchUpReadModels();
 
     if (this.config.admin !== undefined) {
       const outcome = await this.useCases.operator.ensure(
@@ -119,14 +116,14 @@ export class Runtime {
     });
     this.checkpointer.start();
     this.webhookSender = new WebhookSender(
-      this.storage.eventStore,
+      (listener) => follower.onAdvance(listener),
       this.wiring.container.resolve(DeliverWebhooks),
       { pollIntervalMs: WEBHOOK_POLL_INTERVAL_MS, logger: this.logger },
     );
     this.webhookSender.start();
     this.mailSender = new MailSender(
-      this.storage.eventStore,
-      this.wiring.runner,
+      (listener) => follower.onAdvance(listener),
+      this.wiring.readModels,
       this.wiring.container.resolve(DeliverMail),
       { pollIntervalMs: MAIL_POLL_INTERVAL_MS, logger: this.logger },
     );
@@ -155,7 +152,7 @@ export class Runtime {
     try {
       const head = await withTimeout(this.storage.eventStore.headPosition(), STORE_PING_TIMEOUT_MS);
       checks.store = { ok: true, detail: `${this.storage.mode}, head ${head}` };
-      const behind = Math.max(0, ...this.wiring.runner.positions().map((p) => head - p.checkpoint));
+      const behind = Math.max(0, ...this.wiring.readModels.positions().map((p) => head - p.checkpoint));
       checks.projections = { ok: behind <= MAX_READY_LAG, detail: `${behind} events behind` };
     } catch (error) {
       checks.store = { ok: false, detail: error instanceof Error ? error.message : 'unreachable' };
@@ -164,7 +161,7 @@ export class Runtime {
   }
 
   /**
-   * Stops at a checkpoint: the runner finishes its batch and saves where it got to. Safe after a
+   * Stops at a checkpoint: the follower finishes its batch and saves where it got to. Safe after a
    * bare `boot` (nothing started) and when called twice (the storage is closed once).
    */
   stop(): Promise<void> {
@@ -187,10 +184,10 @@ export class Runtime {
         ?.stop()
         .catch((error: unknown) => this.logger.warn({ err: error }, 'shutdown audit checkpoint failed'));
       // The read models stop at a checkpoint that includes what the stop itself wrote (bounded).
-      await this.wiring.runner.catchUp(2_000).catch(() => false);
+      await this.wiring.readModels.catchUp(2_000).catch(() => false);
       this.wiring.keyRing.stopPolling();
-      await this.feed?.stop();
-      await this.wiring.runner.stop();
+      await this.wiring.follower.stop();
+      await this.wiring.readModels.stopped();
       await this.storage.close();
     })();
     return this.stopped;

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { backoffCeiling, sleep, type BackoffPolicy } from '../../application/concurrency/backoff.js';
 import { guardedByMongo } from '../mongo/unavailable.js';
 import path from 'node:path';
 import type { Db, MongoClient } from 'mongodb';
@@ -51,12 +52,13 @@ export interface Storage {
 export const EVENTS_FILE = 'events.sqlite';
 export const READ_MODELS_FILE = 'read-models.sqlite';
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const CONNECT_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 10_000 };
 
 /** MongoDB may start after us (compose, a restart): retry with backoff, saying so each time. */
 async function connectWithRetry(uri: string, logger: Logger): Promise<{ client: MongoClient; db: Db }> {
   const deadline = Date.now() + 120_000;
-  for (let attempt = 1, delay = 500; ; attempt++, delay = Math.min(delay * 2, 10_000)) {
+  for (let attempt = 1; ; attempt++) {
+    const delay = backoffCeiling(attempt, CONNECT_BACKOFF);
     try {
       return await connectMongo(uri, { appName: 'auth-service' });
     } catch (error) {

@@ -1,6 +1,7 @@
-import type { EventStore } from '../../application/ports/event-store.port.js';
+import { sleep } from '../../application/concurrency/backoff.js';
 import type { Logger } from '../../application/ports/logger.port.js';
 import type { DeliverWebhooks } from '../../application/webhooks/deliver-webhooks.js';
+import type { OnLogAdvance } from '../log-follower/log-follower.js';
 
 /** Shortest time between two passes woken by appends. */
 const MIN_PASS_GAP_MS = 50;
@@ -12,8 +13,8 @@ export interface WebhookSenderOptions {
 }
 
 /**
- * Runs the delivery passes one at a time: after each local append (woken by the store) and every
- * poll interval (retries that came due, other instances' appends). It reads no log of its own:
+ * Runs the delivery passes one at a time: whenever the log follower read new events (this
+ * instance's or another's) and every poll interval (retries that came due). It reads no log of its own:
  * each pass reads only the events after a due subscription's cursor.
  */
 export class WebhookSender {
@@ -24,7 +25,7 @@ export class WebhookSender {
   private stopping = false;
 
   constructor(
-    private readonly store: EventStore,
+    private readonly onLogAdvance: OnLogAdvance,
     private readonly deliveries: DeliverWebhooks,
     private readonly options: WebhookSenderOptions,
   ) {}
@@ -33,7 +34,7 @@ export class WebhookSender {
     if (this.timer !== null) return;
     this.stopping = false;
     this.timer = setInterval(() => this.wake(), this.options.pollIntervalMs).unref();
-    this.unsubscribe = this.store.onAppended(() => this.wake());
+    this.unsubscribe = this.onLogAdvance(() => this.wake());
     this.wake();
   }
 
@@ -63,8 +64,7 @@ export class WebhookSender {
           this.options.logger.warn({ err: error }, 'webhook delivery pass failed; retrying next interval');
         }
         // Under steady traffic every append wakes the sender: at most one pass per gap, not one per append.
-        if (this.again && !this.stopping)
-          await new Promise((resolve) => setTimeout(resolve, MIN_PASS_GAP_MS));
+        if (this.again && !this.stopping) await sleep(MIN_PASS_GAP_MS);
       } while (this.again && !this.stopping);
       this.running = null;
     })();

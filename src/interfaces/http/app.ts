@@ -12,6 +12,7 @@ import { requestId } from './middleware/request-id.js';
 import { buildOpenApiDocument } from './openapi/document.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { webhookRoutes } from './routes/webhooks.routes.js';
+import { eventStreamRoutes } from './routes/event-stream.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { discoveryRoutes, type DiscoveryOptions } from './routes/discovery.routes.js';
 import { docsRoutes } from './routes/docs.routes.js';
@@ -65,6 +66,7 @@ export const routesOf = (options: HttpAppOptions): Route[] => {
     ...meRoutes(options.useCases),
     ...adminRoutes(options.useCases),
     ...webhookRoutes(options.useCases),
+    ...eventStreamRoutes(options.useCases),
     ...mfaRoutes(options.useCases),
     ...recoveryRoutes(options.useCases),
     ...discoveryRoutes(options.discovery),

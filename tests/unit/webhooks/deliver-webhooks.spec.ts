@@ -17,7 +17,7 @@ import { DeliverWebhooks, retryDelayMs } from '../../../src/application/webhooks
 import { webhookSecretContext } from '../../../src/application/webhooks/manage-webhooks.use-case.js';
 import { AesGcmSecretBox } from '../../../src/infrastructure/crypto/aes-gcm-secret-box.js';
 import { SqliteEventStore } from '../../../src/infrastructure/event-store/sqlite-event-store.js';
-import { bind } from '../../../src/infrastructure/projections/projection-runner.js';
+import { bind } from '../../../src/infrastructure/log-follower/read-model-batch.js';
 import { InMemoryWebhookReadModel } from '../../../src/infrastructure/read-models/in-memory/in-memory-webhook-read-model.js';
 
 const SETTINGS: WebhookSettings = {

@@ -44,7 +44,7 @@ export function rebuildCommand(io: CliIo, withRuntime: WithRuntime): Command {
         const started = Date.now();
         let replayed: number;
         try {
-          replayed = await runtime.wiring.runner.rebuild(names, (done, total) =>
+          replayed = await runtime.wiring.readModels.rebuild(names, (done, total) =>
             progress.update(done, total),
           );
         } finally {

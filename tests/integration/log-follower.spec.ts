@@ -22,11 +22,9 @@ import type { SessionEvent } from '../../src/domain/session/session.events.js';
 import type { UserEvent } from '../../src/domain/user/user.events.js';
 import { MongoEventStore } from '../../src/infrastructure/event-store/mongo-event-store.js';
 import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite-event-store.js';
-import {
-  bind,
-  ProjectionRunner,
-  type RunnerLogger,
-} from '../../src/infrastructure/projections/projection-runner.js';
+import { LogFollower, type FollowerLogger } from '../../src/infrastructure/log-follower/log-follower.js';
+import { bind, type ProjectionBinding } from '../../src/infrastructure/log-follower/read-model-batch.js';
+import { ReadModels as FollowedReadModels } from '../../src/infrastructure/log-follower/read-models.js';
 import { InMemoryProjectionStore } from '../../src/infrastructure/read-models/in-memory/in-memory-projection-store.js';
 import { InMemoryLoginAttemptReadModel } from '../../src/infrastructure/read-models/in-memory/in-memory-login-attempt-read-model.js';
 import { InMemorySessionReadModel } from '../../src/infrastructure/read-models/in-memory/in-memory-session-read-model.js';
@@ -51,6 +49,40 @@ async function put(store: EventStore, streamId: string, event: AnyEvent, at: num
   });
   return result.position;
 }
+
+interface FollowingOptions {
+  readonly batchSize?: number;
+  readonly pollIntervalMs?: number;
+  readonly retryDelayMs?: number;
+  readonly maxRetryDelayMs?: number;
+  readonly logger?: FollowerLogger;
+}
+
+/** Read models on a log follower of their own, as the container wires them. */
+function readModelsOn(
+  log: EventStore,
+  bindings: readonly ProjectionBinding[],
+  options: FollowingOptions = {},
+) {
+  const follower = new LogFollower(log, {
+    ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+    ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
+    retry: { baseMs: options.retryDelayMs ?? 100, maxMs: options.maxRetryDelayMs ?? 5000 },
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+  });
+  const models = new FollowedReadModels(follower, log, bindings, {
+    ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+  });
+  return Object.assign(models, {
+    start: () => follower.start(),
+    stop: async () => {
+      await follower.stop();
+      await models.stopped();
+    },
+  });
+}
+type Following = ReturnType<typeof readModelsOn>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -226,7 +258,7 @@ async function snapshot(models: ReadModels, log: EventStore) {
 
 async function rebuiltFresh(log: EventStore) {
   const fresh = inMemory();
-  await new ProjectionRunner(log, bindingsOf(fresh), { batchSize: 1000 }).rebuild();
+  await readModelsOn(log, bindingsOf(fresh), { batchSize: 1000 }).rebuild();
   return snapshot(fresh, log);
 }
 
@@ -245,7 +277,7 @@ const countingProjection: Projection<StreamCount> = {
   evolve: (doc, event) => ({ streamId: event.streamId, count: (doc?.count ?? 0) + 1 }),
 };
 
-class RecordingLogger implements RunnerLogger {
+class RecordingLogger implements FollowerLogger {
   readonly errors: string[] = [];
   warn(): void {}
   error(_fields: Record<string, unknown>, message: string): void {
@@ -285,11 +317,11 @@ class Flaky<Doc extends object> implements ProjectionStore<Doc> {
 
 // --- the runner over the embedded store -----------------------------------------------------------
 
-describe('ProjectionRunner over SqliteEventStore with in-memory read models', () => {
+describe('The log follower feeding read models over SqliteEventStore with in-memory read models', () => {
   let dir: string;
   let log: SqliteEventStore;
-  const runners: ProjectionRunner[] = [];
-  const track = (runner: ProjectionRunner) => {
+  const runners: Following[] = [];
+  const track = (runner: Following) => {
     runners.push(runner);
     return runner;
   };
@@ -306,7 +338,7 @@ describe('ProjectionRunner over SqliteEventStore with in-memory read models', ()
 
   it('follows concurrent appends, from this process and another, and ends equal to a fresh rebuild', async () => {
     const models = inMemory();
-    const runner = track(new ProjectionRunner(log, bindingsOf(models), { batchSize: 7, pollIntervalMs: 10 }));
+    const runner = track(readModelsOn(log, bindingsOf(models), { batchSize: 7, pollIntervalMs: 10 }));
     runner.start();
     // A second handle on the same file stands for another process: its appends wake no one here.
     const other = new SqliteEventStore({ file: join(dir, 'events.sqlite') });
@@ -356,7 +388,7 @@ describe('ProjectionRunner over SqliteEventStore with in-memory read models', ()
     const models = inMemory();
     const counts = new InMemoryProjectionStore<StreamCount>();
     const bindings = () => [...bindingsOf(models), bind(countingProjection, counts)];
-    const first = new ProjectionRunner(log, bindings(), { batchSize: 10 });
+    const first = readModelsOn(log, bindings(), { batchSize: 10 });
     first.start();
     expect(await first.catchUp(5000)).toBe(true);
     await first.stop();
@@ -378,7 +410,7 @@ describe('ProjectionRunner over SqliteEventStore with in-memory read models', ()
       5001,
     );
 
-    const second = track(new ProjectionRunner(log, bindings(), { batchSize: 1000 }));
+    const second = track(readModelsOn(log, bindings(), { batchSize: 1000 }));
     second.start();
     expect(await second.catchUp(5000)).toBe(true);
     expect(await snapshot(models, log)).toEqual(await rebuiltFresh(log));
@@ -399,7 +431,7 @@ describe('ProjectionRunner over SqliteEventStore with in-memory read models', ()
     users.failSaves = 3;
     attempts.failCheckpoints = 2;
     const runner = track(
-      new ProjectionRunner(
+      readModelsOn(
         log,
         [
           bind(usersProjection, users),
@@ -419,7 +451,7 @@ describe('ProjectionRunner over SqliteEventStore with in-memory read models', ()
 
   it('wakes at once on an append in this process, without waiting for the next poll', async () => {
     const models = inMemory();
-    const runner = track(new ProjectionRunner(log, bindingsOf(models), { pollIntervalMs: 60_000 }));
+    const runner = track(readModelsOn(log, bindingsOf(models), { pollIntervalMs: 60_000 }));
     runner.start();
     await sleep(50); // now idle in a one-minute pause
     const position = await put(log, 'user-user-1', registration(1), 0);
@@ -434,7 +466,7 @@ describe('ProjectionRunner over SqliteEventStore with in-memory read models', ()
 
   it('waitFor resolves true once the position is applied, also one appended by another process', async () => {
     const models = inMemory();
-    const runner = track(new ProjectionRunner(log, bindingsOf(models), { pollIntervalMs: 60_000 }));
+    const runner = track(readModelsOn(log, bindingsOf(models), { pollIntervalMs: 60_000 }));
     runner.start();
     await sleep(50);
     const other = new SqliteEventStore({ file: join(dir, 'events.sqlite') });
@@ -454,7 +486,7 @@ describe('ProjectionRunner over SqliteEventStore with in-memory read models', ()
   });
 
   it('waitFor resolves false on timeout for a position that never comes', async () => {
-    const runner = track(new ProjectionRunner(log, bindingsOf(inMemory()), { pollIntervalMs: 10 }));
+    const runner = track(readModelsOn(log, bindingsOf(inMemory()), { pollIntervalMs: 10 }));
     runner.start();
     const position = await lifeOf(log, 1);
     const started = Date.now();
@@ -467,9 +499,7 @@ describe('ProjectionRunner over SqliteEventStore with in-memory read models', ()
     for (let n = 1; n <= 5; n++) await lifeOf(log, n);
     const head = await log.headPosition();
     const models = inMemory();
-    const runner = track(
-      new ProjectionRunner(log, bindingsOf(models), { batchSize: 10, pollIntervalMs: 10 }),
-    );
+    const runner = track(readModelsOn(log, bindingsOf(models), { batchSize: 10, pollIntervalMs: 10 }));
     runner.start();
     expect(await runner.waitFor(head, 5000)).toBe(true);
     const before = await snapshot(models, log);
@@ -522,7 +552,7 @@ describe('ProjectionRunner over SqliteEventStore with in-memory read models', ()
     for (let n = 1; n <= 6; n++) await lifeOf(log, n);
     const head = await log.headPosition();
     const models = inMemory();
-    const runner = new ProjectionRunner(log, bindingsOf(models), { batchSize: 4 });
+    const runner = readModelsOn(log, bindingsOf(models), { batchSize: 4 });
     runner.start();
     expect(await runner.waitFor(head, 5000)).toBe(true);
     await runner.stop();
@@ -536,7 +566,7 @@ describe('ProjectionRunner over SqliteEventStore with in-memory read models', ()
 
 // --- the runner over MongoDB ------------------------------------------------------------------------
 
-describe(`ProjectionRunner over MongoEventStore with MongoDB read models (${mongoServerLabel()})`, () => {
+describe(`The log follower feeding read models over MongoEventStore with MongoDB read models (${mongoServerLabel()})`, () => {
   it('projects the same documents as the in-memory read models do', async () => {
     const database = await useTestDatabase('runner');
     try {
@@ -547,7 +577,7 @@ describe(`ProjectionRunner over MongoEventStore with MongoDB read models (${mong
         attempts: new MongoLoginAttemptReadModel(database.db),
       };
       for (const model of Object.values(mongo)) await model.init();
-      const runner = new ProjectionRunner(log, bindingsOf(mongo), { batchSize: 25, pollIntervalMs: 20 });
+      const runner = readModelsOn(log, bindingsOf(mongo), { batchSize: 25, pollIntervalMs: 20 });
       runner.start();
       try {
         await Promise.all([
@@ -568,7 +598,7 @@ describe(`ProjectionRunner over MongoEventStore with MongoDB read models (${mong
 
       // A crash replay on MongoDB: older checkpoints, same documents.
       for (const model of [mongo.users, mongo.sessions, mongo.attempts]) await model.saveCheckpoint(3);
-      const again = new ProjectionRunner(log, bindingsOf(mongo), { batchSize: 25 });
+      const again = readModelsOn(log, bindingsOf(mongo), { batchSize: 25 });
       again.start();
       expect(await again.catchUp(10_000)).toBe(true);
       await again.stop();
