@@ -59,6 +59,26 @@ export function describeUserReadModelContract(label: string, create: () => Promi
       expect(await model.search({ limit: 2, after: 10 })).toEqual({ items: [], nextAfter: null });
     });
 
+    it('filters by role, alone and with q, paging within the filter', async () => {
+      const model = await create();
+      await saveAll(model, [
+        userView(1, { role: 'admin', email: 'root@example.com' }),
+        userView(2),
+        userView(3, { role: 'admin' }),
+        userView(4, { role: 'admin', email: 'ops@example.org' }),
+      ]);
+      const first = await model.search({ role: 'admin', limit: 2 });
+      expect(first.items.map((u) => u.id)).toEqual(['user-1', 'user-3']);
+      expect(first.nextAfter).toBe(3);
+      expect((await model.search({ role: 'admin', limit: 2, after: 3 })).items.map((u) => u.id)).toEqual([
+        'user-4',
+      ]);
+      expect(
+        (await model.search({ role: 'admin', q: 'EXAMPLE.ORG', limit: 10 })).items.map((u) => u.id),
+      ).toEqual(['user-4']);
+      expect((await model.search({ role: 'user', limit: 10 })).items.map((u) => u.id)).toEqual(['user-2']);
+    });
+
     it('matches q as a case-insensitive substring of email, username or full name', async () => {
       const model = await create();
       const users = [

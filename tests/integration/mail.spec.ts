@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PASSWORD, expectProblem, logIn, register, registerAndLogIn, uniqueEmail } from '../support/api.js';
-import { allEvents } from '../support/events.js';
+import { allEvents, mailSettled } from '../support/events.js';
+import { webhookStreamId } from '../../src/domain/webhook/webhook.events.js';
 import { startMailpit, tokenIn, type MailpitProcess, type ReceivedMail } from '../support/mailpit-process.js';
 import { STORES, startTestApp, type StoreKind, type TestApp } from '../support/test-app.js';
 import { TestAuthenticator } from '../support/totp.js';
@@ -381,6 +383,42 @@ describe('notices, expiry, trusted devices and the file adapter (embedded)', () 
     const shown = JSON.stringify(publicEvent(event));
     expect(shown).not.toContain(String(event.data['sealedToken']));
     expect(shown).not.toContain(String(event.data['tokenDigest']));
+  });
+
+  it('a disabled webhook subscription mails every active administrator once, and no other user', async () => {
+    const [first, second, plain] = [await register(app), await register(app), await register(app)];
+    for (const admin of [first, second]) await app.runtime.useCases.operator.setRole(admin.email, 'admin');
+    // What DeliverWebhooks appends after WEBHOOK_DISABLE_AFTER of failures (tests/unit/webhooks).
+    const subscriptionId = randomUUID();
+    await app.runtime.storage.eventStore.append({
+      streamId: webhookStreamId(subscriptionId),
+      expectedVersion: 'no_stream',
+      occurredAt: new Date(),
+      metadata: { requestId: 'webhook-pass' },
+      events: [
+        {
+          type: 'WebhookDisabled',
+          data: {
+            subscriptionId,
+            reason: 'HTTP 503 on every attempt',
+            failingSince: '2026-11-30T00:00:00.000Z',
+          },
+        },
+      ],
+    });
+    const about = (mail: ReceivedMail) => mail.text.includes(subscriptionId);
+    const [mail, extra] = await mailpit.waitFor(about);
+    expect(extra).toBeUndefined();
+    if (mail === undefined) throw new Error('no webhook-disabled notice');
+    expect(mail.subject).toContain('webhook subscription was disabled');
+    expect(mail.to).toEqual(expect.arrayContaining([first.email, second.email]));
+    expect(mail.to).not.toContain(plain.email);
+    expect(mail.text).toContain('HTTP 503 on every attempt');
+    await mailSettled(app);
+    const sent = (await allEvents(app)).filter(
+      (e) => e.type === 'MailSent' && e.data['kind'] === 'webhook-disabled',
+    );
+    expect(sent).toHaveLength(1);
   });
 });
 

@@ -13,6 +13,7 @@ import {
   type MailSettings,
   type MailTransport,
 } from '../ports/mail-transport.port.js';
+import { USER_READ_MODEL, type UserReadModel } from '../ports/user-read-model.port.js';
 import { UserRepository } from '../users/user-repository.js';
 import { renderMail } from './mail-templates.js';
 
@@ -50,6 +51,7 @@ export class DeliverMail {
     @inject(MAIL_TRANSPORT) private readonly transport: MailTransport,
     @inject(MAIL_SETTINGS) private readonly settings: MailSettings,
     @inject(UserRepository) private readonly users: UserRepository,
+    @inject(USER_READ_MODEL) private readonly userViews: UserReadModel,
     @inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -111,13 +113,29 @@ export class DeliverMail {
     }
   }
 
+  /** The user's address (or the one the event named), or every active administrator's. */
+  private async recipientsOf(view: MailView): Promise<string> {
+    if (view.userId !== null) {
+      const to = view.to ?? (await this.users.find(view.userId))?.email;
+      if (to === undefined) throw new Error('the account no longer exists');
+      return to;
+    }
+    const admins: string[] = [];
+    let after: number | undefined;
+    do {
+      const page = await this.userViews.search({ role: 'admin', limit: 100, after });
+      admins.push(...page.items.filter((u) => u.isActive).map((u) => u.email));
+      after = page.nextAfter ?? undefined;
+    } while (after !== undefined);
+    if (admins.length === 0) throw new Error('no active administrator to tell');
+    return admins.join(', ');
+  }
+
   private async compose(view: MailView, now: Date) {
-    const user = await this.users.find(view.userId);
-    const to = view.to ?? user?.email;
-    if (to === undefined) throw new Error('the account no longer exists');
+    const to = await this.recipientsOf(view);
     const purpose = TOKEN_PURPOSE[view.kind];
     const token =
-      purpose !== undefined && view.sealedToken !== null
+      purpose !== undefined && view.sealedToken !== null && view.userId !== null
         ? this.sealer.open({ purpose, subjectId: view.userId }, view.sealedToken)
         : null;
     if (purpose !== undefined && token === null) throw new Error('the token of this message is gone');
@@ -127,6 +145,7 @@ export class DeliverMail {
       email: to,
       token,
       expiresAt: view.expiresAt,
+      ...(view.details === undefined ? {} : { details: view.details }),
     });
     const host = hostOf(this.settings.from);
     return { from: this.settings.from, to, ...rendered, messageId: `<mail-${view.id}@${host}>`, date: now };

@@ -7,6 +7,8 @@ export interface TemplateInput {
   readonly email: string;
   readonly token: string | null;
   readonly expiresAt: string | null;
+  /** Named values a template may show as `{name}` (e.g. a subscription's id); never secrets. */
+  readonly details?: Readonly<Record<string, string>>;
 }
 
 export interface RenderedMail {
@@ -73,12 +75,25 @@ const TEMPLATES: Readonly<Record<MailKind, Template>> = {
       'If these attempts were not yours, consider a stronger password; nobody has logged in with them.',
     ],
   },
+  'webhook-disabled': {
+    subject: (p) => `A ${p} webhook subscription was disabled`,
+    paragraphs: [
+      'The webhook subscription {subscriptionId} failed every delivery since {failingSince} and was disabled: {reason}.',
+      'Nothing more is sent to it. Once the receiver works again, subscribe it anew (POST /admin/webhooks) and delete this subscription; the events it missed stay in the log (GET /admin/events/stream?after=<position>).',
+    ],
+  },
 };
 
 const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const fill = (paragraph: string, input: TemplateInput): string =>
-  paragraph.replace('{email}', input.email).replace('{expiresAt}', input.expiresAt ?? '');
+const fill = (paragraph: string, input: TemplateInput): string => {
+  const values: Readonly<Record<string, string>> = {
+    ...input.details,
+    email: input.email,
+    expiresAt: input.expiresAt ?? '',
+  };
+  return paragraph.replace(/\{([A-Za-z]+)\}/g, (whole, name: string) => values[name] ?? whole);
+};
 
 /** Text and HTML parts of one message. The token sits on a line of its own: `Token: <token>`. */
 export function renderMail(kind: MailKind, input: TemplateInput): RenderedMail {

@@ -4,12 +4,16 @@ import type { ProjectionStore } from './projection-store.port.js';
 /**
  * One message to send, keyed by the global position of the event it tells about (its idempotency
  * key). The recipient is the user's current address unless the event named one (a verification
- * goes to the new address, the change notice to the old). The sealed token is dropped once sent.
+ * goes to the new address, the change notice to the old); with no user, the active
+ * administrators. The sealed token is dropped once sent.
  */
 export interface MailView {
   readonly id: string;
   readonly kind: MailKind;
-  readonly userId: string;
+  /** null: a notice to the administrators, not about one user. */
+  readonly userId: string | null;
+  /** What the template says beyond the address (e.g. which subscription and why); no secrets. */
+  readonly details?: Readonly<Record<string, string>>;
   readonly to: string | null;
   readonly sealedToken: string | null;
   readonly expiresAt: string | null;

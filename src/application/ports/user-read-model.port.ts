@@ -1,3 +1,4 @@
+import type { Role } from '../../domain/user/role.js';
 import type { Page, PageRequest } from '../pagination.js';
 import type { UserProfile } from '../user-profile.js';
 import type { ProjectionStore } from './projection-store.port.js';
@@ -12,6 +13,8 @@ export interface UserView extends UserProfile {
 export interface UserSearch extends PageRequest {
   /** Case-insensitive substring of email, username or full name. */
   readonly q?: string | undefined;
+  /** Only users with this role. */
+  readonly role?: Role | undefined;
 }
 
 export interface UserReadModel extends ProjectionStore<UserView> {

@@ -1,6 +1,7 @@
 import type { AccountLocked } from '../../domain/login-attempt/login-attempt.events.js';
 import type { MailEvent, MailKind } from '../../domain/mail/mail.events.js';
 import type { UserEvent } from '../../domain/user/user.events.js';
+import type { WebhookDisabled } from '../../domain/webhook/webhook.events.js';
 import { asRecorded } from '../event-sourcing.js';
 import type { StoredEvent } from '../ports/event-store.port.js';
 import type { MailView } from '../ports/mail-outbox.port.js';
@@ -15,6 +16,7 @@ const KIND_OF: Readonly<Record<string, MailKind>> = {
   MfaEnabled: 'mfa-enabled',
   MfaDisabled: 'mfa-disabled',
   AccountLocked: 'account-locked',
+  WebhookDisabled: 'webhook-disabled',
 };
 
 const HANDLED: ReadonlySet<string> = new Set([
@@ -37,7 +39,8 @@ type Source =
           | 'MfaDisabled';
       }
     >
-  | AccountLocked;
+  | AccountLocked
+  | WebhookDisabled;
 type Handled = Source | MailEvent;
 
 const asHandled = (event: StoredEvent): Handled | null =>
@@ -47,8 +50,15 @@ const asHandled = (event: StoredEvent): Handled | null =>
  * A lock of one address's budget is routine noise and could be repeated from many addresses;
  * the account-wide lock (at most once per LOCKOUT_DURATION) is what the owner must hear about.
  */
-const userOf = (e: Source): string | null =>
+const userOf = (e: Exclude<Source, WebhookDisabled>): string | null =>
   e.type === 'AccountLocked' ? (e.data.scope === 'account' ? e.data.userId : null) : e.data.userId;
+
+/** Whom a source event's message goes to: one user, the administrators, or nobody. */
+const recipientOf = (e: Source): { readonly userId: string | null } | null => {
+  if (e.type === 'WebhookDisabled') return { userId: null };
+  const userId = userOf(e);
+  return userId === null ? null : { userId };
+};
 
 /** The outbox: messages from the events that call for one, and their delivery records. */
 export const mailOutboxProjection: Projection<MailView> = {
@@ -59,7 +69,7 @@ export const mailOutboxProjection: Projection<MailView> = {
     const e = asHandled(event);
     if (e === null) return null;
     if (e.type === 'MailSent' || e.type === 'MailFailed' || e.type === 'MailExpired') return e.data.messageId;
-    return userOf(e) === null ? null : String(event.position);
+    return recipientOf(e) === null ? null : String(event.position);
   },
 
   evolve(doc, event) {
@@ -81,9 +91,19 @@ export const mailOutboxProjection: Projection<MailView> = {
         lastError: e.data.error,
       };
     }
-    const userId = userOf(e);
+    const recipient = recipientOf(e);
     const kind = KIND_OF[e.type];
-    if (userId === null || kind === undefined || doc !== null) return doc;
+    if (recipient === null || kind === undefined || doc !== null) return doc;
+    const details =
+      e.type === 'WebhookDisabled'
+        ? {
+            details: {
+              subscriptionId: e.data.subscriptionId,
+              reason: e.data.reason,
+              failingSince: e.data.failingSince,
+            },
+          }
+        : {};
     const token =
       e.type === 'PasswordResetRequested' || e.type === 'EmailVerificationRequested'
         ? { to: e.data.email, sealedToken: e.data.sealedToken, expiresAt: e.data.expiresAt }
@@ -95,7 +115,8 @@ export const mailOutboxProjection: Projection<MailView> = {
     return {
       id: String(event.position),
       kind,
-      userId,
+      userId: recipient.userId,
+      ...details,
       ...token,
       status: 'pending',
       attempts: 0,

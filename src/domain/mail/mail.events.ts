@@ -14,7 +14,9 @@ export type MailKind =
   | 'email-changed'
   | 'mfa-enabled'
   | 'mfa-disabled'
-  | 'account-locked';
+  | 'account-locked'
+  /** To the administrators: a webhook subscription stopped after failing too long. */
+  | 'webhook-disabled';
 
 export type MailSent = DomainEvent<
   'MailSent',

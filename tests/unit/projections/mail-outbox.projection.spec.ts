@@ -110,6 +110,23 @@ describe('mail outbox projection', () => {
     expect(docs.get('3')).toMatchObject({ kind: 'email-changed', to: 'old@example.com' });
     expect(docs.get('5')).toMatchObject({ kind: 'account-locked', to: null });
   });
+
+  it('a disabled webhook is one notice to the administrators (no user), with what happened', () => {
+    const data = {
+      subscriptionId: 'wh-1',
+      reason: 'HTTP 503 for 3 days',
+      failingSince: '2025-12-29T00:00:00Z',
+    };
+    const docs = apply([stored('WebhookDisabled', data, 9)]);
+    expect(docs.get('9')).toMatchObject({
+      kind: 'webhook-disabled',
+      userId: null,
+      to: null,
+      sealedToken: null,
+      status: 'pending',
+      details: data,
+    });
+  });
 });
 
 describe('mail templates', () => {
@@ -126,5 +143,22 @@ describe('mail templates', () => {
     expect(mail.text).toContain('https://app.test/reset-password?token=u.tok');
     expect(mail.html).toContain('Acme &#60;ID&#62;');
     expect(mail.html).not.toMatch(/<img|utm_|pixel/i);
+  });
+
+  it('a notice shows its details, escaped in HTML, and leaves unknown placeholders and values unexpanded', () => {
+    const mail = renderMail('webhook-disabled', {
+      productName: 'Acme',
+      publicUrl: 'https://app.test/',
+      email: 'root@example.com, ops@example.com',
+      token: null,
+      expiresAt: null,
+      details: { subscriptionId: 'wh-1', reason: '<b>HTTP 503</b> {email}', failingSince: '2026-01-01' },
+    });
+    expect(mail.subject).toBe('A Acme webhook subscription was disabled');
+    expect(mail.text).toContain(
+      'subscription wh-1 failed every delivery since 2026-01-01 and was disabled: <b>HTTP 503</b> {email}.',
+    );
+    expect(mail.html).toContain('&#60;b&#62;HTTP 503&#60;/b&#62;');
+    expect(mail.text).not.toMatch(/Token:/);
   });
 });

@@ -8,8 +8,12 @@ const matches = (user: UserView, needle: string): boolean =>
   (user.username?.toLowerCase().includes(needle) ?? false) ||
   (user.fullName?.toLowerCase().includes(needle) ?? false);
 
-function* filtered(users: Iterable<UserView>, needle: string | null): Generator<UserView> {
-  for (const user of users) if (needle === null || matches(user, needle)) yield user;
+function* filtered(users: Iterable<UserView>, query: UserSearch): Generator<UserView> {
+  const needle = query.q === undefined || query.q === '' ? null : query.q.toLowerCase();
+  for (const user of users) {
+    if ((needle === null || matches(user, needle)) && (query.role === undefined || user.role === query.role))
+      yield user;
+  }
 }
 
 /** Users for the embedded mode, rebuilt from the log at start. */
@@ -21,8 +25,7 @@ export class InMemoryUserReadModel extends InMemoryProjectionStore<UserView> imp
   }
 
   search(query: UserSearch): Promise<Page<UserView>> {
-    const needle = query.q === undefined || query.q === '' ? null : query.q.toLowerCase();
-    return Promise.resolve(takePage(filtered(this.bySeq.ascending(query.after), needle), query.limit));
+    return Promise.resolve(takePage(filtered(this.bySeq.ascending(query.after), query), query.limit));
   }
 
   protected override indexed(doc: UserView, previous: UserView | null): void {

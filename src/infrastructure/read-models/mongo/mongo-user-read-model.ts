@@ -31,6 +31,7 @@ export class MongoUserReadModel extends MongoProjectionStore<UserView> implement
       const pattern = { $regex: escapeRegex(query.q), $options: 'i' };
       filter.$or = [{ email: pattern }, { username: pattern }, { fullName: pattern }];
     }
+    if (query.role !== undefined) filter.role = query.role;
     return this.page(filter, query, 1);
   }
 }

@@ -34,15 +34,20 @@ export class SqliteUserReadModel extends SqliteProjectionStore<UserView> impleme
   search(query: UserSearch): Promise<Page<UserView>> {
     return this.db.async(() => {
       const needle = query.q === undefined || query.q === '' ? null : query.q.toLowerCase();
-      const where: Where =
-        needle === null
-          ? { conditions: [], params: [] }
-          : {
-              conditions: [
-                '(instr(email_lc, ?) > 0 OR instr(username_lc, ?) > 0 OR instr(full_name_lc, ?) > 0)',
-              ],
-              params: [needle, needle, needle],
-            };
+      const conditions: string[] = [];
+      const params: string[] = [];
+      if (needle !== null) {
+        conditions.push(
+          '(instr(email_lc, ?) > 0 OR instr(username_lc, ?) > 0 OR instr(full_name_lc, ?) > 0)',
+        );
+        params.push(needle, needle, needle);
+      }
+      // Rare (notices to the administrators): read from the document, no column or index of its own.
+      if (query.role !== undefined) {
+        conditions.push("json_extract(doc, '$.role') = ?");
+        params.push(query.role);
+      }
+      const where: Where = { conditions, params };
       return this.page(where, query, 1);
     });
   }
