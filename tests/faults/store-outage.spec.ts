@@ -20,6 +20,7 @@ import {
   type Kind,
   type Outcome,
 } from '../support/fault-harness.js';
+import { isMailRecord } from '../support/events.js';
 import { startFerretDbProcess, type FerretDbProcess } from '../support/ferretdb-process.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
@@ -136,9 +137,11 @@ describe('store outage: the MongoDB server is killed under load and restarted', 
       await waitForCheckpoints(db, head);
       expect(await service.stop(), 'graceful shutdown after the outage').toBe(0);
       const events = await readAllEvents(store);
-      // No gap up to the head; the stop itself adds the shutdown audit checkpoint after `head`.
+      // No gap up to the head; the stop itself adds the shutdown audit checkpoint after `head`, and
+      // the mail sender may still record the last registrations' verification mails.
       expect(events).toHaveLength(await store.headPosition());
-      expect(events.slice(head).map((e) => e.type)).toEqual(['AuditCheckpointSigned']);
+      const afterHead = events.slice(head).map((e) => e.type);
+      expect(afterHead.filter((type) => !isMailRecord(type))).toEqual(['AuditCheckpointSigned']);
       expectAcknowledgedInStore(traffic.acks, events);
       await expectMongoReadModelsEqualRebuild(db, events);
     } finally {

@@ -130,7 +130,10 @@ describe.each(STORES)('the live event stream on the %s store', (store) => {
     });
     const all = [...ids(first), ...ids(second)];
     const expected = Array.from({ length: head - from }, (_, i) => from + 1 + i);
-    expect(all).toEqual(expected);
+    // Events after `head` may follow (the mail sender records the verification mails it sends).
+    expect(all.filter((position) => position <= head)).toEqual(expected);
+    expect(new Set(all).size).toBe(all.length);
+    expect(all).toEqual([...all].sort((a, b) => a - b));
     // The frame: the admin view plus stream_id and metadata, never a secret.
     const registered = [...first, ...second].find((m) => m.event === 'UserRegistered');
     expect(registered?.data?.stream_id).toMatch(/^user-/);

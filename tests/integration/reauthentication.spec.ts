@@ -49,6 +49,7 @@ describe('issue 9 item 17: email, username and password changes need a recent pa
   it('a token older than REAUTH_WINDOW cannot change email or username: 403, nothing appended', async () => {
     const { id, email, tokens } = await registerAndLogIn(app);
     await outwaitWindow();
+    await mailSettled(app);
     const before = (await allEvents(app)).length;
     for (const change of [{ email: uniqueEmail('taken-over') }, { username: `thief${Date.now()}` }]) {
       const problem = await expectProblem(await patchMe(app, tokens.access_token, change), 403);
