@@ -8,7 +8,7 @@ import {
   type Handled,
 } from './event-sourcing.js';
 import { LRUCache } from 'lru-cache';
-import type { EventStore } from './ports/event-store.port.js';
+import type { AppendRequest, AppendResult, EventStore } from './ports/event-store.port.js';
 import type { Loaded } from './stream-state-cache.js';
 import { StreamStateCache } from './stream-state-cache.js';
 
@@ -50,6 +50,20 @@ export class CommandHandler {
       this.written.set(streamId, Math.max(previous, handled.appended.position));
     }
     return handled;
+  }
+
+  /**
+   * Appends events no state decides: a minute's tally of refusals, a released guess, the first
+   * event of a stream named by a fresh secret, an audit checkpoint at the version its writer read.
+   * The request's `expectedVersion` is the whole rule (`any`, `no_stream` or a version); no stream
+   * is loaded and a ConcurrencyError reaches the caller. The one write path besides `handle`. A
+   * cached state of the stream stays valid: `load` catches it up from its version.
+   */
+  async record(request: AppendRequest): Promise<AppendResult> {
+    const appended = await this.store.append(request);
+    const previous = this.written.get(request.streamId) ?? 0;
+    this.written.set(request.streamId, Math.max(previous, appended.position));
+    return appended;
   }
 
   /** A position at or past this instance's last append to `streamId` (0: none it knows of). */

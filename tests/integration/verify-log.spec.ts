@@ -2,6 +2,7 @@
  * Issue 13 items 2 and 3: signed checkpoints and verify-log against a store tampered with raw, on
  * both stores. Each attack test fails on the code before the chain (no hashes, nothing to verify).
  */
+import { CommandHandler } from '../../src/application/command-handler.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,7 +90,7 @@ describe.each(STORES)('verify-log on the %s store (issue 13 items 2–3)', (kind
   beforeEach(async () => {
     subject = await open(kind);
     keys = await ring(subject.dir);
-    checkpointer = new AuditCheckpointer(subject.store, keys, {
+    checkpointer = new AuditCheckpointer(new CommandHandler(subject.store), subject.store, keys, {
       issuer: ISSUER,
       intervalMs: 60_000,
       logger: pino({ level: 'silent' }),
@@ -126,7 +127,8 @@ describe.each(STORES)('verify-log on the %s store (issue 13 items 2–3)', (kind
     expect(await checkpointer.checkpoint()).toBe('written');
     expect(await checkpointer.checkpoint()).toBe('up_to_date');
     await appendUserEvent(subject.store, 20);
-    const other = new AuditCheckpointer(await subject.second(), keys, {
+    const second = await subject.second();
+    const other = new AuditCheckpointer(new CommandHandler(second), second, keys, {
       issuer: ISSUER,
       intervalMs: 60_000,
       logger: pino({ level: 'silent' }),

@@ -45,7 +45,7 @@ export class AccessRefusals {
     this.logger.warn({ token, reason, ip: ctx.ip, requestId: ctx.requestId }, 'token rejected');
     const key = `tr ${token} ${reason} ${addressKey(ctx.ip)}`;
     await this.counter.aggregate(key, now, (tally) =>
-      this.append(ctx, tally, {
+      this.refusalRecord(ctx, tally, {
         type: 'TokenRejected',
         data: { token, reason, ip: ctx.ip, userAgent: ctx.userAgent, ...this.times(tally) },
       }),
@@ -61,7 +61,7 @@ export class AccessRefusals {
     );
     const key = `ad ${userId} ${sessionId} ${method} ${path} ${addressKey(ctx.ip)}`;
     await this.counter.aggregate(key, now, (tally) =>
-      this.append({ ...ctx, actorId: userId }, tally, {
+      this.refusalRecord({ ...ctx, actorId: userId }, tally, {
         type: 'AdminAccessDenied',
         data: { ...denial, ip: ctx.ip, ...this.times(tally) },
       }),
@@ -72,7 +72,11 @@ export class AccessRefusals {
     return { count: tally.count, firstAt: iso(tally.firstAt), lastAt: iso(tally.lastAt) };
   }
 
-  private append(ctx: RequestContext, tally: Tally, event: TokenRejected | AdminAccessDenied): AppendRequest {
+  private refusalRecord(
+    ctx: RequestContext,
+    tally: Tally,
+    event: TokenRejected | AdminAccessDenied,
+  ): AppendRequest {
     return {
       streamId: accessRefusalsStreamId(ctx.ip, tally.firstAt),
       expectedVersion: 'any',

@@ -127,7 +127,7 @@ export class GuessBudgets {
   async release(reservation: Reservation, ctx: RequestContext, now: Date): Promise<void> {
     await Promise.all(
       reservation.budgets.map((b) =>
-        this.append(b, [{ type: 'GuessReleased', data: { attemptId: reservation.attemptId } }], ctx, now),
+        this.recordIn(b, [{ type: 'GuessReleased', data: { attemptId: reservation.attemptId } }], ctx, now),
       ),
     );
   }
@@ -168,7 +168,7 @@ export class GuessBudgets {
             },
           });
         }
-        return events.length === 0 ? Promise.resolve() : this.append(budget, events, ctx, now);
+        return events.length === 0 ? Promise.resolve() : this.recordIn(budget, events, ctx, now);
       }),
     );
     return locked ? lockedUntil : null;
@@ -203,13 +203,13 @@ export class GuessBudgets {
     return { initialState: () => prior, evolve: evolveBudget, decide: decideBudget };
   }
 
-  private async append(
+  private async recordIn(
     budget: Budget,
     events: readonly (BudgetEvent | LoginAttemptEvent)[],
     ctx: RequestContext,
     now: Date,
   ): Promise<void> {
-    await this.store.append({
+    await this.commands.record({
       streamId: guessBudgetStreamId(budget.scope, budget.key, now),
       expectedVersion: 'any',
       events: events.map((e) => ({ type: e.type, data: e.data })),

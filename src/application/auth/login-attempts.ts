@@ -4,8 +4,9 @@ import {
   loginRefusalsStreamId,
   type LoginFailureOutcome,
 } from '../../domain/login-attempt/login-attempt.events.js';
+import { CommandHandler } from '../command-handler.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
-import { EVENT_STORE, type AppendRequest, type EventStore } from '../ports/event-store.port.js';
+import type { AppendRequest } from '../ports/event-store.port.js';
 import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
 
@@ -46,14 +47,14 @@ export class LoginAttempts {
   private readonly pending = new Map<string, Pending>();
 
   constructor(
-    @inject(EVENT_STORE) private readonly store: EventStore,
+    @inject(CommandHandler) private readonly commands: CommandHandler,
     @inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async recordRefusal(refusal: Refusal, ctx: RequestContext, now: Date): Promise<void> {
     if (refusal.outcome === 'inactive') {
-      await this.store.append(this.loginFailed(refusal, ctx, now, 1));
+      await this.commands.record(this.loginFailed(refusal, ctx, now, 1));
       return;
     }
     // A rate-limited client may vary the identifier at will: its address alone is the key.
@@ -88,7 +89,7 @@ export class LoginAttempts {
   private async writePending(key: string, entry: Pending): Promise<void> {
     if (this.pending.get(key) === entry) this.pending.delete(key);
     const { count, firstAt, lastAt } = entry;
-    await this.store.append(entry.record({ count, firstAt, lastAt }));
+    await this.commands.record(entry.record({ count, firstAt, lastAt }));
   }
 
   private loginFailed(refusal: Refusal, ctx: RequestContext, at: Date, count: number): AppendRequest {

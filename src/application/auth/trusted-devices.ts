@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { trustedDeviceStreamId, type DeviceTrusted } from '../../domain/login-attempt/trusted-device.js';
+import { CommandHandler } from '../command-handler.js';
 import { asRecorded } from '../event-sourcing.js';
 import { DEVICE_TOKEN_CODEC, type DeviceTokenCodec } from '../ports/device-token.port.js';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
@@ -17,6 +18,7 @@ export interface TrustedDevice {
 export class TrustedDevices {
   constructor(
     @inject(EVENT_STORE) private readonly store: EventStore,
+    @inject(CommandHandler) private readonly commands: CommandHandler,
     @inject(DEVICE_TOKEN_CODEC) private readonly codec: DeviceTokenCodec,
     @inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
@@ -42,7 +44,7 @@ export class TrustedDevices {
     const { token, digest } = this.codec.issue();
     const deviceId = this.ids.uuid();
     const event: DeviceTrusted = { type: 'DeviceTrusted', data: { deviceId, userId, sessionId } };
-    await this.store.append({
+    await this.commands.record({
       streamId: trustedDeviceStreamId(digest),
       expectedVersion: 'no_stream',
       events: [{ type: event.type, data: { ...event.data } }],

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { CommandHandler } from '../../application/command-handler.js';
 import {
   AUDIT_CHECKPOINT_SIGNED,
   AUDIT_CHECKPOINT_STREAM,
@@ -29,6 +30,8 @@ export class AuditCheckpointer {
   private latest = { version: 0, eventPosition: 0 };
 
   constructor(
+    /** Writes the checkpoints (the one write path); `store` is read. */
+    private readonly commands: CommandHandler,
     private readonly store: EventStore,
     private readonly keys: SigningKeyRing,
     private readonly options: AuditCheckpointerOptions,
@@ -69,7 +72,7 @@ export class AuditCheckpointer {
       }),
     };
     try {
-      const result = await this.store.append({
+      const result = await this.commands.record({
         streamId: AUDIT_CHECKPOINT_STREAM,
         expectedVersion: this.latest.version === 0 ? 'no_stream' : this.latest.version,
         events: [{ type: AUDIT_CHECKPOINT_SIGNED, data: { ...data } }],

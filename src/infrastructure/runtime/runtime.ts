@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { LoginAttempts } from '../../application/auth/login-attempts.js';
+import { CommandHandler } from '../../application/command-handler.js';
 import { AuditCheckpointer } from '../audit/audit-checkpointer.js';
 import type { Config } from '../config/config.js';
 import { wire, type Wiring } from '../container.js';
@@ -112,7 +113,8 @@ export class Runtime {
       );
       this.logger.info({ email: this.config.admin.email, outcome }, 'first administrator');
     }
-    this.checkpointer = new AuditCheckpointer(this.storage.eventStore, this.wiring.keyRing, {
+    const commands = this.wiring.container.resolve(CommandHandler);
+    this.checkpointer = new AuditCheckpointer(commands, this.storage.eventStore, this.wiring.keyRing, {
       issuer: this.config.issuer,
       intervalMs: this.config.auditCheckpointIntervalSeconds * 1000,
       logger: this.logger,
