@@ -84,6 +84,14 @@ function startOf(ctx: RouteContext, after: string | undefined): number | null {
   return after !== undefined ? Number(after) : null;
 }
 
+/** One event of the stream as a client parses it: the position, the event's type, its JSON. */
+const sseEvent = z.object({
+  id: z.string().regex(/^\d+$/).describe('The global position; send it back as Last-Event-ID.'),
+  event: z.string().describe('The event type, e.g. LoginFailed.'),
+  data: z
+    .string()
+    .describe('The event as JSON: as in /admin/users/{id}/events, plus stream_id and metadata.'),
+});
 export const eventStreamRoutes = (u: UseCases): Route[] => [
   defineRoute({
     method: 'get',
@@ -100,7 +108,8 @@ export const eventStreamRoutes = (u: UseCases): Route[] => [
     responses: {
       '200': {
         description: 'An endless `text/event-stream`.',
-        content: { 'text/event-stream': { schema: z.string() } },
+        // OpenAPI 3.1 has no itemSchema: for text/event-stream the schema describes one parsed event.
+        content: { 'text/event-stream': { schema: sseEvent } },
       },
       ...problem(400, 'Last-Event-ID or a query parameter is not valid.'),
       ...problem(503, 'This instance already serves as many streams as it allows.'),
