@@ -96,30 +96,25 @@ export class GuessBudgets {
     ctx: RequestContext,
     now: Date,
   ): Promise<Reserved> {
-    // Every budget at once: each is its own stream, so they do not wait on one another.
-    const decided = await Promise.all(
-      budgets.map(async (budget) => {
-        const streamId = guessBudgetStreamId(budget.scope, budget.key, now);
-        return this.commands.handle(
-          streamId,
-          await this.deciderFor(streamId, budget, now),
-          { attemptId, now, policy: budget.policy },
-          // Each lost race means another check took a place; at most `threshold` ever do.
-          { metadata: metadataOf(ctx), now, retries: budget.policy.threshold + 10 },
-        );
-      }),
-    );
-    const states = decided.map((d) => d.state);
-    const refusedBy = budgets.flatMap((budget, i) =>
-      decided[i]?.appended === null
-        ? [budgetWait(states[i] ?? initialBudgetState(), budget.policy, now)]
-        : [],
-    );
-    if (refusedBy.length > 0) {
-      // Give back the places this attempt did take.
-      const taken = budgets.filter((_, i) => decided[i]?.appended !== null);
-      await this.release({ attemptId, budgets: taken, states }, ctx, now);
-      return { granted: false, retryAfterSeconds: Math.max(...refusedBy) };
+    // In order, narrowest first: an attempt its address may not make never touches the account's
+    // budget, so one noisy address neither spends nor churns the places other addresses share.
+    const states: BudgetState[] = [];
+    for (const [i, budget] of budgets.entries()) {
+      const streamId = guessBudgetStreamId(budget.scope, budget.key, now);
+      const decided = await this.commands.handle(
+        streamId,
+        await this.deciderFor(streamId, budget, now),
+        { attemptId, now, policy: budget.policy },
+        // Each lost race is another attempt's reservation, or its failure or release after one:
+        // at most two appends per place, so this many retries always get an answer.
+        { metadata: metadataOf(ctx), now, retries: 2 * budget.policy.threshold + 10 },
+      );
+      if (decided.appended === null) {
+        // Give back the places this attempt did take.
+        await this.release({ attemptId, budgets: budgets.slice(0, i), states }, ctx, now);
+        return { granted: false, retryAfterSeconds: budgetWait(decided.state, budget.policy, now) };
+      }
+      states.push(decided.state);
     }
     return { granted: true, reservation: { attemptId, budgets, states } };
   }
