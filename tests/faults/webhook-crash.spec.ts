@@ -103,7 +103,8 @@ describe('webhook deliveries across a SIGKILL (embedded store)', () => {
             .map((e) => e.position);
         };
         let expected: number[] = [];
-        const deliveredPositions = (): number[] => verifiedUnique(secret, slow.requests).map((m) => m.position);
+        const deliveredPositions = (): number[] =>
+          verifiedUnique(secret, slow.requests).map((m) => m.position);
         await waitFor(async () => {
           expected = await expectedPositions();
           return deliveredPositions().length >= expected.length;
