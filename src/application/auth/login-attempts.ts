@@ -6,6 +6,7 @@ import {
 } from '../../domain/login-attempt/login-attempt.events.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { EVENT_STORE, type AppendRequest, type EventStore } from '../ports/event-store.port.js';
+import { KEYED_HASH, type KeyedHash } from '../ports/keyed-hash.port.js';
 import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
 
@@ -49,6 +50,7 @@ export class LoginAttempts {
     @inject(EVENT_STORE) private readonly store: EventStore,
     @inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @inject(CLOCK) private readonly clock: Clock,
+    @inject(KEYED_HASH) private readonly keyed: KeyedHash,
   ) {}
 
   async recordRefusal(refusal: Refusal, ctx: RequestContext, now: Date): Promise<void> {
@@ -93,7 +95,11 @@ export class LoginAttempts {
 
   private loginFailed(refusal: Refusal, ctx: RequestContext, at: Date, count: number): AppendRequest {
     return {
-      streamId: loginRefusalsStreamId(refusal.identifier, ctx.ip, at),
+      streamId: loginRefusalsStreamId(
+        this.keyed.digest('identifier', refusal.identifier),
+        this.keyed.digest('address', addressKey(ctx.ip)),
+        at,
+      ),
       expectedVersion: 'any',
       events: [
         {
