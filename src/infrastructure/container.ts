@@ -47,6 +47,7 @@ import { ChangePassword } from '../application/users/change-password.use-case.js
 import { GetCurrentUser } from '../application/users/get-current-user.use-case.js';
 import { RegisterUser } from '../application/users/register-user.use-case.js';
 import { UpdateProfile } from '../application/users/update-profile.use-case.js';
+import { EraseUser } from '../application/users/erase-user.use-case.js';
 import { CompleteMfaLogin } from '../application/mfa/complete-mfa-login.use-case.js';
 import { ManageMfa } from '../application/mfa/manage-mfa.use-case.js';
 import { ForgotPassword } from '../application/recovery/forgot-password.use-case.js';
@@ -134,6 +135,7 @@ const resolveUseCases = (container: DependencyContainer, eventFeed: EventFeed): 
   currentUser: container.resolve(GetCurrentUser),
   updateProfile: container.resolve(UpdateProfile),
   changePassword: container.resolve(ChangePassword),
+  eraseUser: container.resolve(EraseUser),
   sessions: container.resolve(UserSessions),
   loginHistory: container.resolve(LoginHistory),
   administerUsers: container.resolve(AdministerUsers),

@@ -2,7 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { claimStreamId, type ClaimKind } from '../../domain/identity-claim/identity-claim.events.js';
 import { usernameKey, type Username } from '../../domain/user/username.js';
-import type { RegisteredUser } from '../../domain/user/user.decider.js';
+import { isRegistered, type RegisteredUser } from '../../domain/user/user.decider.js';
 import { claimDecider, type ClaimCommand } from '../../domain/identity-claim/identity-claim.decider.js';
 import { CommandHandler } from '../command-handler.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
@@ -91,12 +91,16 @@ export class IdentityClaims {
           if (state.ownerId === userId && claimAge < ABANDONED_AFTER_MS / 2) return [];
           let ownerHoldsIt = false;
           if (state.ownerId !== null && state.ownerId !== userId) {
-            const owner = await this.users.find(state.ownerId);
-            if (owner === null && options.adoptOrphan === true) {
+            const ownerState = await this.users.stateOf(state.ownerId);
+            // An erased owner holds nothing, and its id is never registered again.
+            const erased = ownerState.status === 'erased';
+            const owner = isRegistered(ownerState) ? ownerState : null;
+            if (owner === null && !erased && options.adoptOrphan === true) {
               adopted = state.ownerId;
               return [];
             }
-            ownerHoldsIt = owner === null ? claimAge < ABANDONED_AFTER_MS : holds(owner, kind, value);
+            ownerHoldsIt =
+              owner === null ? !erased && claimAge < ABANDONED_AFTER_MS : holds(owner, kind, value);
           }
           return { type: 'Claim', kind, value, userId, ownerHoldsIt };
         },

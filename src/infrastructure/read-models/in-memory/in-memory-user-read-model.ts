@@ -1,5 +1,10 @@
 import type { Page } from '../../../application/pagination.js';
-import type { UserReadModel, UserSearch, UserView } from '../../../application/ports/user-read-model.port.js';
+import {
+  ERASED_EMAIL,
+  type UserReadModel,
+  type UserSearch,
+  type UserView,
+} from '../../../application/ports/user-read-model.port.js';
 import { InMemoryProjectionStore } from './in-memory-projection-store.js';
 import { SeqIndex, takePage } from './seq-index.js';
 
@@ -9,7 +14,9 @@ const matches = (user: UserView, needle: string): boolean =>
   (user.fullName?.toLowerCase().includes(needle) ?? false);
 
 function* filtered(users: Iterable<UserView>, needle: string | null): Generator<UserView> {
-  for (const user of users) if (needle === null || matches(user, needle)) yield user;
+  for (const user of users) {
+    if (user.email !== ERASED_EMAIL && (needle === null || matches(user, needle))) yield user;
+  }
 }
 
 /** Users for the embedded mode, rebuilt from the log at start. */

@@ -1,5 +1,10 @@
 import type { Page } from '../../../application/pagination.js';
-import type { UserReadModel, UserSearch, UserView } from '../../../application/ports/user-read-model.port.js';
+import {
+  ERASED_EMAIL,
+  type UserReadModel,
+  type UserSearch,
+  type UserView,
+} from '../../../application/ports/user-read-model.port.js';
 import { SqliteProjectionStore, type Where } from './sqlite-projection-store.js';
 import type { SqliteReadModelDatabase } from './sqlite-read-model-database.js';
 
@@ -34,14 +39,16 @@ export class SqliteUserReadModel extends SqliteProjectionStore<UserView> impleme
   search(query: UserSearch): Promise<Page<UserView>> {
     return this.db.async(() => {
       const needle = query.q === undefined || query.q === '' ? null : query.q.toLowerCase();
+      // Erased accounts keep their row (counts, times) with ERASED_EMAIL, and are not listed.
       const where: Where =
         needle === null
-          ? { conditions: [], params: [] }
+          ? { conditions: ['email_lc <> ?'], params: [ERASED_EMAIL] }
           : {
               conditions: [
+                'email_lc <> ?',
                 '(instr(email_lc, ?) > 0 OR instr(username_lc, ?) > 0 OR instr(full_name_lc, ?) > 0)',
               ],
-              params: [needle, needle, needle],
+              params: [ERASED_EMAIL, needle, needle, needle],
             };
       return this.page(where, query, 1);
     });

@@ -22,6 +22,8 @@ import { roleBody } from '../schemas/user.schemas.js';
 /** Deactivating or demoting one's own account could leave nobody able to undo it. */
 const NOT_YOURSELF = problem(409, 'An administrator cannot deactivate or demote their own account.');
 const noSuchUser = problem(404, 'No such user.');
+const erasedUser = problem(410, 'The user was erased.');
+const NOT_YOURSELF_ERASE = problem(409, 'An administrator erases their own account with DELETE /users/me.');
 const theUser = ok('The user.', userResponse);
 
 /** Streams every match as NDJSON with backpressure: memory stays flat however large the match. */
@@ -66,9 +68,25 @@ export const adminRoutes = (u: UseCases): Route[] => [
     summary: 'One user',
     tag: 'Administration',
     request: { path: userPath },
-    responses: { ...theUser, ...noSuchUser },
+    responses: { ...theUser, ...noSuchUser, ...erasedUser },
     handler: async (ctx, { params }) => {
       ctx.body = presentUser(await u.administerUsers.get(params.id));
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/admin/users/{id}/erase',
+    access: 'admin',
+    operationId: 'eraseUser',
+    summary: 'Erase a user (GDPR art. 17)',
+    description:
+      "Crypto-shredding, as DELETE /users/me: the user's data key is destroyed, every session ends, the email and username are released. Idempotent.",
+    tag: 'Administration',
+    request: { path: userPath },
+    responses: { ...noContent('Erased (also when it already was).'), ...noSuchUser, ...NOT_YOURSELF_ERASE },
+    handler: async (ctx, { params }) => {
+      await u.eraseUser.eraseByAdmin(params.id, requestContextOf(ctx));
+      ctx.status = 204;
     },
   }),
   defineRoute({

@@ -12,7 +12,7 @@ import {
   userResponse,
 } from '../schemas/response.schemas.js';
 import { pageQuery, sessionPath } from '../schemas/common.js';
-import { passwordChangeBody, profileBody } from '../schemas/user.schemas.js';
+import { accountDeletionBody, passwordChangeBody, profileBody } from '../schemas/user.schemas.js';
 
 const deactivated = problem(403, 'The account is deactivated.');
 
@@ -86,6 +86,25 @@ export const meRoutes = (u: UseCases): Route[] => [
     },
     handler: async (ctx, { principal, body }) => {
       await u.changePassword.execute(principal, body, requestContextOf(ctx));
+      ctx.status = 204;
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/users/me',
+    access: 'user',
+    operationId: 'deleteAccount',
+    summary: 'Erase the account (GDPR art. 17)',
+    description:
+      "Crypto-shredding: the account's data key is destroyed, so every personal field of its events reads as null; every session ends, the email and username can be registered again. The events, their times, outcomes and hashes stay, and `verify-log` still passes.",
+    tag: 'Current user',
+    request: { json: accountDeletionBody },
+    responses: {
+      ...noContent('Erased.'),
+      ...problem(401, 'Invalid access token, or wrong current password.'),
+    },
+    handler: async (ctx, { principal, body }) => {
+      await u.eraseUser.eraseSelf(principal, body.currentPassword, requestContextOf(ctx));
       ctx.status = 204;
     },
   }),

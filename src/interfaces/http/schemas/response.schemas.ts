@@ -73,7 +73,10 @@ export const loginAttemptResponse = z
     occurred_at: timestamp,
     outcome: z.enum(LOGIN_OUTCOMES),
     user_id: uuid.nullable(),
-    identifier: z.string().meta({ description: 'The email or username as typed (normalised).' }),
+    identifier: z
+      .string()
+      .nullable()
+      .meta({ description: 'The email or username as typed (normalised); null once erased.' }),
     ip: z.string().nullable(),
     user_agent: z.string().nullable(),
     session_id: uuid.nullable(),
