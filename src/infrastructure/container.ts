@@ -48,6 +48,7 @@ import { GetCurrentUser } from '../application/users/get-current-user.use-case.j
 import { RegisterUser } from '../application/users/register-user.use-case.js';
 import { UpdateProfile } from '../application/users/update-profile.use-case.js';
 import { EraseUser } from '../application/users/erase-user.use-case.js';
+import { AccountRecords } from '../application/users/account-records.use-case.js';
 import { CompleteMfaLogin } from '../application/mfa/complete-mfa-login.use-case.js';
 import { ManageMfa } from '../application/mfa/manage-mfa.use-case.js';
 import { ForgotPassword } from '../application/recovery/forgot-password.use-case.js';
@@ -136,6 +137,7 @@ const resolveUseCases = (container: DependencyContainer, eventFeed: EventFeed): 
   updateProfile: container.resolve(UpdateProfile),
   changePassword: container.resolve(ChangePassword),
   eraseUser: container.resolve(EraseUser),
+  accountRecords: container.resolve(AccountRecords),
   sessions: container.resolve(UserSessions),
   loginHistory: container.resolve(LoginHistory),
   administerUsers: container.resolve(AdministerUsers),

@@ -217,6 +217,87 @@ describe.each(STORES)('privacy on the %s store', (store) => {
     await logIn(app, person.email);
   });
 
+  it('exports everything held about the caller: every event about them, as the store holds it', async () => {
+    const person = await personWithHistory('export');
+    const response = await app.request('/users/me/export', { token: person.tokens.access_token });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      user: { id: string; email: string; username: string; full_name: string };
+      sessions: { ip: string; user_agent: string; revoked_at: string | null }[];
+      login_attempts: { outcome: string; identifier: string }[];
+      events: {
+        type: string;
+        position: number;
+        stream_id: string;
+        hash: string;
+        data: Record<string, unknown>;
+      }[];
+    };
+    expect(body.user).toMatchObject({
+      id: person.id,
+      email: person.email,
+      username: person.username,
+      full_name: person.name,
+    });
+    expect(body.sessions).toEqual([expect.objectContaining({ ip: person.ip, user_agent: person.userAgent })]);
+    expect(body.login_attempts.map((a) => a.outcome).sort()).toEqual(['invalid_credentials', 'success']);
+    const about = (await allEvents(app)).filter((e) => e.data['userId'] === person.id);
+    expect(body.events.map((e) => [e.position, e.type, e.stream_id, e.hash])).toEqual(
+      about.map((e) => [e.position, e.type, e.streamId, e.hash]),
+    );
+    expect(body.events.find((e) => e.type === 'UserRegistered')?.data['email']).toBe(person.email);
+    const text = JSON.stringify(body);
+    for (const secret of ['passwordHash', 'refreshTokenDigest', 'tokenDigest', 'sealedToken', PASSWORD]) {
+      expect(text.includes(secret), secret).toBe(false);
+    }
+  });
+
+  it('shows a user and their sessions as they were at any instant, replayed from the log', async () => {
+    const tick = async (): Promise<string> => {
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      const at = new Date().toISOString();
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      return at;
+    };
+    const before = await tick();
+    const person = await personWithHistory('travel');
+    const registered = await tick();
+    const renamed = await app.request('/users/me', {
+      method: 'PATCH',
+      json: { full_name: 'Renamed Person' },
+      token: person.tokens.access_token,
+    });
+    expect(renamed.status).toBe(200);
+    const second = await logIn(app, person.email);
+    const bothOpen = await tick();
+    const out = await app.request('/auth/logout', {
+      method: 'POST',
+      json: { refresh_token: second.refresh_token },
+    });
+    expect(out.status).toBe(204);
+    const after = await tick();
+
+    const userAt = async (at: string): Promise<Response> =>
+      asAdmin(`/admin/users/${person.id}?as_of=${encodeURIComponent(at)}`);
+    await expectProblem(await userAt(before), 404);
+    expect(((await (await userAt(registered)).json()) as { full_name: string }).full_name).toBe(person.name);
+    expect(((await (await userAt(after)).json()) as { full_name: string }).full_name).toBe('Renamed Person');
+
+    const sessionsAt = async (at?: string): Promise<number> => {
+      const query = at === undefined ? '' : `?as_of=${encodeURIComponent(at)}`;
+      const response = await asAdmin(`/admin/users/${person.id}/sessions${query}`);
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { items: unknown[] }).items.length;
+    };
+    expect(await sessionsAt(before)).toBe(0);
+    expect(await sessionsAt(registered)).toBe(1);
+    expect(await sessionsAt(bothOpen)).toBe(2);
+    expect(await sessionsAt(after)).toBe(1);
+    expect(await sessionsAt()).toBe(1);
+    const bad = await asAdmin(`/admin/users/${person.id}?as_of=yesterday`);
+    await expectProblem(bad, 422);
+  });
+
   it('lets an administrator erase a user, and refuses to erase an unknown one', async () => {
     const person = await personWithHistory('admin-forget');
     expect((await asAdmin(`/admin/users/${person.id}/erase`, { method: 'POST' })).status).toBe(204);

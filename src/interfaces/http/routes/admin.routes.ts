@@ -3,16 +3,17 @@ import { loginAttemptFilter } from '../../../application/admin/login-history.use
 import type { UseCases } from '../../../application/use-cases.js';
 import { pageRequestOf, presentPage } from '../cursor.js';
 import { problem } from '../openapi/problems.js';
-import { presentAttempt, presentUser } from '../presenters.js';
+import { presentAttempt, presentSessionRecord, presentUser } from '../presenters.js';
 import { requestContextOf } from '../request-context.js';
 import { JSON_TYPE, noContent, ok } from '../routing/responses.js';
 import { defineRoute, type Route, type RouteContext } from '../routing/route.js';
-import { loginAttemptQuery, userSearchQuery } from '../schemas/admin.schemas.js';
+import { asOfQuery, loginAttemptQuery, userSearchQuery } from '../schemas/admin.schemas.js';
 import { pageQuery, userPath } from '../schemas/common.js';
 import {
   auditCheckpointPage,
   loginAttemptPage,
   loginAttemptResponse,
+  sessionRecordPage,
   userEventPage,
   userPage,
   userResponse,
@@ -67,10 +68,30 @@ export const adminRoutes = (u: UseCases): Route[] => [
     operationId: 'getUser',
     summary: 'One user',
     tag: 'Administration',
-    request: { path: userPath },
-    responses: { ...theUser, ...noSuchUser, ...erasedUser },
-    handler: async (ctx, { params }) => {
-      ctx.body = presentUser(await u.administerUsers.get(params.id));
+    description: 'With `as_of`, the user as it was at that instant, replayed from the event log.',
+    request: { path: userPath, query: asOfQuery },
+    responses: { ...theUser, ...problem(404, 'No such user (at that instant).'), ...erasedUser },
+    handler: async (ctx, { params, query }) => {
+      ctx.body = presentUser(
+        query.as_of === undefined
+          ? await u.administerUsers.get(params.id)
+          : await u.accountRecords.userAsOf(params.id, query.as_of),
+      );
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/admin/users/{id}/sessions',
+    access: 'admin',
+    operationId: 'userSessionsAsOf',
+    summary: "The user's sessions that were active at an instant (default now)",
+    description: 'Replayed from the event log up to `as_of`, not read from a read model.',
+    tag: 'Administration',
+    request: { path: userPath, query: asOfQuery },
+    responses: { ...ok('The sessions active then, newest first.', sessionRecordPage), ...noSuchUser },
+    handler: async (ctx, { params, query }) => {
+      const sessions = await u.accountRecords.sessionsAsOf(params.id, query.as_of);
+      ctx.body = { items: sessions.map(presentSessionRecord), next_cursor: null };
     },
   }),
   defineRoute({

@@ -1,11 +1,18 @@
 import type { UseCases } from '../../../application/use-cases.js';
 import { pageRequestOf, presentPage } from '../cursor.js';
 import { problem } from '../openapi/problems.js';
-import { presentAttempt, presentSession, presentUser, presentUserInfo } from '../presenters.js';
+import {
+  presentAttempt,
+  presentExport,
+  presentSession,
+  presentUser,
+  presentUserInfo,
+} from '../presenters.js';
 import { requestContextOf } from '../request-context.js';
 import { noContent, ok } from '../routing/responses.js';
 import { defineRoute, type Route } from '../routing/route.js';
 import {
+  accountExportResponse,
   loginAttemptPage,
   sessionPage,
   userInfoResponse,
@@ -87,6 +94,20 @@ export const meRoutes = (u: UseCases): Route[] => [
     handler: async (ctx, { principal, body }) => {
       await u.changePassword.execute(principal, body, requestContextOf(ctx));
       ctx.status = 204;
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/users/me/export',
+    access: 'user',
+    operationId: 'exportAccount',
+    summary: 'Everything held about the caller (GDPR art. 15 and 20)',
+    description:
+      'The user, every session, every login attempt and every event whose data names the user, read from the event log, as one JSON document. No hash, digest or secret.',
+    tag: 'Current user',
+    responses: ok('The export.', accountExportResponse),
+    handler: async (ctx, { principal }) => {
+      ctx.body = presentExport(await u.accountRecords.export(principal));
     },
   }),
   defineRoute({
