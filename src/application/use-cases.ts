@@ -13,6 +13,8 @@ import type { ChangePassword } from './users/change-password.use-case.js';
 import type { GetCurrentUser } from './users/get-current-user.use-case.js';
 import type { RegisterUser } from './users/register-user.use-case.js';
 import type { UpdateProfile } from './users/update-profile.use-case.js';
+import type { EraseUser } from './users/erase-user.use-case.js';
+import type { AccountRecords } from './users/account-records.use-case.js';
 import type { ManageWebhooks } from './webhooks/manage-webhooks.use-case.js';
 import type { CompleteMfaLogin } from './mfa/complete-mfa-login.use-case.js';
 import type { ManageMfa } from './mfa/manage-mfa.use-case.js';
@@ -34,6 +36,8 @@ export interface UseCases {
   readonly currentUser: GetCurrentUser;
   readonly updateProfile: UpdateProfile;
   readonly changePassword: ChangePassword;
+  readonly eraseUser: EraseUser;
+  readonly accountRecords: AccountRecords;
   readonly sessions: UserSessions;
   readonly loginHistory: LoginHistory;
   readonly administerUsers: AdministerUsers;

@@ -13,7 +13,7 @@ import { LOGIN_ATTEMPT_READ_MODEL } from '../application/ports/login-attempt-rea
 import { PASSWORD_HASHER, type PasswordHasher } from '../application/ports/password-hasher.port.js';
 import { PASSWORD_SCREENING } from '../application/ports/password-screening.port.js';
 import { passwordScreening } from './passwords/password-screening.js';
-import { RATE_LIMITER } from '../application/ports/rate-limiter.port.js';
+import { RATE_LIMITER, type RateLimiter } from '../application/ports/rate-limiter.port.js';
 import { READ_MODEL_SYNC } from '../application/ports/read-model-sync.port.js';
 import { SESSION_READ_MODEL } from '../application/ports/session-read-model.port.js';
 import { SESSION_REVOCATIONS } from '../application/ports/session-revocations.port.js';
@@ -47,6 +47,8 @@ import { ChangePassword } from '../application/users/change-password.use-case.js
 import { GetCurrentUser } from '../application/users/get-current-user.use-case.js';
 import { RegisterUser } from '../application/users/register-user.use-case.js';
 import { UpdateProfile } from '../application/users/update-profile.use-case.js';
+import { EraseUser } from '../application/users/erase-user.use-case.js';
+import { AccountRecords } from '../application/users/account-records.use-case.js';
 import { CompleteMfaLogin } from '../application/mfa/complete-mfa-login.use-case.js';
 import { ManageMfa } from '../application/mfa/manage-mfa.use-case.js';
 import { ForgotPassword } from '../application/recovery/forgot-password.use-case.js';
@@ -72,13 +74,14 @@ import { OpaqueMfaCodes } from './crypto/mfa-codes.js';
 import { OtpauthTotp } from './crypto/otpauth-totp.js';
 import type { Config } from './config/config.js';
 import { SECRET_BOX } from '../application/ports/secret-box.port.js';
-import { AesGcmSecretBox } from './crypto/aes-gcm-secret-box.js';
+import { KEYED_HASH } from '../application/ports/keyed-hash.port.js';
+import { PERSONAL_DATA_KEYS } from '../application/ports/personal-data.port.js';
+import { HmacKeyedHash } from './crypto/hmac-keyed-hash.js';
 import { BcryptPasswordHasher } from './crypto/bcrypt-password-hasher.js';
 import { ScryptTestPasswordHasher } from './crypto/scrypt-test-password-hasher.js';
 import { LoginAttempts } from '../application/auth/login-attempts.js';
 import { Reauthenticate } from '../application/auth/reauthenticate.use-case.js';
 import { OpaqueDeviceTokenCodec } from './crypto/device-token-codec.js';
-import { loadMasterKey } from './crypto/master-key.js';
 import { OpaqueRefreshTokenCodec } from './crypto/refresh-token-codec.js';
 import { AuthMetrics } from './metrics/auth-metrics.js';
 import { InstrumentedEventStore } from './metrics/instrumented-event-store.js';
@@ -133,6 +136,8 @@ const resolveUseCases = (container: DependencyContainer, eventFeed: EventFeed): 
   currentUser: container.resolve(GetCurrentUser),
   updateProfile: container.resolve(UpdateProfile),
   changePassword: container.resolve(ChangePassword),
+  eraseUser: container.resolve(EraseUser),
+  accountRecords: container.resolve(AccountRecords),
   sessions: container.resolve(UserSessions),
   loginHistory: container.resolve(LoginHistory),
   administerUsers: container.resolve(AdministerUsers),
@@ -160,7 +165,7 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
   };
   // Metrics wrap adapters, never use cases: the appended events and the bcrypt calls say it all.
   const metrics = new AuthMetrics();
-  const secretBox = new AesGcmSecretBox(await loadMasterKey(config, logger));
+  const secretBox = storage.secretBox;
   const keyRing = await SigningKeyRing.open(storage.signingKeys, {
     algorithm: config.jwtAlgorithm,
     hmacSecret: config.hmacSecret,
@@ -201,6 +206,9 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
   container.register(LOGGER, { useValue: logger });
   container.register(CLOCK, { useValue: clock });
   container.register(SECRET_BOX, { useValue: secretBox });
+  const keyedHash = new HmacKeyedHash(storage.masterKey);
+  container.register(KEYED_HASH, { useValue: keyedHash });
+  container.register(PERSONAL_DATA_KEYS, { useValue: storage.dataKeys });
   // TOTP secrets are sealed under the master key, bound to their purpose and user.
   container.register(FIELD_SEALER, { useValue: new MasterKeyFieldSealer(secretBox) });
   container.register(TOTP_AUTHENTICATOR, { useValue: new OtpauthTotp(totpIssuerOf(config.issuer)) });
@@ -214,7 +222,12 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
   container.register(USER_READ_MODEL, { useValue: storage.users });
   container.register(SESSION_READ_MODEL, { useValue: storage.sessions });
   container.register(LOGIN_ATTEMPT_READ_MODEL, { useValue: storage.loginAttempts });
-  container.register(RATE_LIMITER, { useValue: storage.rateLimiter });
+  // Its keys name client addresses and mailboxes: stored (MongoDB) as keyed hashes only.
+  container.register(RATE_LIMITER, {
+    useValue: {
+      consume: (action, key) => storage.rateLimiter.consume(action, keyedHash.digest(`rate-${action}`, key)),
+    } satisfies RateLimiter,
+  });
   container.register(READ_MODEL_SYNC, { useValue: readModels });
   container.register(SESSION_REVOCATIONS, { useValue: revocations });
   container.register(PASSWORD_SCREENING, { useValue: passwordScreening(config, logger) });

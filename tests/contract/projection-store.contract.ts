@@ -88,6 +88,33 @@ export function describeProjectionStoreContract<Doc extends object>(
       expect(await store.checkpoint()).toBe(57);
     });
 
+    it("forgetUser replaces exactly the user's documents, keeping their positions", async () => {
+      const store = await fixture.create();
+      const of = (id: string, userId: string): Doc => ({ ...fixture.sample(id, 1), userId });
+      const scrub = (doc: Doc): Doc => ({ ...doc, scrubbed: true });
+      await store.save([
+        { id: 'a', doc: of('a', 'u-erased'), position: 3 },
+        { id: 'b', doc: of('b', 'u-kept'), position: 4 },
+        { id: 'c', doc: of('c', 'u-erased'), position: 5 },
+      ]);
+      await store.forgetUser('u-erased', scrub);
+      expect(await store.load(['a', 'b', 'c'])).toEqual(
+        new Map([
+          ['a', { doc: scrub(of('a', 'u-erased')), position: 3 }],
+          ['b', { doc: of('b', 'u-kept'), position: 4 }],
+          ['c', { doc: scrub(of('c', 'u-erased')), position: 5 }],
+        ]),
+      );
+      // The position guard still holds: a replay changes nothing, a newer change applies.
+      await store.save([
+        { id: 'a', doc: of('a', 'u-erased'), position: 3 },
+        { id: 'c', doc: of('c', 'u-erased'), position: 6 },
+      ]);
+      const after = await store.load(['a', 'c']);
+      expect(after.get('a')).toEqual({ doc: scrub(of('a', 'u-erased')), position: 3 });
+      expect(after.get('c')).toEqual({ doc: of('c', 'u-erased'), position: 6 });
+    });
+
     it('reset drops every document and the checkpoint, and the store is usable again', async () => {
       const store = await fixture.create();
       await store.save([change('a', 2, 8), change('b', 1, 4)]);

@@ -313,6 +313,9 @@ class Flaky<Doc extends object> implements ProjectionStore<Doc> {
   reset() {
     return this.inner.reset();
   }
+  forgetUser(userId: string, scrub: (doc: Doc) => Doc) {
+    return this.inner.forgetUser(userId, scrub);
+  }
 }
 
 // --- the runner over the embedded store -----------------------------------------------------------

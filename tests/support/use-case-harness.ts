@@ -7,6 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { EventStore, StoredEvent } from '../../src/application/ports/event-store.port.js';
+import { KEYED_HASH, type KeyedHash } from '../../src/application/ports/keyed-hash.port.js';
+import { claimStreamId, type ClaimKind } from '../../src/domain/identity-claim/identity-claim.events.js';
 import type { RequestContext } from '../../src/application/request-context.js';
 import type { UseCases } from '../../src/application/use-cases.js';
 import type { DomainEvent } from '../../src/domain/shared/event.js';
@@ -19,6 +21,8 @@ export const PASSWORD = 'correct horse battery staple';
 export interface UseCaseHarness {
   readonly useCases: UseCases;
   readonly store: EventStore;
+  /** The claim stream of a normalised email or username: named by its keyed hash. */
+  claimStream(kind: ClaimKind, value: string): string;
   /** A request context with a fresh request id. */
   ctx(overrides?: Partial<RequestContext>): RequestContext;
   /** Appends events to a stream at whatever version it is at, as another writer would have. */
@@ -57,6 +61,11 @@ export async function useCaseHarness(env: Record<string, string> = {}): Promise<
   return {
     useCases: runtime.useCases,
     store,
+    claimStream: (kind, value) =>
+      claimStreamId(
+        kind,
+        runtime.wiring.container.resolve<KeyedHash>(KEYED_HASH).digest(`claim-${kind}`, value),
+      ),
     ctx: (overrides = {}) => ({
       requestId: `req-${++request}`,
       ip: '203.0.113.7',

@@ -1,3 +1,4 @@
+import { isRegistered } from '../../domain/user/user.decider.js';
 import { inject, injectable } from 'tsyringe';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { Role } from '../../domain/user/role.js';
@@ -47,8 +48,9 @@ export class AdministerUsers {
   }
 
   async get(userId: string): Promise<UserProfile> {
-    const user = await this.users.find(userId);
-    if (user === null) throw notFound();
+    const user = await this.users.stateOf(userId);
+    if (user.status === 'erased') throw new DomainError('user_erased', 'The user was erased.');
+    if (!isRegistered(user)) throw notFound();
     return profileOf(user);
   }
 
@@ -94,7 +96,7 @@ export class AdministerUsers {
       metadata: metadataOf(ctx),
       now: this.clock.now(),
     });
-    if (state.status === 'unregistered') throw notFound();
+    if (!isRegistered(state)) throw notFound();
     return profileOf(state);
   }
 }

@@ -8,6 +8,7 @@ import {
 import { addressKey } from '../../domain/shared/address-key.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import type { AppendRequest } from '../ports/event-store.port.js';
+import { KEYED_HASH, type KeyedHash } from '../ports/keyed-hash.port.js';
 import { LOGGER, type Logger } from '../ports/logger.port.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
 import { LoginAttempts, type Tally } from './login-attempts.js';
@@ -34,6 +35,7 @@ export class AccessRefusals {
     @inject(LoginAttempts) private readonly counter: LoginAttempts,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(LOGGER) private readonly logger: Logger,
+    @inject(KEYED_HASH) private readonly keyed: KeyedHash,
   ) {}
 
   async tokenRejected(
@@ -78,7 +80,7 @@ export class AccessRefusals {
     event: TokenRejected | AdminAccessDenied,
   ): AppendRequest {
     return {
-      streamId: accessRefusalsStreamId(ctx.ip, tally.firstAt),
+      streamId: accessRefusalsStreamId(this.keyed.digest('address', addressKey(ctx.ip)), tally.firstAt),
       expectedVersion: 'any',
       events: [event],
       metadata: metadataOf(ctx),

@@ -24,6 +24,7 @@ import { CommandHandler } from '../command-handler.js';
 import { asRecorded } from '../event-sourcing.js';
 import { AUTH_SETTINGS, type AuthSettings } from '../ports/auth-settings.port.js';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
+import { KEYED_HASH, type KeyedHash } from '../ports/keyed-hash.port.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
 
 const HOUR_MS = 3_600_000;
@@ -67,6 +68,7 @@ export class GuessBudgets {
     @inject(EVENT_STORE) private readonly store: EventStore,
     @inject(AUTH_SETTINGS) private readonly settings: AuthSettings,
     @inject(CommandHandler) private readonly commands: CommandHandler,
+    @inject(KEYED_HASH) private readonly keyed: KeyedHash,
   ) {}
 
   /**
@@ -80,13 +82,24 @@ export class GuessBudgets {
     max: 10_000,
   });
 
-  /** A trusted device spends only its own budget; everyone else one per address and one per account. */
+  /**
+   * A trusted device spends only its own budget; everyone else one per address and one per account.
+   * Keys of address budgets are keyed hashes: a budget's stream id names no address or identifier.
+   */
   budgetsFor(account: string, address: string, deviceId: string | null): Budget[] {
     const { threshold, windowSeconds, accountThreshold } = this.settings.lockout;
     if (deviceId !== null) return [{ scope: 'device', key: deviceId, policy: { threshold, windowSeconds } }];
     return [
-      { scope: 'address', key: `${address}-${account}`, policy: { threshold, windowSeconds } },
-      { scope: 'account', key: account, policy: { threshold: accountThreshold, windowSeconds } },
+      {
+        scope: 'address',
+        key: this.keyed.digest('budget-address', `${address}-${account}`),
+        policy: { threshold, windowSeconds },
+      },
+      {
+        scope: 'account',
+        key: this.keyed.digest('budget-account', account),
+        policy: { threshold: accountThreshold, windowSeconds },
+      },
     ];
   }
 

@@ -7,6 +7,7 @@ import {
 import { CommandHandler } from '../command-handler.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import type { AppendRequest } from '../ports/event-store.port.js';
+import { KEYED_HASH, type KeyedHash } from '../ports/keyed-hash.port.js';
 import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
 
@@ -50,6 +51,7 @@ export class LoginAttempts {
     @inject(CommandHandler) private readonly commands: CommandHandler,
     @inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @inject(CLOCK) private readonly clock: Clock,
+    @inject(KEYED_HASH) private readonly keyed: KeyedHash,
   ) {}
 
   async recordRefusal(refusal: Refusal, ctx: RequestContext, now: Date): Promise<void> {
@@ -94,7 +96,11 @@ export class LoginAttempts {
 
   private loginFailed(refusal: Refusal, ctx: RequestContext, at: Date, count: number): AppendRequest {
     return {
-      streamId: loginRefusalsStreamId(refusal.identifier, ctx.ip, at),
+      streamId: loginRefusalsStreamId(
+        this.keyed.digest('identifier', refusal.identifier),
+        this.keyed.digest('address', addressKey(ctx.ip)),
+        at,
+      ),
       expectedVersion: 'any',
       events: [
         {

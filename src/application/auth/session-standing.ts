@@ -1,3 +1,4 @@
+import { isRegistered } from '../../domain/user/user.decider.js';
 import { inject, injectable } from 'tsyringe';
 import { sessionDecider } from '../../domain/session/session.decider.js';
 import { sessionStreamId } from '../../domain/session/session.events.js';
@@ -21,7 +22,7 @@ export class SessionStanding {
       this.commands.load(userStreamId(userId), userDecider),
     ]);
     if (session.status !== 'active' || session.userId !== userId) return true;
-    if (user.status === 'unregistered') return true;
+    if (!isRegistered(user)) return true;
     return sessionEndedByUser(user, sessionId, session.createdAt);
   }
 }

@@ -70,7 +70,8 @@ export class DeliverMail {
     const { state } = await this.commands.load(streamId, mailDecider);
     if (state.sent) return false;
     const now = this.clock.now();
-    const expired = expiryOf(view, now);
+    const erased = view.userId !== null && (await this.users.stateOf(view.userId)).status === 'erased';
+    const expired = erased ? 'recipient-erased' : expiryOf(view, now);
     if (expired !== null) {
       await this.commands.handle(
         streamId,

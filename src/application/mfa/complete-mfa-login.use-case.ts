@@ -1,3 +1,4 @@
+import { isRegistered } from '../../domain/user/user.decider.js';
 import { inject, injectable } from 'tsyringe';
 import { addressKey } from '../../domain/shared/address-key.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
@@ -64,7 +65,7 @@ export class CompleteMfaLogin {
       );
     }
     const { state } = await this.commands.load(userStreamId(parsed.userId), userDecider);
-    if (state.status === 'unregistered') throw challengeRefused();
+    if (!isRegistered(state)) throw challengeRefused();
     // Looked at before a guess is reserved, to know which budget the client spends; the decider
     // checks the same again on the state it appends to.
     const challenge = openChallenge(state.mfa, parsed.challengeId, parsed.digest, now);
@@ -92,7 +93,7 @@ export class CompleteMfaLogin {
       now,
     );
     const user = handled.state;
-    if (user.status === 'unregistered') throw challengeRefused();
+    if (!isRegistered(user)) throw challengeRefused();
     if (user.status !== 'active') {
       await this.attempts.recordRefusal(
         { identifier: user.email, userId: user.id, outcome: 'inactive' },

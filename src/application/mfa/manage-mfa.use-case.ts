@@ -1,3 +1,4 @@
+import { isRegistered } from '../../domain/user/user.decider.js';
 import { inject, injectable } from 'tsyringe';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { RECOVERY_CODE_COUNT } from '../../domain/user/mfa.events.js';
@@ -64,10 +65,7 @@ export class ManageMfa {
       userDecider,
       (state): UserCommand => ({
         type: 'ConfirmMfaEnrollment',
-        step:
-          state.status === 'unregistered'
-            ? null
-            : this.answers.stepOf(state.id, state.mfa.pendingSecret, code, now),
+        step: !isRegistered(state) ? null : this.answers.stepOf(state.id, state.mfa.pendingSecret, code, now),
         recoveryCodeDigests: recovery.digests,
       }),
       { metadata: metadataOf(ctx), now },

@@ -1,3 +1,4 @@
+import { isRegistered } from '../../domain/user/user.decider.js';
 import { inject, injectable } from 'tsyringe';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { MfaAnswer, MfaOutcome } from '../../domain/user/mfa.js';
@@ -52,7 +53,7 @@ export class SecondFactorCheck {
           userStreamId(userId),
           userDecider,
           (state) => {
-            if (state.status === 'unregistered') throw new DomainError('user_not_found', 'No such user.');
+            if (!isRegistered(state)) throw new DomainError('user_not_found', 'No such user.');
             return commandFor(this.answers.of(state, input, now));
           },
           { metadata: { ...metadataOf(ctx), actorId: ctx.actorId ?? userId }, now },

@@ -11,6 +11,11 @@ export interface EventMetadata {
   readonly userAgent?: string | undefined;
   /** The acting user when it is not the subject (an administrator), or the subject itself. */
   readonly actorId?: string | undefined;
+  /**
+   * Stored form only: `ip` and `userAgent` sealed under their subject's data key (see
+   * PersonalDataEventStore). Readers of the service's event store get them opened instead.
+   */
+  readonly personal?: { readonly key: string; readonly sealed: string } | undefined;
 }
 
 /** JSON-safe event data: no Dates (ISO strings instead), no NaN, no keys with "." or a leading "$". */

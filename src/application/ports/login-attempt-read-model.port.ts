@@ -9,7 +9,8 @@ export interface LoginAttemptView {
   readonly occurredAt: string;
   readonly outcome: LoginOutcome;
   readonly userId: string | null;
-  readonly identifier: string;
+  /** Null once its subject was erased (or its period key destroyed). */
+  readonly identifier: string | null;
   readonly ip: string | null;
   readonly userAgent: string | null;
   readonly sessionId: string | null;

@@ -26,4 +26,9 @@ export interface ProjectionStore<Doc extends object> {
   saveCheckpoint(position: number): Promise<void>;
   /** Drops every document and the checkpoint, for a rebuild from position 0. */
   reset(): Promise<void>;
+  /**
+   * Replaces every document whose `userId` is `userId` by `scrub(doc)`, keeping its position: an
+   * erasure reaches the documents a rebuild would now build without the user's personal data.
+   */
+  forgetUser(userId: string, scrub: (doc: Doc) => Doc): Promise<void>;
 }

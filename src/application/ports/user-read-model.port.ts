@@ -8,7 +8,12 @@ export interface UserView extends UserProfile {
   readonly lastLoginAt: string | null;
   /** Position of `UserRegistered`: the stable order of the admin list. */
   readonly seq: number;
+  /** When the account was erased; then email is ERASED_EMAIL, username and name null. */
+  readonly erasedAt?: string;
 }
+
+/** The email of an erased account's view: it matches no search, and searches list no such view. */
+export const ERASED_EMAIL = '';
 
 export interface UserSearch extends PageRequest {
   /** Case-insensitive substring of email, username or full name. */
@@ -19,7 +24,7 @@ export interface UserSearch extends PageRequest {
 
 export interface UserReadModel extends ProjectionStore<UserView> {
   byId(id: string): Promise<UserView | null>;
-  /** Ordered by `seq` ascending. */
+  /** Ordered by `seq` ascending; erased accounts are not listed. */
   search(query: UserSearch): Promise<Page<UserView>>;
 }
 export const USER_READ_MODEL = Symbol('UserReadModel');

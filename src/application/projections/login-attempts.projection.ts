@@ -24,6 +24,8 @@ const asHandled = (event: StoredEvent): Handled | null => {
 export const loginAttemptsProjection: Projection<LoginAttemptView> = {
   name: 'login-attempts',
   eventTypes: HANDLED,
+  // Outcomes, times and counts stay.
+  scrubErased: (doc) => ({ ...doc, identifier: null, ip: null, userAgent: null }),
 
   documentId(event) {
     const e = asHandled(event);

@@ -10,4 +10,10 @@ export interface Projection<Doc extends object> {
   readonly eventTypes: ReadonlySet<string>;
   documentId(event: StoredEvent): string | null;
   evolve(doc: Doc | null, event: StoredEvent): Doc | null;
+  /**
+   * For read models holding personal data of many documents per user (sessions, attempts): what
+   * a document of an erased user keeps. Applied to each of them when `UserErased` is projected,
+   * so the live read model equals a rebuild, in which those fields read as null.
+   */
+  scrubErased?(doc: Doc): Doc;
 }

@@ -2,7 +2,7 @@ import type { LoggedIn } from '../../domain/session/session.events.js';
 import type { UserEvent } from '../../domain/user/user.events.js';
 import { USER_EVENT_TYPES } from '../../domain/user/user.events.js';
 import type { StoredEvent } from '../ports/event-store.port.js';
-import type { UserView } from '../ports/user-read-model.port.js';
+import { ERASED_EMAIL, type UserView } from '../ports/user-read-model.port.js';
 import { upcast } from '../upcasters.js';
 import type { Projection } from './projection.js';
 
@@ -89,6 +89,17 @@ export const usersProjection: Projection<UserView> = {
         return { ...doc, isActive: false, updatedAt: at };
       case 'UserReactivated':
         return { ...doc, isActive: true, updatedAt: at };
+      // Counts and times stay; nothing personal does.
+      case 'UserErased':
+        return {
+          ...doc,
+          email: ERASED_EMAIL,
+          username: null,
+          fullName: null,
+          isActive: false,
+          updatedAt: at,
+          erasedAt: at,
+        };
       case 'MfaEnabled':
         return { ...doc, mfaEnabled: true, updatedAt: at };
       case 'MfaDisabled':

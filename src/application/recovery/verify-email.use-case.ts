@@ -1,3 +1,4 @@
+import { isRegistered } from '../../domain/user/user.decider.js';
 import { inject, injectable } from 'tsyringe';
 import { EMAIL_VERIFICATION_TOKEN } from '../../domain/user/account-recovery.events.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
@@ -62,10 +63,10 @@ export class EmailVerification {
       userStreamId(presented.userId),
       userDecider,
       (current): UserCommand | UserCommand[] =>
-        current.status === 'unregistered' ? [] : { type: 'VerifyEmail', tokenDigest: presented.digest, now },
+        !isRegistered(current) ? [] : { type: 'VerifyEmail', tokenDigest: presented.digest, now },
       { metadata: metadataOf({ ...ctx, actorId: presented.userId }), now },
     );
-    if (state.status === 'unregistered') throw invalidToken();
+    if (!isRegistered(state)) throw invalidToken();
     return profileOf(state);
   }
 }

@@ -2,11 +2,12 @@ import { inject, injectable } from 'tsyringe';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { claimStreamId, type ClaimKind } from '../../domain/identity-claim/identity-claim.events.js';
 import { usernameKey, type Username } from '../../domain/user/username.js';
-import type { RegisteredUser } from '../../domain/user/user.decider.js';
+import { isRegistered, type RegisteredUser } from '../../domain/user/user.decider.js';
 import { claimDecider, type ClaimCommand } from '../../domain/identity-claim/identity-claim.decider.js';
 import { CommandHandler } from '../command-handler.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { ConcurrencyError, type EventMetadata } from '../ports/event-store.port.js';
+import { KEYED_HASH, type KeyedHash } from '../ports/keyed-hash.port.js';
 import { UserRepository } from './user-repository.js';
 
 /**
@@ -28,7 +29,9 @@ const holds = (user: RegisteredUser, kind: ClaimKind, value: string): boolean =>
 
 /**
  * Uniqueness of emails and usernames, decided by optimistic concurrency on one claim stream per
- * value. Never by a read model, so two instances cannot both hand out the same value.
+ * value. Never by a read model, so two instances cannot both hand out the same value. A claim
+ * stream is named by the keyed hash of the value; a store written before that has streams named
+ * by the value itself, which are still honoured (read, and released) until their owner lets go.
  */
 @injectable()
 export class IdentityClaims {
@@ -36,10 +39,23 @@ export class IdentityClaims {
     @inject(CommandHandler) private readonly commands: CommandHandler,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(UserRepository) private readonly users: UserRepository,
+    @inject(KEYED_HASH) private readonly keyed: KeyedHash,
   ) {}
+
+  private streamOf(kind: ClaimKind, value: string): string {
+    return claimStreamId(kind, this.keyed.digest(`claim-${kind}`, value));
+  }
 
   /** The registered user holding a normalised email or username key, if any. */
   async holder(kind: ClaimKind, value: string): Promise<RegisteredUser | null> {
+    const { state } = await this.commands.load(this.streamOf(kind, value), claimDecider);
+    if (state.ownerId === null) return this.legacyHolder(kind, value);
+    const user = await this.users.find(state.ownerId);
+    return user !== null && holds(user, kind, value) ? user : null;
+  }
+
+  /** The holder by a claim stream named by the plain value (a store from before keyed claims). */
+  private async legacyHolder(kind: ClaimKind, value: string): Promise<RegisteredUser | null> {
     const { state } = await this.commands.load(claimStreamId(kind, value), claimDecider);
     if (state.ownerId === null) return null;
     const user = await this.users.find(state.ownerId);
@@ -59,10 +75,12 @@ export class IdentityClaims {
     metadata: EventMetadata,
     options: { adoptOrphan?: boolean } = {},
   ): Promise<string> {
+    const legacy = await this.legacyHolder(kind, value);
+    if (legacy !== null && legacy.id !== userId) throw takenError(kind);
     let adopted: string | null = null;
     try {
       await this.commands.handle(
-        claimStreamId(kind, value),
+        this.streamOf(kind, value),
         claimDecider,
         async (state): Promise<ClaimCommand | []> => {
           adopted = null;
@@ -73,12 +91,16 @@ export class IdentityClaims {
           if (state.ownerId === userId && claimAge < ABANDONED_AFTER_MS / 2) return [];
           let ownerHoldsIt = false;
           if (state.ownerId !== null && state.ownerId !== userId) {
-            const owner = await this.users.find(state.ownerId);
-            if (owner === null && options.adoptOrphan === true) {
+            const ownerState = await this.users.stateOf(state.ownerId);
+            // An erased owner holds nothing, and its id is never registered again.
+            const erased = ownerState.status === 'erased';
+            const owner = isRegistered(ownerState) ? ownerState : null;
+            if (owner === null && !erased && options.adoptOrphan === true) {
               adopted = state.ownerId;
               return [];
             }
-            ownerHoldsIt = owner === null ? claimAge < ABANDONED_AFTER_MS : holds(owner, kind, value);
+            ownerHoldsIt =
+              owner === null ? !erased && claimAge < ABANDONED_AFTER_MS : holds(owner, kind, value);
           }
           return { type: 'Claim', kind, value, userId, ownerHoldsIt };
         },
@@ -96,15 +118,18 @@ export class IdentityClaims {
 
   /** Gives a value up after its owner moved to another one. Best effort: a stale claim is harmless. */
   async release(kind: ClaimKind, value: string, userId: string, metadata: EventMetadata): Promise<void> {
-    try {
-      await this.commands.handle(
-        claimStreamId(kind, value),
-        claimDecider,
-        { type: 'Release', kind, value, userId },
-        { metadata, now: this.clock.now(), retries: MAX_ATTEMPTS - 1 },
-      );
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError)) throw error;
+    // The legacy stream is read first: a release appends only where the user owns the claim.
+    for (const streamId of [claimStreamId(kind, value), this.streamOf(kind, value)]) {
+      try {
+        await this.commands.handle(
+          streamId,
+          claimDecider,
+          { type: 'Release', kind, value, userId },
+          { metadata, now: this.clock.now(), retries: MAX_ATTEMPTS - 1 },
+        );
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+      }
     }
   }
 }

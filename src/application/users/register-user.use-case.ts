@@ -1,3 +1,4 @@
+import { isRegistered } from '../../domain/user/user.decider.js';
 import { inject, injectable } from 'tsyringe';
 import { EmailVerification } from '../recovery/verify-email.use-case.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
@@ -83,8 +84,7 @@ export class RegisterUser {
         [{ type: 'RegisterUser', userId, role, passwordHash, ...fields }, this.verification.request(userId)],
         { metadata: { ...metadata, actorId: ctx.actorId ?? userId }, now: this.clock.now(), retries: 0 },
       );
-      if (state.status === 'unregistered' || appended === null)
-        throw new Error('registration appended nothing');
+      if (!isRegistered(state) || appended === null) throw new Error('registration appended nothing');
       return { user: profileOf(state), position: appended.position };
     } catch (error) {
       // Another request adopted the same claim and registered first: the email is taken.

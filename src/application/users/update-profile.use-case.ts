@@ -1,3 +1,4 @@
+import { isRegistered } from '../../domain/user/user.decider.js';
 import { inject, injectable } from 'tsyringe';
 import { EmailVerification } from '../recovery/verify-email.use-case.js';
 import { addressKey } from '../../domain/shared/address-key.js';
@@ -78,8 +79,7 @@ export class UpdateProfile {
     const metadata = metadataOf({ ...ctx, actorId: userId });
     const streamId = userStreamId(userId);
     const { state, version } = await this.commands.load(streamId, userDecider);
-    if (state.status === 'unregistered')
-      throw new DomainError('user_not_found', 'The user no longer exists.');
+    if (!isRegistered(state)) throw new DomainError('user_not_found', 'The user no longer exists.');
 
     const newEmail = fields.email !== undefined && fields.email !== state.email ? fields.email : undefined;
     const oldUsernameKey = state.username === null ? null : usernameKey(state.username as Username);
@@ -129,7 +129,7 @@ export class UpdateProfile {
       throw error;
     }
     const next = handled.state;
-    if (next.status === 'unregistered') throw conflict(); // unreachable: users are never erased
+    if (!isRegistered(next)) throw conflict(); // erased in between: the change lost
     if (handled.appended === null) return { user: profileOf(state), position: null };
     const { position } = handled.appended;
     if (newEmail !== undefined) await this.claims.release('email', state.email, userId, metadata);

@@ -1,4 +1,3 @@
-import { addressKey } from '../shared/address-key.js';
 import type { DomainEvent } from '../shared/event.js';
 
 /** Why a presented token was refused. `superseded`: a rotated refresh token within the reuse grace. */
@@ -41,6 +40,6 @@ export type AccessRefusalEvent = TokenRejected | AdminAccessDenied;
 
 const hourBucket = (at: Date): string => at.toISOString().slice(0, 13).replace(/[-T]/g, '');
 
-/** Filed per hour and address, in streams nothing reads to decide: appended with `any`. */
-export const accessRefusalsStreamId = (ip: string | null, at: Date): string =>
-  `access-refusals-${hourBucket(at)}-${addressKey(ip)}`;
+/** Filed per hour and address (keyed: an HMAC digest), in streams nothing reads to decide: appended with `any`. */
+export const accessRefusalsStreamId = (address: string, at: Date): string =>
+  `access-refusals-${hourBucket(at)}-${address}`;

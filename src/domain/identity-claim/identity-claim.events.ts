@@ -17,5 +17,8 @@ export type IdentifierReleased = DomainEvent<
 >;
 export type ClaimEvent = IdentifierClaimed | IdentifierReleased;
 
-/** `value` is already normalised (lower-cased email or username key). */
-export const claimStreamId = (kind: ClaimKind, value: string): string => `${kind}-${value}`;
+/**
+ * `key` is the keyed hash (HMAC) of the normalised value (lower-cased email or username key), so
+ * no stream id names an address. Stores written before that have streams named by the value itself.
+ */
+export const claimStreamId = (kind: ClaimKind, key: string): string => `${kind}-${key}`;

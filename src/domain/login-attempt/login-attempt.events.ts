@@ -1,4 +1,3 @@
-import { addressKey } from '../shared/address-key.js';
 import type { DomainEvent } from '../shared/event.js';
 import type { MfaFactor } from '../user/mfa.events.js';
 
@@ -54,5 +53,6 @@ const hourBucket = (at: Date): string => at.toISOString().slice(0, 13).replace(/
 export const guessBudgetStreamId = (scope: string, key: string, at: Date): string =>
   `login-budget-${scope}-${hourBucket(at)}-${key}`;
 
-export const loginRefusalsStreamId = (identifier: string, ip: string | null, at: Date): string =>
-  `login-refusals-${hourBucket(at)}-${addressKey(ip)}-${identifier}`;
+/** `identifier` and `address` come keyed (HMAC digests): no personal value names a stream. */
+export const loginRefusalsStreamId = (identifier: string, address: string, at: Date): string =>
+  `login-refusals-${hourBucket(at)}-${address}-${identifier}`;

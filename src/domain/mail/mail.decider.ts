@@ -26,7 +26,7 @@ export type MailCommand =
       readonly type: 'RecordMailExpired';
       readonly messageId: string;
       readonly kind: MailKind;
-      readonly reason: 'token-expired' | 'too-old';
+      readonly reason: 'token-expired' | 'too-old' | 'recipient-erased';
     };
 
 const evolve = (state: MailState, event: Recorded<MailEvent>): MailState =>

@@ -41,7 +41,7 @@ export type MailFailed = DomainEvent<
 >;
 
 /**
- * Not sent, and never will be: its token expired, or it is older than the sender mails at all
+ * Not sent, and never will be: its token expired, its recipient was erased, or it is older than the sender mails at all
  * (an outbox filled from an old log, e.g. the first start after an upgrade, mails no history).
  */
 export type MailExpired = DomainEvent<
@@ -49,7 +49,7 @@ export type MailExpired = DomainEvent<
   {
     readonly messageId: string;
     readonly kind: MailKind;
-    readonly reason: 'token-expired' | 'too-old';
+    readonly reason: 'token-expired' | 'too-old' | 'recipient-erased';
   }
 >;
 

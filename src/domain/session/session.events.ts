@@ -8,6 +8,7 @@ export const LOGOUT_REASONS = [
   'admin',
   'reuse',
   'deactivation',
+  'erasure',
 ] as const;
 export type LogoutReason = (typeof LOGOUT_REASONS)[number];
 

@@ -11,6 +11,7 @@ export type DomainErrorCode =
   | 'account_locked'
   | 'rate_limited'
   | 'user_not_found'
+  | 'user_erased'
   | 'session_not_found'
   | 'session_revoked'
   | 'refresh_token_invalid'

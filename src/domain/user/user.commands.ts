@@ -1,5 +1,5 @@
 import type { RecoveryCommand } from './account-recovery.js';
-import type { AllSessionsEnded } from './user.events.js';
+import type { AllSessionsEnded, ErasureReason } from './user.events.js';
 import type { Email } from './email.js';
 import type { MfaCommand } from './mfa.js';
 import type { Role } from './role.js';
@@ -26,6 +26,8 @@ export type UserCommand =
   | { readonly type: 'ChangeRole'; readonly role: Role }
   | { readonly type: 'Deactivate' }
   | { readonly type: 'Reactivate' }
+  /** Erases the account; idempotent. Followed by `EndAllSessions` in the same append. */
+  | { readonly type: 'Erase'; readonly actorId: string; readonly reason: ErasureReason }
   | MfaCommand
   | RecoveryCommand
   | {

@@ -34,9 +34,20 @@ export interface RegisteredUser {
   /** Email proof, outstanding reset and verification tokens, device cut-off. */
   readonly recovery: RecoveryState;
 }
-export type UserState = { readonly status: 'unregistered' } | RegisteredUser;
+/** What is left of an erased account: its id and when; nothing can happen to it any more. */
+export interface ErasedUser {
+  readonly status: 'erased';
+  readonly id: string;
+  readonly createdAt: Date;
+  readonly erasedAt: Date;
+}
+export type UserState = { readonly status: 'unregistered' } | RegisteredUser | ErasedUser;
 
 export const initialUserState = (): UserState => ({ status: 'unregistered' });
+
+/** An account that exists and was not erased. */
+export const isRegistered = (state: UserState): state is RegisteredUser =>
+  state.status === 'active' || state.status === 'deactivated';
 
 export function evolveUser(state: UserState, event: Recorded<UserEvent>): UserState {
   if (event.type === 'UserRegistered') {
@@ -56,7 +67,10 @@ export function evolveUser(state: UserState, event: Recorded<UserEvent>): UserSt
       recovery: initialRecoveryState(),
     };
   }
-  if (state.status === 'unregistered') return state;
+  if (!isRegistered(state)) return state;
+  if (event.type === 'UserErased') {
+    return { status: 'erased', id: state.id, createdAt: state.createdAt, erasedAt: event.occurredAt };
+  }
   const recovery = evolveRecovery(state.recovery, event);
   return evolveAccount(recovery === state.recovery ? state : { ...state, recovery }, event);
 }
@@ -97,6 +111,7 @@ function evolveAccount(state: RegisteredUser, event: Recorded<UserEvent>): UserS
     case 'PasswordResetCompleted':
     case 'EmailVerificationRequested':
     case 'UserRegistered':
+    case 'UserErased':
       return state;
     default:
       return { ...state, mfa: evolveMfa(state.mfa, event) };
@@ -104,6 +119,7 @@ function evolveAccount(state: RegisteredUser, event: Recorded<UserEvent>): UserS
 }
 
 const registered = (state: UserState): RegisteredUser => {
+  if (state.status === 'erased') throw new DomainError('user_erased', 'The user was erased.');
   if (state.status === 'unregistered') throw new DomainError('user_not_found', 'The user does not exist.');
   return state;
 };
@@ -119,6 +135,11 @@ export function decideUser(
     }
     const { userId, email, username, fullName, passwordHash, role } = command;
     return [{ type: 'UserRegistered', data: { userId, email, username, fullName, passwordHash, role } }];
+  }
+  if (command.type === 'Erase') {
+    if (state.status === 'erased') return [];
+    const { id: userId } = registered(state);
+    return [{ type: 'UserErased', data: { userId, actorId: command.actorId, reason: command.reason } }];
   }
   const user = registered(state);
   const userId = user.id;

@@ -34,6 +34,18 @@ export type UserRoleChanged = DomainEvent<
 export type UserDeactivated = DomainEvent<'UserDeactivated', { readonly userId: string }>;
 export type UserReactivated = DomainEvent<'UserReactivated', { readonly userId: string }>;
 
+/** Who asked for an erasure: the user themself (DELETE /users/me) or an administrator. */
+export type ErasureReason = 'user-request' | 'admin';
+/**
+ * The account is erased (GDPR art. 17): its data key is destroyed, so every personal field of
+ * its events reads as null from now on; its events, their times, outcomes and hashes stay.
+ * Nothing ever happens to the account again.
+ */
+export type UserErased = DomainEvent<
+  'UserErased',
+  { readonly userId: string; readonly actorId: string; readonly reason: ErasureReason }
+>;
+
 /**
  * Every session of the user that started before this event is over, except `keptSessionId` (the
  * session that changed the password keeps working). Recorded in the user's own stream, so
@@ -44,7 +56,7 @@ export type AllSessionsEnded = DomainEvent<
   'AllSessionsEnded',
   {
     readonly userId: string;
-    readonly reason: 'logout-all' | 'password-change' | 'admin' | 'deactivation';
+    readonly reason: 'logout-all' | 'password-change' | 'admin' | 'deactivation' | 'erasure';
     readonly keptSessionId: string | null;
   }
 >;
@@ -57,6 +69,7 @@ export type UserEvent =
   | UserRoleChanged
   | UserDeactivated
   | UserReactivated
+  | UserErased
   | MfaEvent
   | AccountRecoveryEvent
   | AllSessionsEnded;
@@ -69,6 +82,7 @@ export const USER_EVENT_TYPES: readonly UserEvent['type'][] = [
   'UserRoleChanged',
   'UserDeactivated',
   'UserReactivated',
+  'UserErased',
   ...MFA_EVENT_TYPES,
   ...ACCOUNT_RECOVERY_EVENT_TYPES,
 ];

@@ -25,7 +25,10 @@ export async function loadMasterKey(config: Config, logger: Logger): Promise<Uin
   try {
     // 'wx': two processes starting at once on one DATA_DIR must not each write their own key.
     await writeFile(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-    logger.warn({ file }, 'generated a master key; back it up: losing it loses the signing keys');
+    logger.warn(
+      { file },
+      'generated a master key; back it up: losing it loses the signing keys and all personal data',
+    );
     return key;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

@@ -1,6 +1,7 @@
 import type { StoredEvent } from '../../application/ports/event-store.port.js';
 import type { DocChange, ProjectionStore } from '../../application/ports/projection-store.port.js';
 import type { Projection } from '../../application/projections/projection.js';
+import { USER_ERASED } from '../../application/privacy/personal-fields.js';
 import type { LogConsumer } from './log-consumer.js';
 
 /** A projection wired to its store, with the document type erased so different ones share a list. */
@@ -50,8 +51,29 @@ async function applyBatch<Doc extends object>(
     const id = projection.documentId(event);
     if (id !== null) touched.push({ id, event });
   }
-  if (touched.length === 0) return;
+  if (touched.length > 0) await evolveTouched(projection, store, touched);
+  await scrubErased(projection, store, events);
+}
 
+/** After the documents: the batch's events about an erased user were applied before its erasure. */
+async function scrubErased<Doc extends object>(
+  projection: Projection<Doc>,
+  store: ProjectionStore<Doc>,
+  events: readonly StoredEvent[],
+): Promise<void> {
+  if (projection.scrubErased === undefined) return;
+  const scrub = (doc: Doc): Doc => projection.scrubErased?.(doc) ?? doc;
+  for (const event of events) {
+    const userId = event.data['userId'];
+    if (event.type === USER_ERASED && typeof userId === 'string') await store.forgetUser(userId, scrub);
+  }
+}
+
+async function evolveTouched<Doc extends object>(
+  projection: Projection<Doc>,
+  store: ProjectionStore<Doc>,
+  touched: readonly { readonly id: string; readonly event: StoredEvent }[],
+): Promise<void> {
   const stored = await store.load([...new Set(touched.map(({ id }) => id))]);
   const current = new Map<string, { readonly doc: Doc | null; readonly position: number }>(stored);
   const changes = new Map<string, DocChange<Doc>>();

@@ -31,11 +31,27 @@ import { SqliteWebhookReadModel } from '../read-models/sqlite/sqlite-webhook-rea
 import { FileSigningKeyRepository } from '../tokens/file-signing-key-repository.js';
 import { MongoSigningKeyRepository } from '../tokens/mongo-signing-key-repository.js';
 import type { SigningKeyRepository } from '../tokens/signing-key-repository.js';
+import type { DataKeyStore } from '../../application/ports/data-key-store.port.js';
+import type { SecretBox } from '../../application/ports/secret-box.port.js';
+import { AesGcmSecretBox } from '../crypto/aes-gcm-secret-box.js';
+import { loadMasterKey } from '../crypto/master-key.js';
+import { DataKeyRing } from '../privacy/data-key-ring.js';
+import { MongoDataKeyStore } from '../privacy/mongo-data-key-store.js';
+import { PersonalDataEventStore } from '../privacy/personal-data-event-store.js';
+import { SqliteDataKeyStore } from '../privacy/sqlite-data-key-store.js';
 
 /** Every adapter that depends on where data lives, chosen once from configuration. */
 export interface Storage {
   readonly mode: 'mongodb' | 'embedded';
+  /** The log as the service reads and writes it: personal fields opened on read, sealed on append. */
   readonly eventStore: EventStore;
+  /** The log exactly as stored (personal fields sealed): what `verify-log` hashes. */
+  readonly storedEvents: EventStore;
+  /** The master key (DATA_ENCRYPTION_KEY or DATA_DIR/master.key) and the box sealing under it. */
+  readonly masterKey: Uint8Array;
+  readonly secretBox: SecretBox;
+  /** The per-subject data keys of personal data (crypto-shredding), cached in memory. */
+  readonly dataKeys: DataKeyRing;
   readonly users: UserReadModel;
   readonly sessions: SessionReadModel;
   readonly loginAttempts: LoginAttemptReadModel;
@@ -51,6 +67,25 @@ export interface Storage {
 /** The embedded mode's files in DATA_DIR. */
 export const EVENTS_FILE = 'events.sqlite';
 export const READ_MODELS_FILE = 'read-models.sqlite';
+/** The data keys, apart from the log: a copy of events.sqlite carries no key. */
+export const DATA_KEYS_FILE = 'data-keys.sqlite';
+
+/** The keys and the sealing view over the stored log, the same in both modes. */
+function sealing(
+  stored: EventStore,
+  keyStore: DataKeyStore,
+  masterKey: Uint8Array,
+): Pick<Storage, 'eventStore' | 'storedEvents' | 'masterKey' | 'secretBox' | 'dataKeys'> {
+  const secretBox = new AesGcmSecretBox(masterKey);
+  const dataKeys = new DataKeyRing(keyStore, secretBox);
+  return {
+    eventStore: new PersonalDataEventStore(stored, dataKeys),
+    storedEvents: stored,
+    masterKey,
+    secretBox,
+    dataKeys,
+  };
+}
 
 const CONNECT_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 10_000 };
 
@@ -71,6 +106,7 @@ async function connectWithRetry(uri: string, logger: Logger): Promise<{ client: 
 
 export async function openStorage(config: Config, logger: Logger): Promise<Storage> {
   if (config.mongodbUri !== undefined) {
+    const masterKey = await loadMasterKey(config, logger);
     const { client, db } = await connectWithRetry(config.mongodbUri, logger);
     // Queries of the read models fail with the driver's errors; guarded, an outage answers 503.
     const users = guardedByMongo(new MongoUserReadModel(db));
@@ -79,7 +115,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     const webhooks = guardedByMongo(new MongoWebhookReadModel(db));
     const mailOutbox = guardedByMongo(new MongoMailOutbox(db));
     const rateLimiter = MongoRateLimiter.create(db, config.rateLimits);
-    const [eventStore] = await Promise.all([
+    const [storedEvents] = await Promise.all([
       MongoEventStore.create(db),
       users.init(),
       sessions.init(),
@@ -87,9 +123,10 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
       webhooks.init(),
       mailOutbox.init(),
     ]);
+    const sealed = sealing(storedEvents, guardedByMongo(new MongoDataKeyStore(db)), masterKey);
     return {
       mode: 'mongodb',
-      eventStore,
+      ...sealed,
       users,
       sessions,
       loginAttempts,
@@ -99,19 +136,21 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
       rateLimiter,
       sweep: async (now) => void (await MongoRateLimiter.sweep(db, now)),
       close: async () => {
-        await eventStore.close();
+        await storedEvents.close();
         await client.close();
       },
     };
   }
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const eventStore = new SqliteEventStore({ file: path.join(config.dataDir, EVENTS_FILE) });
+  const masterKey = await loadMasterKey(config, logger);
+  const storedEvents = new SqliteEventStore({ file: path.join(config.dataDir, EVENTS_FILE) });
+  const keyStore = new SqliteDataKeyStore({ file: path.join(config.dataDir, DATA_KEYS_FILE) });
   // Read models and their checkpoints persist in a file of their own: a start resumes from the
   // checkpoint instead of replaying the log, and memory does not grow with the data.
   const readModels = new SqliteReadModelDatabase({ file: path.join(config.dataDir, READ_MODELS_FILE) });
   return {
     mode: 'embedded',
-    eventStore,
+    ...sealing(storedEvents, keyStore, masterKey),
     users: new SqliteUserReadModel(readModels),
     sessions: new SqliteSessionReadModel(readModels),
     loginAttempts: new SqliteLoginAttemptReadModel(readModels),
@@ -121,7 +160,8 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     rateLimiter: new InMemoryRateLimiter(config.rateLimits),
     sweep: async () => {},
     close: async () => {
-      await eventStore.close();
+      await storedEvents.close();
+      await keyStore.close();
       readModels.close();
     },
   };

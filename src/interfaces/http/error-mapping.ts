@@ -14,6 +14,7 @@ const STATUS: Record<DomainErrorCode, { status: number; title: string }> = {
   account_locked: { status: 429, title: 'Too many attempts' },
   rate_limited: { status: 429, title: 'Too many requests' },
   user_not_found: { status: 404, title: 'Not found' },
+  user_erased: { status: 410, title: 'Gone' },
   session_not_found: { status: 404, title: 'Not found' },
   webhook_not_found: { status: 404, title: 'Not found' },
   session_revoked: { status: 401, title: 'Unauthorized' },

@@ -3,6 +3,8 @@ import type { LoginAttemptView } from '../../application/ports/login-attempt-rea
 import type { UserView } from '../../application/ports/user-read-model.port.js';
 import type { ListedSession } from '../../application/sessions/user-sessions.use-case.js';
 import type { UserProfile } from '../../application/user-profile.js';
+import type { SessionView } from '../../application/ports/session-read-model.port.js';
+import type { AccountExport } from '../../application/users/account-records.use-case.js';
 
 /** The wire shapes of API.md: snake_case, and never a hash, digest or secret. */
 export const presentUser = (u: UserProfile | UserView) => ({
@@ -47,6 +49,34 @@ export const presentSession = (s: ListedSession) => ({
   ip: s.ip,
   user_agent: s.userAgent,
   current: s.current,
+});
+
+export const presentSessionRecord = (s: SessionView) => ({
+  id: s.id,
+  created_at: s.createdAt,
+  last_refreshed_at: s.lastRefreshedAt,
+  expires_at: s.expiresAt,
+  ip: s.ip,
+  user_agent: s.userAgent,
+  revoked_at: s.revokedAt,
+  revoked_reason: s.revokedReason,
+});
+
+export const presentExport = (x: AccountExport) => ({
+  user: presentUser(x.user),
+  sessions: x.sessions.map(presentSessionRecord),
+  login_attempts: x.loginAttempts.map(presentAttempt),
+  events: x.events.map((e) => ({
+    type: e.type,
+    version: e.version,
+    stream_id: e.streamId,
+    stream_version: e.streamVersion,
+    position: e.position,
+    occurred_at: e.occurredAt,
+    data: e.data,
+    hash: e.hash,
+    prev_hash: e.prevHash,
+  })),
 });
 
 export const presentAttempt = (a: LoginAttemptView) => ({

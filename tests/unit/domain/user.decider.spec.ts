@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sessionEndedByUser, userDecider } from '../../../src/domain/user/user.decider.js';
+import { isRegistered, sessionEndedByUser, userDecider } from '../../../src/domain/user/user.decider.js';
 import type { Email } from '../../../src/domain/user/email.js';
 import type { Username } from '../../../src/domain/user/username.js';
 import type { UserEvent } from '../../../src/domain/user/user.events.js';
@@ -48,6 +48,24 @@ describe('user decider', () => {
         role: 'user',
       })
       .thenFails('email_taken');
+  });
+
+  it('erases a user once; afterwards nothing happens to the account any more', () => {
+    const erased: UserEvent = {
+      type: 'UserErased',
+      data: { userId, actorId: 'admin-1', reason: 'admin' },
+    };
+    spec.given([registered]).when({ type: 'Erase', actorId: 'admin-1', reason: 'admin' }).then([erased]);
+    spec
+      .given([registered, erased])
+      .when({ type: 'Erase', actorId: userId, reason: 'user-request' })
+      .then([]);
+    spec.given([registered, erased]).when({ type: 'Reactivate' }).thenFails('user_erased');
+    spec
+      .given([registered, erased])
+      .when({ type: 'ChangeEmail', email: 'b@example.com' as Email })
+      .thenFails('user_erased');
+    spec.given([]).when({ type: 'Erase', actorId: 'admin-1', reason: 'admin' }).thenFails('user_not_found');
   });
 
   it('refuses commands for a user that does not exist', () => {
@@ -140,7 +158,7 @@ describe('ending all sessions of a user (the cut-off in the user stream)', () =>
       (s, e) => userDecider.evolve(s, { ...e, occurredAt: new Date('2026-01-01T00:00:00Z') }),
       userDecider.initialState(),
     );
-    if (state.status === 'unregistered') throw new Error('unregistered');
+    if (!isRegistered(state)) throw new Error('unregistered');
     expect(sessionEndedByUser(state, 's-old', before)).toBe(true);
     expect(sessionEndedByUser(state, 's-keep', before)).toBe(false);
     expect(sessionEndedByUser(state, 's-new', after)).toBe(false);

@@ -122,6 +122,28 @@ describe('users projection', () => {
     ).toBeNull();
   });
 
+  it('keeps an erased user with its times, and nothing personal', () => {
+    const docs = fold(usersProjection, [
+      stored(registered, 7, '2026-01-01T10:00:00.000Z'),
+      stored(loggedIn('s-1'), 8, '2026-01-02T00:00:00.000Z'),
+      stored(
+        { type: 'UserErased', data: { userId: USER, actorId: USER, reason: 'user-request' } },
+        9,
+        '2026-01-03T00:00:00.000Z',
+      ),
+    ]);
+    expect(docs.get(USER)).toEqual({
+      ...initial,
+      email: '',
+      username: null,
+      fullName: null,
+      isActive: false,
+      lastLoginAt: '2026-01-02T00:00:00.000Z',
+      updatedAt: '2026-01-03T00:00:00.000Z',
+      erasedAt: '2026-01-03T00:00:00.000Z',
+    });
+  });
+
   it('handles exactly the user events and LoggedIn', () => {
     expect([...usersProjection.eventTypes].sort()).toEqual(
       [
@@ -133,6 +155,7 @@ describe('users projection', () => {
         'UserEmailChanged',
         'UserProfileUpdated',
         'UserReactivated',
+        'UserErased',
         'UserRegistered',
         'UserRoleChanged',
         'EmailVerified',

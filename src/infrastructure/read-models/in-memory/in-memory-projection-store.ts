@@ -49,6 +49,16 @@ export class InMemoryProjectionStore<Doc extends object> implements ProjectionSt
     return Promise.resolve();
   }
 
+  forgetUser(userId: string, scrub: (doc: Doc) => Doc): Promise<void> {
+    for (const [id, stored] of this.docs) {
+      if ((stored.doc as { userId?: unknown }).userId !== userId) continue;
+      const doc = scrub(stored.doc);
+      this.docs.set(id, { doc, position: stored.position });
+      this.indexed(doc, stored.doc);
+    }
+    return Promise.resolve();
+  }
+
   /** Called after `doc` replaced `previous` (null when new). */
   protected indexed(_doc: Doc, _previous: Doc | null): void {}
 

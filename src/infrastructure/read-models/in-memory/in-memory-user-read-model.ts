@@ -1,5 +1,10 @@
 import type { Page } from '../../../application/pagination.js';
-import type { UserReadModel, UserSearch, UserView } from '../../../application/ports/user-read-model.port.js';
+import {
+  ERASED_EMAIL,
+  type UserReadModel,
+  type UserSearch,
+  type UserView,
+} from '../../../application/ports/user-read-model.port.js';
 import { InMemoryProjectionStore } from './in-memory-projection-store.js';
 import { SeqIndex, takePage } from './seq-index.js';
 
@@ -11,7 +16,11 @@ const matches = (user: UserView, needle: string): boolean =>
 function* filtered(users: Iterable<UserView>, query: UserSearch): Generator<UserView> {
   const needle = query.q === undefined || query.q === '' ? null : query.q.toLowerCase();
   for (const user of users) {
-    if ((needle === null || matches(user, needle)) && (query.role === undefined || user.role === query.role))
+    if (
+      user.email !== ERASED_EMAIL &&
+      (needle === null || matches(user, needle)) &&
+      (query.role === undefined || user.role === query.role)
+    )
       yield user;
   }
 }

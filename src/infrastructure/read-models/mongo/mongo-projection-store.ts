@@ -206,6 +206,17 @@ export class MongoProjectionStore<Doc extends object> implements ProjectionStore
     return { items: shown.map((record) => this.fromRecord(record)), nextAfter: more ? lastSeq : null };
   }
 
+  /** A scan on FerretDB (erasures are rare); one replace per document, keeping its `_pos`. */
+  async forgetUser(userId: string, scrub: (doc: Doc) => Doc): Promise<void> {
+    const records = await this.collection.find({ userId }).toArray();
+    for (const record of records) {
+      await this.collection.replaceOne(
+        { _id: record._id },
+        { ...scrub(this.fromRecord(record)), _pos: record._pos },
+      );
+    }
+  }
+
   /** The view as the ports define it, without the storage fields. */
   protected fromRecord(record: StoredRecord): Doc {
     const { _id: _ignoredId, _pos: _ignoredPos, ...doc } = record;

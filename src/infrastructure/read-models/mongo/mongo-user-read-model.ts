@@ -1,6 +1,11 @@
 import type { Db, Filter } from 'mongodb';
 import type { Page } from '../../../application/pagination.js';
-import type { UserReadModel, UserSearch, UserView } from '../../../application/ports/user-read-model.port.js';
+import {
+  ERASED_EMAIL,
+  type UserReadModel,
+  type UserSearch,
+  type UserView,
+} from '../../../application/ports/user-read-model.port.js';
 import type { StoredRecord } from './mongo-projection-store.js';
 import { escapeRegex, MongoProjectionStore } from './mongo-projection-store.js';
 
@@ -26,7 +31,8 @@ export class MongoUserReadModel extends MongoProjectionStore<UserView> implement
   }
 
   search(query: UserSearch): Promise<Page<UserView>> {
-    const filter: Filter<StoredRecord> = {};
+    // Erased accounts keep their document (counts, times) with ERASED_EMAIL, and are not listed.
+    const filter: Filter<StoredRecord> = { email: { $ne: ERASED_EMAIL } };
     if (query.q !== undefined && query.q !== '') {
       const pattern = { $regex: escapeRegex(query.q), $options: 'i' };
       filter.$or = [{ email: pattern }, { username: pattern }, { fullName: pattern }];

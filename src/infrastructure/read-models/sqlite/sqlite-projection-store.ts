@@ -129,6 +129,29 @@ export class SqliteProjectionStore<Doc extends object> implements ProjectionStor
     );
   }
 
+  /** A scan (erasures are rare): `userId` is in the document, not in every table's columns. */
+  forgetUser(userId: string, scrub: (doc: Doc) => Doc): Promise<void> {
+    return this.db.async(() =>
+      this.db.transaction(() => {
+        const rows = this.db.all(
+          `SELECT id, doc FROM ${this.table} WHERE json_extract(doc, '$.userId') = ?`,
+          userId,
+        );
+        const sets = ['doc = ?', ...this.columns.map((column) => `${column.name} = ?`)].join(', ');
+        for (const row of rows) {
+          const doc = scrub(this.parse(row));
+          const values = this.columns.map((column) => column.value(doc));
+          this.db.run(
+            `UPDATE ${this.table} SET ${sets} WHERE id = ?`,
+            JSON.stringify(doc),
+            ...values,
+            textColumn(row, 'id'),
+          );
+        }
+      }),
+    );
+  }
+
   /** The document by id, or null. */
   protected byKey(id: string): Promise<Doc | null> {
     return this.db.async(() => {

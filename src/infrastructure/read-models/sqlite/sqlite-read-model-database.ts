@@ -33,6 +33,8 @@ export class SqliteReadModelDatabase {
     // The read models hold emails, names and addresses: 0600 like the log. A lost tail after an
     // OS crash is replayed from the checkpoint.
     this.db = openPrivateSqlite(options.file, options.busyTimeoutMs);
+    // An erasure overwrites personal data in place: freed space is zeroed, not left readable.
+    this.db.exec('PRAGMA secure_delete = ON');
     this.db.exec(SCHEMA);
   }
 

@@ -1,5 +1,10 @@
 import type { Page } from '../../../application/pagination.js';
-import type { UserReadModel, UserSearch, UserView } from '../../../application/ports/user-read-model.port.js';
+import {
+  ERASED_EMAIL,
+  type UserReadModel,
+  type UserSearch,
+  type UserView,
+} from '../../../application/ports/user-read-model.port.js';
 import { SqliteProjectionStore, type Where } from './sqlite-projection-store.js';
 import type { SqliteReadModelDatabase } from './sqlite-read-model-database.js';
 
@@ -34,8 +39,9 @@ export class SqliteUserReadModel extends SqliteProjectionStore<UserView> impleme
   search(query: UserSearch): Promise<Page<UserView>> {
     return this.db.async(() => {
       const needle = query.q === undefined || query.q === '' ? null : query.q.toLowerCase();
-      const conditions: string[] = [];
-      const params: string[] = [];
+      // Erased accounts keep their row (counts, times) with ERASED_EMAIL, and are not listed.
+      const conditions: string[] = ['email_lc <> ?'];
+      const params: string[] = [ERASED_EMAIL];
       if (needle !== null) {
         conditions.push(
           '(instr(email_lc, ?) > 0 OR instr(username_lc, ?) > 0 OR instr(full_name_lc, ?) > 0)',

@@ -36,7 +36,7 @@ export function verifyLogCommand(io: CliIo, withRuntime: WithRuntime): Command {
         const started = Date.now();
         let result;
         try {
-          result = await verifyLog(runtime.storage.eventStore, runtime.wiring.keyRing, {
+          result = await verifyLog(runtime.storage.storedEvents, runtime.wiring.keyRing, {
             from: options.from,
             checkpoint: options.checkpoint,
             onProgress: (done, total) => progress.update(done, total),

@@ -19,7 +19,7 @@ const retryAfter = z.string().meta({
   header: { id: 'Retry-After' },
 });
 
-export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 503;
 
 interface StockProblem {
   /** Component name of the shared response. */
@@ -55,6 +55,12 @@ const STOCK_PROBLEMS: Record<ProblemStatus, StockProblem> = {
     description: 'The email or username is taken, or a concurrent change won.',
     title: 'Email taken',
     detail: 'An account with this email already exists.',
+  },
+  410: {
+    id: 'Gone',
+    description: 'The account was erased: its personal data is gone for good.',
+    title: 'Gone',
+    detail: 'The user was erased.',
   },
   413: {
     id: 'PayloadTooLarge',

@@ -3,16 +3,17 @@ import { loginAttemptFilter } from '../../../application/admin/login-history.use
 import type { UseCases } from '../../../application/use-cases.js';
 import { pageRequestOf, presentPage } from '../cursor.js';
 import { problem } from '../openapi/problems.js';
-import { presentAttempt, presentUser } from '../presenters.js';
+import { presentAttempt, presentSessionRecord, presentUser } from '../presenters.js';
 import { requestContextOf } from '../request-context.js';
 import { JSON_TYPE, noContent, ok } from '../routing/responses.js';
 import { defineRoute, type Route, type RouteContext } from '../routing/route.js';
-import { loginAttemptQuery, userSearchQuery } from '../schemas/admin.schemas.js';
+import { asOfQuery, loginAttemptQuery, userSearchQuery } from '../schemas/admin.schemas.js';
 import { pageQuery, userPath } from '../schemas/common.js';
 import {
   auditCheckpointPage,
   loginAttemptPage,
   loginAttemptResponse,
+  sessionRecordPage,
   userEventPage,
   userPage,
   userResponse,
@@ -22,6 +23,8 @@ import { roleBody } from '../schemas/user.schemas.js';
 /** Deactivating or demoting one's own account could leave nobody able to undo it. */
 const NOT_YOURSELF = problem(409, 'An administrator cannot deactivate or demote their own account.');
 const noSuchUser = problem(404, 'No such user.');
+const erasedUser = problem(410, 'The user was erased.');
+const NOT_YOURSELF_ERASE = problem(409, 'An administrator erases their own account with DELETE /users/me.');
 const theUser = ok('The user.', userResponse);
 
 /** Streams every match as NDJSON with backpressure: memory stays flat however large the match. */
@@ -65,10 +68,46 @@ export const adminRoutes = (u: UseCases): Route[] => [
     operationId: 'getUser',
     summary: 'One user',
     tag: 'Administration',
+    description: 'With `as_of`, the user as it was at that instant, replayed from the event log.',
+    request: { path: userPath, query: asOfQuery },
+    responses: { ...theUser, ...problem(404, 'No such user (at that instant).'), ...erasedUser },
+    handler: async (ctx, { params, query }) => {
+      ctx.body = presentUser(
+        query.as_of === undefined
+          ? await u.administerUsers.get(params.id)
+          : await u.accountRecords.userAsOf(params.id, query.as_of),
+      );
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/admin/users/{id}/sessions',
+    access: 'admin',
+    operationId: 'userSessionsAsOf',
+    summary: "The user's sessions that were active at an instant (default now)",
+    description: 'Replayed from the event log up to `as_of`, not read from a read model.',
+    tag: 'Administration',
+    request: { path: userPath, query: asOfQuery },
+    responses: { ...ok('The sessions active then, newest first.', sessionRecordPage), ...noSuchUser },
+    handler: async (ctx, { params, query }) => {
+      const sessions = await u.accountRecords.sessionsAsOf(params.id, query.as_of);
+      ctx.body = { items: sessions.map(presentSessionRecord), next_cursor: null };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/admin/users/{id}/erase',
+    access: 'admin',
+    operationId: 'eraseUser',
+    summary: 'Erase a user (GDPR art. 17)',
+    description:
+      "Crypto-shredding, as DELETE /users/me: the user's data key is destroyed, every session ends, the email and username are released. Idempotent.",
+    tag: 'Administration',
     request: { path: userPath },
-    responses: { ...theUser, ...noSuchUser },
+    responses: { ...noContent('Erased (also when it already was).'), ...noSuchUser, ...NOT_YOURSELF_ERASE },
     handler: async (ctx, { params }) => {
-      ctx.body = presentUser(await u.administerUsers.get(params.id));
+      await u.eraseUser.eraseByAdmin(params.id, requestContextOf(ctx));
+      ctx.status = 204;
     },
   }),
   defineRoute({

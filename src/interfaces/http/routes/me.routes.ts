@@ -1,18 +1,25 @@
 import type { UseCases } from '../../../application/use-cases.js';
 import { pageRequestOf, presentPage } from '../cursor.js';
 import { problem } from '../openapi/problems.js';
-import { presentAttempt, presentSession, presentUser, presentUserInfo } from '../presenters.js';
+import {
+  presentAttempt,
+  presentExport,
+  presentSession,
+  presentUser,
+  presentUserInfo,
+} from '../presenters.js';
 import { requestContextOf } from '../request-context.js';
 import { noContent, ok } from '../routing/responses.js';
 import { defineRoute, type Route } from '../routing/route.js';
 import {
+  accountExportResponse,
   loginAttemptPage,
   sessionPage,
   userInfoResponse,
   userResponse,
 } from '../schemas/response.schemas.js';
 import { pageQuery, sessionPath } from '../schemas/common.js';
-import { passwordChangeBody, profileBody } from '../schemas/user.schemas.js';
+import { accountDeletionBody, passwordChangeBody, profileBody } from '../schemas/user.schemas.js';
 
 const deactivated = problem(403, 'The account is deactivated.');
 
@@ -86,6 +93,39 @@ export const meRoutes = (u: UseCases): Route[] => [
     },
     handler: async (ctx, { principal, body }) => {
       await u.changePassword.execute(principal, body, requestContextOf(ctx));
+      ctx.status = 204;
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/users/me/export',
+    access: 'user',
+    operationId: 'exportAccount',
+    summary: 'Everything held about the caller (GDPR art. 15 and 20)',
+    description:
+      'The user, every session, every login attempt and every event whose data names the user, read from the event log, as one JSON document. No hash, digest or secret.',
+    tag: 'Current user',
+    responses: ok('The export.', accountExportResponse),
+    handler: async (ctx, { principal }) => {
+      ctx.body = presentExport(await u.accountRecords.export(principal));
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/users/me',
+    access: 'user',
+    operationId: 'deleteAccount',
+    summary: 'Erase the account (GDPR art. 17)',
+    description:
+      "Crypto-shredding: the account's data key is destroyed, so every personal field of its events reads as null; every session ends, the email and username can be registered again. The events, their times, outcomes and hashes stay, and `verify-log` still passes.",
+    tag: 'Current user',
+    request: { json: accountDeletionBody },
+    responses: {
+      ...noContent('Erased.'),
+      ...problem(401, 'Invalid access token, or wrong current password.'),
+    },
+    handler: async (ctx, { principal, body }) => {
+      await u.eraseUser.eraseSelf(principal, body.currentPassword, requestContextOf(ctx));
       ctx.status = 204;
     },
   }),

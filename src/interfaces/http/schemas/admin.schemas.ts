@@ -6,6 +6,13 @@ const instant = text(40)
   .refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO-8601 timestamp')
   .transform((v) => new Date(v));
 
+export const asOfQuery = z.object({
+  as_of: instant.optional().meta({
+    description: 'An ISO-8601 instant: the answer as it was then, replayed from the event log.',
+    format: 'date-time',
+  }),
+});
+
 export const userSearchQuery = pageQuery.extend({
   q: text(200).optional().meta({ description: 'Matches email, username or full name.' }),
 });

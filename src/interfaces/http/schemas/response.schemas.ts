@@ -73,7 +73,10 @@ export const loginAttemptResponse = z
     occurred_at: timestamp,
     outcome: z.enum(LOGIN_OUTCOMES),
     user_id: uuid.nullable(),
-    identifier: z.string().meta({ description: 'The email or username as typed (normalised).' }),
+    identifier: z
+      .string()
+      .nullable()
+      .meta({ description: 'The email or username as typed (normalised); null once erased.' }),
     ip: z.string().nullable(),
     user_agent: z.string().nullable(),
     session_id: uuid.nullable(),
@@ -107,6 +110,43 @@ export const userEventResponse = z
       .meta({ description: "The previous global position's hash (64 zeros at the start)." }),
   })
   .meta({ id: 'UserEvent' });
+
+/** A session as the export and the admin's time travel show it: with how it ended. */
+export const sessionRecordResponse = z
+  .object({
+    id: uuid,
+    created_at: timestamp,
+    last_refreshed_at: timestamp.nullable(),
+    expires_at: timestamp,
+    ip: z.string().nullable(),
+    user_agent: z.string().nullable(),
+    revoked_at: timestamp.nullable(),
+    revoked_reason: z.string().nullable(),
+  })
+  .meta({ id: 'SessionRecord' });
+
+export const exportedEventResponse = z
+  .object({
+    type: z.string(),
+    version: z.number().int(),
+    stream_id: z.string(),
+    stream_version: z.number().int(),
+    position: z.number().int(),
+    occurred_at: timestamp,
+    data: z.record(z.string(), z.unknown()).meta({ description: 'Event payload without secrets or hashes.' }),
+    hash: sha256Hex.nullable(),
+    prev_hash: sha256Hex.nullable(),
+  })
+  .meta({ id: 'ExportedEvent' });
+
+export const accountExportResponse = z
+  .object({
+    user: userResponse,
+    sessions: z.array(sessionRecordResponse),
+    login_attempts: z.array(loginAttemptResponse),
+    events: z.array(exportedEventResponse).meta({ description: 'Every event whose data names the user.' }),
+  })
+  .meta({ id: 'AccountExport', description: 'Everything held about the caller (GDPR art. 15 and 20).' });
 
 export const auditCheckpointResponse = z
   .object({
@@ -223,3 +263,4 @@ export const sessionPage = pageOf(sessionResponse, 'SessionPage');
 export const loginAttemptPage = pageOf(loginAttemptResponse, 'LoginAttemptPage');
 export const userEventPage = pageOf(userEventResponse, 'UserEventPage');
 export const auditCheckpointPage = pageOf(auditCheckpointResponse, 'AuditCheckpointPage');
+export const sessionRecordPage = pageOf(sessionRecordResponse, 'SessionRecordPage');

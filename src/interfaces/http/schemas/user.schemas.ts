@@ -29,6 +29,11 @@ export const passwordChangeBody = z
   .transform((b) => ({ currentPassword: b.current_password, newPassword: b.new_password }))
   .meta({ id: 'PasswordChange' });
 
+export const accountDeletionBody = z
+  .object({ current_password: text(1024) })
+  .transform((b) => ({ currentPassword: b.current_password }))
+  .meta({ id: 'AccountDeletion' });
+
 export const roleBody = z
   .object({ role: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }) })
   .meta({ id: 'RoleChange' });

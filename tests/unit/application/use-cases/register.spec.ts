@@ -20,7 +20,9 @@ describe('RegisterUser', () => {
     expect(verification?.streamId).toBe(registered?.streamId);
     expect(verification?.data).toMatchObject({ email: 'ada@example.com' });
     expect(verification?.data).not.toHaveProperty('token');
-    expect(claim?.streamId).toBe('email-ada@example.com');
+    // Named by the keyed hash of the address: no stream id holds it.
+    expect(claim?.streamId).toBe(h.claimStream('email', 'ada@example.com'));
+    expect(claim?.streamId).not.toContain('ada');
     expect(registered?.data).toMatchObject({ email: 'ada@example.com', role: 'user' });
     expect(registered?.metadata).toMatchObject({
       requestId: ctx.requestId,
@@ -45,7 +47,7 @@ describe('RegisterUser', () => {
 
   it('given a claim whose registration crashed before its user: adopts it (same id), no second claim', async () => {
     const orphanId = '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0';
-    await h.given('email-orphan@example.com', [
+    await h.given(h.claimStream('email', 'orphan@example.com'), [
       { type: 'IdentifierClaimed', data: { kind: 'email', value: 'orphan@example.com', userId: orphanId } },
     ]);
     const events = await h.appendedBy(() =>
@@ -53,6 +55,34 @@ describe('RegisterUser', () => {
     );
     expect(typesOf(events)).toEqual(['UserRegistered', 'EmailVerificationRequested']);
     expect(events[0]?.streamId).toBe(`user-${orphanId}`);
+  });
+
+  it('honours a claim stream named by the plain address (a store from before keyed claims)', async () => {
+    const ownerId = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+    await h.given(`user-${ownerId}`, [
+      {
+        type: 'UserRegistered',
+        data: {
+          userId: ownerId,
+          email: 'legacy@example.com',
+          username: null,
+          fullName: null,
+          passwordHash: 'not-a-real-hash',
+          role: 'user',
+        },
+      },
+    ]);
+    await h.given('email-legacy@example.com', [
+      { type: 'IdentifierClaimed', data: { kind: 'email', value: 'legacy@example.com', userId: ownerId } },
+    ]);
+    let refusal: unknown;
+    const events = await h.appendedBy(() =>
+      h.useCases.register
+        .execute({ email: 'legacy@example.com', password: PASSWORD }, h.ctx())
+        .catch((error: unknown) => (refusal = error)),
+    );
+    expect((refusal as DomainError).code).toBe('email_taken');
+    expect(events).toEqual([]);
   });
 
   it('refuses a weak password with a field problem before any append', async () => {

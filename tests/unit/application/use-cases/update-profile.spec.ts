@@ -39,10 +39,10 @@ describe('UpdateProfile', () => {
       'IdentifierReleased',
     ]);
     expect(events.map((e) => e.streamId)).toEqual([
-      'email-profile-new@example.com',
+      h.claimStream('email', 'profile-new@example.com'),
       `user-${principal.userId}`,
       `user-${principal.userId}`,
-      'email-profile-old@example.com',
+      h.claimStream('email', 'profile-old@example.com'),
     ]);
     expect(events[1]?.metadata.actorId).toBe(principal.userId);
   });

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { DataKeyStore } from '../../application/ports/data-key-store.port.js';
+import type { PersonalDataKeys } from '../../application/ports/personal-data.port.js';
+import type { SecretBox } from '../../application/ports/secret-box.port.js';
+import { userKeyId } from '../../application/privacy/personal-fields.js';
+import { AesGcmSecretBox } from '../crypto/aes-gcm-secret-box.js';
+
+export interface DataKeyRingOptions {
+  /** Unwrapped keys kept in memory. Default 10,000. */
+  readonly maxKeys?: number;
+  /**
+   * How long an unwrapped key is used without asking the key store again: the bound on how long
+   * an instance that missed a `UserErased` could still open the erased user's data. Default 5 min.
+   */
+  readonly ttlMs?: number;
+}
+
+/** A key, or the fact that it was destroyed (tombstones are forever, so that is cached too). */
+type Cached = { readonly box: SecretBox | null };
+
+const wrapContext = (keyId: string): string => `data-key:v1:${keyId}`;
+
+/**
+ * The data keys of crypto-shredding: 256-bit random keys, one per subject, stored wrapped under
+ * the master key in their own store, unwrapped once and cached in memory. Destroying one leaves
+ * every field sealed under it unreadable, on every instance: the store keeps a tombstone, and
+ * an instance forgets its cached key when it reads the `UserErased` event (else after the TTL).
+ */
+export class DataKeyRing implements PersonalDataKeys {
+  private readonly cache: LRUCache<string, Cached>;
+  private readonly loading = new Map<string, Promise<Cached | null>>();
+
+  constructor(
+    private readonly store: DataKeyStore,
+    private readonly master: SecretBox,
+    options: DataKeyRingOptions = {},
+  ) {
+    this.cache = new LRUCache<string, Cached>({
+      max: options.maxKeys ?? 10_000,
+      ttl: options.ttlMs ?? 300_000,
+    });
+  }
+
+  /** The key to open data with: null when it was destroyed or never created. */
+  async forReading(keyId: string): Promise<SecretBox | null> {
+    return (await this.lookup(keyId))?.box ?? null;
+  }
+
+  /** The key to seal new data with, created on first use; null once destroyed (nothing is sealed). */
+  async forWriting(keyId: string, now: Date): Promise<SecretBox | null> {
+    const found = await this.lookup(keyId);
+    if (found !== null) return found.box;
+    const wrapped = this.master.seal(randomBytes(32), wrapContext(keyId));
+    const stored = await this.store.createIfAbsent(keyId, wrapped, now);
+    return this.remember(keyId, stored.wrapped).box;
+  }
+
+  /** Drops a cached key, so the next use asks the store (another instance may have destroyed it). */
+  forget(keyId: string): void {
+    this.cache.delete(keyId);
+  }
+
+  async destroy(keyId: string, at: Date): Promise<void> {
+    await this.store.destroy(keyId, at);
+    this.cache.set(keyId, { box: null }, { ttl: 0 });
+  }
+
+  destroyUserKey(userId: string, at: Date): Promise<void> {
+    return this.destroy(userKeyId(userId), at);
+  }
+
+  private async lookup(keyId: string): Promise<Cached | null> {
+    const cached = this.cache.get(keyId);
+    if (cached !== undefined) return cached;
+    const inFlight = this.loading.get(keyId);
+    if (inFlight !== undefined) return inFlight;
+    const load = (async (): Promise<Cached | null> => {
+      const stored = await this.store.get(keyId);
+      return stored === null ? null : this.remember(keyId, stored.wrapped);
+    })();
+    this.loading.set(keyId, load);
+    try {
+      return await load;
+    } finally {
+      this.loading.delete(keyId);
+    }
+  }
+
+  private remember(keyId: string, wrapped: string | null): Cached {
+    const entry: Cached = {
+      box: wrapped === null ? null : new AesGcmSecretBox(this.master.open(wrapped, wrapContext(keyId))),
+    };
+    // A tombstone never comes back to life: keep it without expiry (while it fits).
+    this.cache.set(keyId, entry, wrapped === null ? { ttl: 0 } : {});
+    return entry;
+  }
+}

@@ -1,0 +1,192 @@
+import type {
+  AppendRequest,
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  NewEvent,
+  StoredEvent,
+} from '../../application/ports/event-store.port.js';
+import type { SecretBox } from '../../application/ports/secret-box.port.js';
+import {
+  PERSONAL_FIELDS,
+  PERSONAL_METADATA,
+  USER_ERASED,
+  periodKeyId,
+  userKeyId,
+} from '../../application/privacy/personal-fields.js';
+import type { DataKeyRing } from './data-key-ring.js';
+
+/**
+ * Where an event's personal fields go in the stored form: the fields themselves are stored as
+ * null, and this entry (in `data`, and in `metadata` for its address and user agent) holds them
+ * sealed with AES-256-GCM under the data key `key`, bound to the stream and event type.
+ */
+export const SEALED_FIELD = 'personal';
+
+interface Sealed {
+  readonly key: string;
+  readonly sealed: string;
+}
+
+const isSealed = (value: unknown): value is Sealed =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Record<string, unknown>)['key'] === 'string' &&
+  typeof (value as Record<string, unknown>)['sealed'] === 'string';
+
+const contextOf = (keyId: string, streamId: string, part: string): string =>
+  `personal:v1:${keyId}:${streamId}:${part}`;
+
+/** The personal fields of `record` that hold a value, and the record with them set to null. */
+function split(
+  record: Readonly<Record<string, unknown>>,
+  fields: readonly string[],
+): { readonly personal: Record<string, unknown> | null; readonly rest: Record<string, unknown> } {
+  const personal: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = { ...record };
+  let any = false;
+  for (const field of fields) {
+    const value = record[field];
+    if (value === undefined || value === null) continue;
+    personal[field] = value;
+    rest[field] = null;
+    any = true;
+  }
+  return { personal: any ? personal : null, rest };
+}
+
+/**
+ * The event store as every reader and writer of the service sees it, over the store that keeps
+ * the stored (sealed) form: personal fields are sealed on append and opened on read, under the
+ * data key of their subject (see PERSONAL_FIELDS). One decorator, so there is still one way to
+ * write an event. The hash chain is computed by the inner store over what it stores, the
+ * ciphertext: destroying a key changes no stored byte, and `verify-log` (which reads the inner
+ * store) passes before and after. A field whose key is gone reads as null.
+ */
+export class PersonalDataEventStore implements EventStore {
+  readonly readTail?: (afterPosition: number, limit: number) => Promise<StoredEvent[]>;
+
+  constructor(
+    private readonly inner: EventStore,
+    private readonly keys: DataKeyRing,
+  ) {
+    const tail = inner.readTail?.bind(inner);
+    if (tail !== undefined) this.readTail = async (after, limit) => this.openAll(await tail(after, limit));
+  }
+
+  async append(request: AppendRequest): Promise<AppendResult> {
+    return this.inner.append(await this.seal(request));
+  }
+
+  async readStream(streamId: string, fromVersion?: number): Promise<StoredEvent[]> {
+    return this.openAll(await this.inner.readStream(streamId, fromVersion));
+  }
+
+  async readAll(afterPosition: number, limit: number): Promise<StoredEvent[]> {
+    return this.openAll(await this.inner.readAll(afterPosition, limit));
+  }
+
+  headPosition(): Promise<number> {
+    return this.inner.headPosition();
+  }
+
+  onAppended(listener: (position: number) => void): () => void {
+    return this.inner.onAppended(listener);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  private async seal(request: AppendRequest): Promise<AppendRequest> {
+    const { streamId, occurredAt } = request;
+    const keyIdOf = (subject: string | null): string =>
+      subject === null ? periodKeyId(occurredAt) : userKeyId(subject);
+    const subjects = request.events.map(
+      (event) => PERSONAL_FIELDS[event.type]?.subjectOf(event.data) ?? null,
+    );
+    const sealWith = async (
+      keyId: string,
+      part: string,
+      personal: Record<string, unknown>,
+    ): Promise<Sealed | null> => {
+      const box = await this.keys.forWriting(keyId, occurredAt);
+      if (box === null) return null;
+      const context = contextOf(keyId, streamId, part);
+      return { key: keyId, sealed: box.seal(Buffer.from(JSON.stringify(personal), 'utf8'), context) };
+    };
+    const events = await Promise.all(
+      request.events.map(async (event, i): Promise<NewEvent> => {
+        const spec = PERSONAL_FIELDS[event.type];
+        if (spec === undefined) return event;
+        const { personal, rest } = split(event.data, spec.fields);
+        if (personal === null) return event;
+        const sealed = await sealWith(keyIdOf(subjects[i] ?? null), event.type, personal);
+        return { ...event, data: sealed === null ? rest : { ...rest, [SEALED_FIELD]: sealed } };
+      }),
+    );
+    const { personal, rest } = split(request.metadata as Record<string, unknown>, PERSONAL_METADATA);
+    let metadata: EventMetadata = request.metadata;
+    if (personal !== null) {
+      const subject = subjects.find((s) => s !== null) ?? null;
+      const sealed = await sealWith(keyIdOf(subject), 'metadata', personal);
+      const { ip: _ip, userAgent: _userAgent, ...kept } = rest as EventMetadata;
+      metadata = sealed === null ? kept : { ...kept, [SEALED_FIELD]: sealed };
+    }
+    return { ...request, events, metadata };
+  }
+
+  private async openAll(events: StoredEvent[]): Promise<StoredEvent[]> {
+    const keyIds = new Set<string>();
+    for (const event of events) {
+      const { data, metadata } = event;
+      const inData = data[SEALED_FIELD];
+      const inMetadata = (metadata as Record<string, unknown>)[SEALED_FIELD];
+      if (isSealed(inData)) keyIds.add(inData.key);
+      if (isSealed(inMetadata)) keyIds.add(inMetadata.key);
+    }
+    if (keyIds.size === 0) {
+      this.forgetErased(events);
+      return events;
+    }
+    const boxes = new Map<string, SecretBox | null>(
+      await Promise.all(
+        [...keyIds].map(async (keyId) => [keyId, await this.keys.forReading(keyId)] as const),
+      ),
+    );
+    const opened = events.map((event) => this.open(event, boxes));
+    this.forgetErased(events);
+    return opened;
+  }
+
+  /** Another instance may have erased the user: the next use of its key asks the key store. */
+  private forgetErased(events: readonly StoredEvent[]): void {
+    for (const event of events) {
+      const userId = event.data['userId'];
+      if (event.type === USER_ERASED && typeof userId === 'string') this.keys.forget(userKeyId(userId));
+    }
+  }
+
+  private open(event: StoredEvent, boxes: ReadonlyMap<string, SecretBox | null>): StoredEvent {
+    const { [SEALED_FIELD]: inData, ...data } = event.data;
+    const { [SEALED_FIELD]: inMetadata, ...metadata } = event.metadata as Record<string, unknown>;
+    if (inData === undefined && inMetadata === undefined) return event;
+    const opened = (sealed: unknown, part: string): Record<string, unknown> => {
+      if (!isSealed(sealed)) return {};
+      const box = boxes.get(sealed.key) ?? null;
+      if (box === null) return {};
+      try {
+        const plain = box.open(sealed.sealed, contextOf(sealed.key, event.streamId, part));
+        return JSON.parse(Buffer.from(plain).toString('utf8')) as Record<string, unknown>;
+      } catch {
+        // Not sealed for this stream and event (a copied value) or not under this key: unreadable.
+        return {};
+      }
+    };
+    return {
+      ...event,
+      data: { ...data, ...opened(inData, event.type) },
+      metadata: { ...metadata, ...opened(inMetadata, 'metadata') },
+    };
+  }
+}
