@@ -12,8 +12,6 @@ import type { StoredEvent } from '../../src/application/ports/event-store.port.j
 import type { LoginAttemptView } from '../../src/application/ports/login-attempt-read-model.port.js';
 import type { UserView } from '../../src/application/ports/user-read-model.port.js';
 import { loginAttemptsProjection, usersProjection } from '../../src/application/projections/index.js';
-import { MongoEventStore } from '../../src/infrastructure/event-store/mongo-event-store.js';
-import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite-event-store.js';
 import { presentAttempt, presentUser } from '../../src/interfaces/http/presenters.js';
 import {
   call,
@@ -23,6 +21,8 @@ import {
   FAULT_ENV,
   FAULT_PASSWORD,
   isTokenBody,
+  openedEmbeddedLog,
+  openedMongoLog,
   readAllEvents,
   rebuild,
   sleep,
@@ -108,7 +108,7 @@ describe('crash: SIGKILL during a burst of logins and refreshes, then restart', 
     const env = { ...FAULT_ENV, MONGODB_URI: db.uri };
     const { traffic } = await crashDuringBurst(env);
 
-    const store = await MongoEventStore.create(db.db);
+    const store = await openedMongoLog(db.db);
     const headAtCrash = await store.headPosition();
     const checkpointsAtCrash = await storedCheckpoints(db.db);
     // Projections had saved progress before the kill: the restart resumes, it does not start over.
@@ -146,10 +146,9 @@ describe('crash: SIGKILL during a burst of logins and refreshes, then restart', 
     const env = { ...FAULT_ENV, DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password };
     const { traffic } = await crashDuringBurst(env);
 
-    const file = path.join(dataDir, 'events.sqlite');
-    const atCrash = new SqliteEventStore({ file });
+    const atCrash = openedEmbeddedLog(dataDir);
     try {
-      expectAcknowledgedInStore(traffic.acks, await readAllEvents(atCrash));
+      expectAcknowledgedInStore(traffic.acks, await readAllEvents(atCrash.log));
     } finally {
       await atCrash.close();
     }
@@ -163,12 +162,12 @@ describe('crash: SIGKILL during a burst of logins and refreshes, then restart', 
     const login = await call(restarted.baseUrl, '/auth/login', { method: 'POST', json: ADMIN });
     if (!isTokenBody(login.body)) throw new Error(describeOutcome(login));
     const token = login.body.access_token;
-    const reader = new SqliteEventStore({ file });
+    const reader = openedEmbeddedLog(dataDir);
     let events: StoredEvent[] = [];
     try {
       let last = '';
       for (const deadline = Date.now() + 15_000; ;) {
-        events = await readAllEvents(reader);
+        events = await readAllEvents(reader.log);
         const expected = {
           users: rebuild(usersProjection, events).map((r) => presentUser(r.doc as unknown as UserView)),
           attempts: rebuild(loginAttemptsProjection, events).map((r) =>

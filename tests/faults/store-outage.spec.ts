@@ -5,13 +5,13 @@
  */
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MongoEventStore } from '../../src/infrastructure/event-store/mongo-event-store.js';
 import {
   call,
   describeOutcome,
   expectAcknowledgedInStore,
   expectMongoReadModelsEqualRebuild,
   FAULT_ENV,
+  openedMongoLog,
   readAllEvents,
   sleep,
   Traffic,
@@ -132,7 +132,7 @@ describe('store outage: the MongoDB server is killed under load and restarted', 
     const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000 });
     try {
       const db = client.db();
-      const store = await MongoEventStore.create(db);
+      const store = await openedMongoLog(db);
       const head = await store.headPosition();
       await waitForCheckpoints(db, head);
       expect(await service.stop(), 'graceful shutdown after the outage').toBe(0);

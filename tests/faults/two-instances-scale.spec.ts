@@ -10,7 +10,7 @@
  * one part never touch another's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MongoEventStore } from '../../src/infrastructure/event-store/mongo-event-store.js';
+import type { EventStore } from '../../src/application/ports/event-store.port.js';
 import { SESSIONS_COLLECTION } from '../../src/infrastructure/read-models/mongo/mongo-session-read-model.js';
 import { userStreamId } from '../../src/domain/user/user.events.js';
 import { sessionStreamId } from '../../src/domain/session/session.events.js';
@@ -19,6 +19,7 @@ import {
   FAULT_ENV,
   FAULT_PASSWORD,
   isTokenBody,
+  openedMongoLog,
   sessionIdOf,
   sleep,
   waitForCheckpoints,
@@ -54,7 +55,7 @@ describe('two instances on one FerretDB: limits, uniqueness and revoke-all hold'
   let db: TestDatabase;
   let a: ServerProcess;
   let b: ServerProcess;
-  let store: MongoEventStore;
+  let store: EventStore;
   const tag = `${process.pid}${Date.now()}`;
 
   beforeAll(async () => {
@@ -67,7 +68,7 @@ describe('two instances on one FerretDB: limits, uniqueness and revoke-all hold'
     };
     a = await startServerProcess(env);
     b = await startServerProcess(env);
-    store = await MongoEventStore.create(db.db);
+    store = await openedMongoLog(db.db);
   });
   afterAll(async () => {
     await a?.stop('SIGKILL');

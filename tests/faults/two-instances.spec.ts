@@ -5,7 +5,6 @@
  * rebuild from position 0 at the end.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { MongoEventStore } from '../../src/infrastructure/event-store/mongo-event-store.js';
 import {
   call,
   describeOutcome,
@@ -14,6 +13,7 @@ import {
   FAULT_ENV,
   FAULT_PASSWORD,
   isTokenBody,
+  openedMongoLog,
   readAllEvents,
   sleep,
   Traffic,
@@ -177,7 +177,7 @@ describe('two instances on one MongoDB under concurrent load', () => {
     expect(raceOutcomes.filter((o) => o.status === 0 || o.status >= 500).map(describeOutcome)).toEqual([]);
 
     // Both runners wrote the shared read models: they must equal a rebuild from position 0.
-    const store = await MongoEventStore.create(db.db);
+    const store = await openedMongoLog(db.db);
     const head = await store.headPosition();
     await waitForCheckpoints(db.db, head);
     expect(await a.stop()).toBe(0);

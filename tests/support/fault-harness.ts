@@ -6,8 +6,18 @@
  *     position of the last event that changed it: an event applied twice or skipped shows).
  */
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import type { Db } from 'mongodb';
 import { expect } from 'vitest';
+import type { DataKeyStore } from '../../src/application/ports/data-key-store.port.js';
+import { AesGcmSecretBox } from '../../src/infrastructure/crypto/aes-gcm-secret-box.js';
+import { DataKeyRing } from '../../src/infrastructure/privacy/data-key-ring.js';
+import { MongoEventStore } from '../../src/infrastructure/event-store/mongo-event-store.js';
+import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite-event-store.js';
+import { MongoDataKeyStore } from '../../src/infrastructure/privacy/mongo-data-key-store.js';
+import { SqliteDataKeyStore } from '../../src/infrastructure/privacy/sqlite-data-key-store.js';
+import { DATA_KEYS_FILE, EVENTS_FILE } from '../../src/infrastructure/runtime/storage.js';
+import { PersonalDataEventStore } from '../../src/infrastructure/privacy/personal-data-event-store.js';
 import type { EventStore, StoredEvent } from '../../src/application/ports/event-store.port.js';
 import {
   loginAttemptsProjection,
@@ -181,6 +191,25 @@ export function expectAcknowledgedInStore(acks: readonly Ack[], events: readonly
 }
 
 // --- the event log and the read models ----------------------------------------------------------
+
+/**
+ * The log as the service reads it: personal fields opened with the data keys under FAULT_ENV's
+ * master key. The stored log (sealed fields) is what `verify-log` hashes; projections read this.
+ */
+export function openedLog(stored: EventStore, keys: DataKeyStore): EventStore {
+  const master = new AesGcmSecretBox(Buffer.from(FAULT_ENV['DATA_ENCRYPTION_KEY'] ?? '', 'base64'));
+  return new PersonalDataEventStore(stored, new DataKeyRing(keys, master));
+}
+
+export const openedMongoLog = async (db: Db): Promise<EventStore> =>
+  openedLog(await MongoEventStore.create(db), new MongoDataKeyStore(db));
+
+/** DATA_DIR's log, read beside a running process (SQLite in WAL mode allows that). */
+export function openedEmbeddedLog(dataDir: string): { log: EventStore; close(): Promise<void> } {
+  const keys = new SqliteDataKeyStore({ file: path.join(dataDir, DATA_KEYS_FILE) });
+  const log = openedLog(new SqliteEventStore({ file: path.join(dataDir, EVENTS_FILE) }), keys);
+  return { log, close: async () => void (await Promise.all([log.close(), keys.close()])) };
+}
 
 export async function readAllEvents(store: EventStore): Promise<StoredEvent[]> {
   const events: StoredEvent[] = [];
