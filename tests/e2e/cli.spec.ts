@@ -88,6 +88,7 @@ describe('auth-cli over the embedded store', () => {
   let bob: { id: string };
   let bobTokens: Tokens;
   let head: number;
+  let beforeAliceLoggedIn: Date;
 
   /** Another instance over the same DATA_DIR: what a restart sees. */
   const restart = (): Promise<TestApp> => startTestApp('embedded', { shareWith: app, env: BCRYPT });
@@ -96,6 +97,8 @@ describe('auth-cli over the embedded store', () => {
     app = await startTestApp('embedded', { env: BCRYPT });
     alice = await register(app, 'alice@example.com');
     bob = await register(app, 'bob@example.com');
+    beforeAliceLoggedIn = new Date();
+    await new Promise((resolve) => setTimeout(resolve, 5));
     await logIn(app, 'alice@example.com');
     await logIn(app, 'Alice@Example.com', 'not the passphrase', 401);
     bobTokens = await logIn(app, 'bob@example.com');
@@ -117,6 +120,7 @@ describe('auth-cli over the embedded store', () => {
       'stats',
       'export-login-attempts',
       'mail-status',
+      'show-user',
     ]) {
       expect(top.stdout).toContain(command);
     }
@@ -138,11 +142,50 @@ describe('auth-cli over the embedded store', () => {
     ['a missing argument', ['revoke-admin']],
     ['a date that is not ISO-8601', ['export-login-attempts', '--from', 'yesterday']],
     ['an outcome that does not exist', ['export-login-attempts', '--outcome', 'maybe']],
+    ['a user id that is not a UUID', ['show-user', 'alice']],
+    [
+      'an instant that is not ISO-8601',
+      ['show-user', '00000000-0000-4000-8000-000000000000', '--as-of', 'May 5'],
+    ],
   ])('exits with 2 and one line on stderr for %s', async (_, args) => {
     const result = await runCli(args, app.storage);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: /);
     expect(lines(result.stderr)).toHaveLength(1);
+  });
+
+  it('show-user: the account and its sessions now, and as they were before the login, from the log', async () => {
+    interface Shown {
+      as_of: string;
+      user: { id: string; email: string };
+      sessions: { id: string }[];
+    }
+    const now = await runCli(['show-user', alice.id], app.storage);
+    expect(now.code, now.stderr).toBe(0);
+    const current = JSON.parse(now.stdout) as Shown;
+    expect(current.user).toMatchObject({ id: alice.id, email: 'alice@example.com' });
+    expect(current.sessions).toHaveLength(1);
+
+    const then = await runCli(
+      ['show-user', alice.id, '--as-of', beforeAliceLoggedIn.toISOString()],
+      app.storage,
+    );
+    expect(then.code, then.stderr).toBe(0);
+    const before = JSON.parse(then.stdout) as Shown;
+    expect(before.as_of).toBe(beforeAliceLoggedIn.toISOString());
+    expect(before.user).toMatchObject({ id: alice.id, email: 'alice@example.com' });
+    expect(before.sessions).toEqual([]);
+
+    // Before the account existed, and an account that never did: exit 1, one line.
+    for (const args of [
+      ['show-user', alice.id, '--as-of', '2000-01-01'],
+      ['show-user', '00000000-0000-4000-8000-000000000000'],
+    ]) {
+      const result = await runCli(args, app.storage);
+      expect(result.code).toBe(1);
+      expect(lines(result.stderr)).toHaveLength(1);
+      expect(result.stdout).toBe('');
+    }
   });
 
   it('stats: head, events by type, streams and the stored read-model checkpoints', async () => {

@@ -4,6 +4,7 @@ import { mailStatusCommand } from './commands/mail-status.command.js';
 import { rebuildCommand } from './commands/rebuild.command.js';
 import { grantAdminCommand, revokeAdminCommand } from './commands/role.commands.js';
 import { rotateKeysCommand } from './commands/rotate-keys.command.js';
+import { showUserCommand } from './commands/show-user.command.js';
 import { statsCommand } from './commands/stats.command.js';
 import { verifyLogCommand } from './commands/verify-log.command.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeOf, oneLine } from './errors.js';
@@ -38,6 +39,7 @@ export function buildProgram(io: CliIo, withRuntime: WithRuntime): Command {
     exportLoginAttemptsCommand(io, withRuntime),
     verifyLogCommand(io, withRuntime),
     mailStatusCommand(io, withRuntime),
+    showUserCommand(io, withRuntime),
   ]) {
     // addCommand, unlike .command(), does not pass exitOverride and the output on by itself.
     program.addCommand(command.copyInheritedSettings(program));

@@ -2,26 +2,9 @@ import { Command, Option } from 'commander';
 import { loginAttemptFilter } from '../../../application/admin/login-history.use-case.js';
 import { LOGIN_OUTCOMES, type LoginOutcome } from '../../../domain/login-attempt/login-attempt.events.js';
 import { presentAttempt } from '../../http/presenters.js';
-import { usageChecked } from '../errors.js';
+import { isoDate, uuid } from '../arguments.js';
 import { formatCount, writeLine, type CliIo } from '../io.js';
 import type { WithRuntime } from '../runtime-session.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const uuid = usageChecked((raw: string) => {
-  if (!UUID.test(raw)) throw new Error('must be a UUID');
-  return raw.toLowerCase();
-});
-
-const isoDate = usageChecked((raw: string) => {
-  // Only ISO-8601 (a date, or a date and time): Date.parse alone would accept "1" or "May 5".
-  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw)) {
-    throw new Error('must be an ISO-8601 date or date-time, e.g. 2025-01-31 or 2025-01-31T12:00:00Z');
-  }
-  const at = new Date(raw);
-  if (Number.isNaN(at.getTime())) throw new Error('is not a valid date');
-  return at;
-});
 
 interface ExportOptions {
   readonly userId?: string;
