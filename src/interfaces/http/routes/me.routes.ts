@@ -90,6 +90,7 @@ export const meRoutes = (u: UseCases): Route[] => [
       ...noContent('Changed; every other session is revoked.'),
       ...problem(401, 'Invalid access token, or wrong current password.'),
       ...problem(422, 'Invalid fields or a weak new password.'),
+      ...problem(429, 'Too many wrong current passwords: locked like a login (Retry-After).'),
     },
     handler: async (ctx, { principal, body }) => {
       await u.changePassword.execute(principal, body, requestContextOf(ctx));
@@ -123,6 +124,7 @@ export const meRoutes = (u: UseCases): Route[] => [
     responses: {
       ...noContent('Erased.'),
       ...problem(401, 'Invalid access token, or wrong current password.'),
+      ...problem(429, 'Too many wrong current passwords: locked like a login (Retry-After).'),
     },
     handler: async (ctx, { principal, body }) => {
       await u.eraseUser.eraseSelf(principal, body.currentPassword, requestContextOf(ctx));
