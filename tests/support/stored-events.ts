@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../../src/application/ports/event-store.port.js';
-import type { Projection } from '../../src/application/projections/projection.js';
+import { foldProjection } from '../../src/application/projections/projection.js';
 import type { DomainEvent } from '../../src/domain/shared/event.js';
 
 /** A domain event as the store would hand it back at `position`, `at` an ISO instant. */
@@ -24,17 +24,4 @@ export function stored<E extends DomainEvent>(
 }
 
 /** What a projection makes of `events`, folded in order without any store: id → document. */
-export function fold<Doc extends object>(
-  projection: Projection<Doc>,
-  events: readonly StoredEvent[],
-): Map<string, Doc> {
-  const docs = new Map<string, Doc>();
-  for (const event of events) {
-    if (!projection.eventTypes.has(event.type)) continue;
-    const id = projection.documentId(event);
-    if (id === null) continue;
-    const next = projection.evolve(docs.get(id) ?? null, event);
-    if (next !== null) docs.set(id, next);
-  }
-  return docs;
-}
+export const fold = foldProjection;

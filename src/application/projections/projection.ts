@@ -17,3 +17,19 @@ export interface Projection<Doc extends object> {
    */
   scrubErased?(doc: Doc): Doc;
 }
+
+/** What a projection makes of `events`, folded in order without any store: id → document. */
+export function foldProjection<Doc extends object>(
+  projection: Projection<Doc>,
+  events: readonly StoredEvent[],
+): Map<string, Doc> {
+  const docs = new Map<string, Doc>();
+  for (const event of events) {
+    if (!projection.eventTypes.has(event.type)) continue;
+    const id = projection.documentId(event);
+    if (id === null) continue;
+    const next = projection.evolve(docs.get(id) ?? null, event);
+    if (next !== null) docs.set(id, next);
+  }
+  return docs;
+}

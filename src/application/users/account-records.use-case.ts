@@ -11,7 +11,7 @@ import { EVENT_STORE, type EventStore, type StoredEvent } from '../ports/event-s
 import type { LoginAttemptView } from '../ports/login-attempt-read-model.port.js';
 import type { SessionView } from '../ports/session-read-model.port.js';
 import { loginAttemptsProjection } from '../projections/login-attempts.projection.js';
-import type { Projection } from '../projections/projection.js';
+import { foldProjection, type Projection } from '../projections/projection.js';
 import { sessionsProjection } from '../projections/sessions.projection.js';
 import { profileOf, type UserProfile } from '../user-profile.js';
 
@@ -31,17 +31,9 @@ export interface AccountExport {
 }
 
 /** The documents a projection builds from `events` (in order), as the projection runner would. */
-function folded<Doc extends object>(projection: Projection<Doc>, events: readonly StoredEvent[]): Doc[] {
-  const docs = new Map<string, Doc>();
-  for (const event of events) {
-    if (!projection.eventTypes.has(event.type)) continue;
-    const id = projection.documentId(event);
-    if (id === null) continue;
-    const next = projection.evolve(docs.get(id) ?? null, event);
-    if (next !== null) docs.set(id, next);
-  }
-  return [...docs.values()];
-}
+const folded = <Doc extends object>(projection: Projection<Doc>, events: readonly StoredEvent[]): Doc[] => [
+  ...foldProjection(projection, events).values(),
+];
 
 const erasedError = (): DomainError => new DomainError('user_erased', 'The user was erased.');
 const notYet = (): DomainError => new DomainError('user_not_found', 'No such user at that instant.');

@@ -5,6 +5,7 @@ import type { ListedSession } from '../../application/sessions/user-sessions.use
 import type { UserProfile } from '../../application/user-profile.js';
 import type { SessionView } from '../../application/ports/session-read-model.port.js';
 import type { AccountExport } from '../../application/users/account-records.use-case.js';
+import type { PublicEvent } from '../../application/admin/public-event.js';
 
 /** The wire shapes of API.md: snake_case, and never a hash, digest or secret. */
 export const presentUser = (u: UserProfile | UserView) => ({
@@ -41,42 +42,40 @@ export const presentTokens = (t: TokenPair) => ({
   ...(t.deviceToken !== undefined ? { device_token: t.deviceToken } : {}),
 });
 
-export const presentSession = (s: ListedSession) => ({
+const sessionFields = (s: ListedSession | SessionView) => ({
   id: s.id,
   created_at: s.createdAt,
   last_refreshed_at: s.lastRefreshedAt,
   expires_at: s.expiresAt,
   ip: s.ip,
   user_agent: s.userAgent,
-  current: s.current,
 });
 
+export const presentSession = (s: ListedSession) => ({ ...sessionFields(s), current: s.current });
+
 export const presentSessionRecord = (s: SessionView) => ({
-  id: s.id,
-  created_at: s.createdAt,
-  last_refreshed_at: s.lastRefreshedAt,
-  expires_at: s.expiresAt,
-  ip: s.ip,
-  user_agent: s.userAgent,
+  ...sessionFields(s),
   revoked_at: s.revokedAt,
   revoked_reason: s.revokedReason,
+});
+
+/** An event about a user, secrets left out, with its place in the audit chain. */
+export const presentUserEvent = (e: PublicEvent) => ({
+  type: e.type,
+  version: e.version,
+  stream_version: e.streamVersion,
+  position: e.position,
+  occurred_at: e.occurredAt,
+  data: e.data,
+  hash: e.hash,
+  prev_hash: e.prevHash,
 });
 
 export const presentExport = (x: AccountExport) => ({
   user: presentUser(x.user),
   sessions: x.sessions.map(presentSessionRecord),
   login_attempts: x.loginAttempts.map(presentAttempt),
-  events: x.events.map((e) => ({
-    type: e.type,
-    version: e.version,
-    stream_id: e.streamId,
-    stream_version: e.streamVersion,
-    position: e.position,
-    occurred_at: e.occurredAt,
-    data: e.data,
-    hash: e.hash,
-    prev_hash: e.prevHash,
-  })),
+  events: x.events.map((e) => ({ ...presentUserEvent(e), stream_id: e.streamId })),
 });
 
 export const presentAttempt = (a: LoginAttemptView) => ({

@@ -3,7 +3,7 @@ import { loginAttemptFilter } from '../../../application/admin/login-history.use
 import type { UseCases } from '../../../application/use-cases.js';
 import { pageRequestOf, presentPage } from '../cursor.js';
 import { problem } from '../openapi/problems.js';
-import { presentAttempt, presentSessionRecord, presentUser } from '../presenters.js';
+import { presentAttempt, presentSessionRecord, presentUser, presentUserEvent } from '../presenters.js';
 import { requestContextOf } from '../request-context.js';
 import { JSON_TYPE, noContent, ok } from '../routing/responses.js';
 import { defineRoute, type Route, type RouteContext } from '../routing/route.js';
@@ -174,16 +174,7 @@ export const adminRoutes = (u: UseCases): Route[] => [
     responses: { ...ok('A page of events, oldest first.', userEventPage), ...noSuchUser },
     handler: async (ctx, { params, query }) => {
       const page = await u.administerUsers.events(params.id, pageRequestOf(query));
-      ctx.body = presentPage(page, (e) => ({
-        type: e.type,
-        version: e.version,
-        stream_version: e.streamVersion,
-        position: e.position,
-        occurred_at: e.occurredAt,
-        data: e.data,
-        hash: e.hash,
-        prev_hash: e.prevHash,
-      }));
+      ctx.body = presentPage(page, presentUserEvent);
     },
   }),
   defineRoute({

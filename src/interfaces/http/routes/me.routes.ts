@@ -104,7 +104,7 @@ export const meRoutes = (u: UseCases): Route[] => [
     operationId: 'exportAccount',
     summary: 'Everything held about the caller (GDPR art. 15 and 20)',
     description:
-      'The user, every session, every login attempt and every event whose data names the user, read from the event log, as one JSON document. No hash, digest or secret.',
+      'The user, every session, every login attempt and every event whose data names the user, read from the event log, as one JSON document. No password hash, token digest or other secret (the audit-chain hashes of the events are there, so the copy can be checked against the log).',
     tag: 'Current user',
     responses: ok('The export.', accountExportResponse),
     handler: async (ctx, { principal }) => {
