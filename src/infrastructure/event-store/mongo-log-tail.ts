@@ -14,10 +14,16 @@
 import type { Collection } from 'mongodb';
 import type { CommitDocument } from './mongo-commit-document.js';
 
-/** Commits kept in the tail collection: far more than a poll interval's worth of appends. */
-export const TAIL_KEEP = 2000;
+/**
+ * Commits kept in the tail collection: well over a poll interval's worth of appends on FerretDB
+ * (tens per second), and small, because each poll scans all of it there. Measured with
+ * `npm run bench -- revocation`: 2,000 kept made a poll cost ~270 ms (revocation median 423 ms,
+ * max 1,238); 250 bring it to ~40 ms (median 142 ms, max 352). A follower further behind than
+ * this reads the commits collection, a scan (~20 s at 100,000 commits) that catches it up.
+ */
+export const TAIL_KEEP = 250;
 /** A writer prunes the tail once every this many positions. */
-const PRUNE_EVERY = 100;
+const PRUNE_EVERY = 25;
 
 export class MongoLogTail {
   constructor(private readonly tail: Collection<CommitDocument>) {}
