@@ -76,7 +76,7 @@ class DiscardStore<Doc extends object> implements ProjectionStore<Doc> {
     this.position = 0;
     return Promise.resolve();
   }
-  forgetUser(): Promise<void> {
+  scrub(): Promise<void> {
     return Promise.resolve();
   }
 }

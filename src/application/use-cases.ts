@@ -21,6 +21,7 @@ import type { ManageMfa } from './mfa/manage-mfa.use-case.js';
 import type { ForgotPassword } from './recovery/forgot-password.use-case.js';
 import type { ResetPassword } from './recovery/reset-password.use-case.js';
 import type { EmailVerification } from './recovery/verify-email.use-case.js';
+import type { ExpirePersonalData } from './privacy/expire-personal-data.use-case.js';
 
 /**
  * Every use case, resolved once in the composition root and handed to the interfaces (HTTP, CLI)
@@ -49,5 +50,6 @@ export interface UseCases {
   readonly forgotPassword: ForgotPassword;
   readonly resetPassword: ResetPassword;
   readonly emailVerification: EmailVerification;
+  readonly expirePersonalData: ExpirePersonalData;
   readonly eventFeed: EventFeed;
 }

@@ -4,6 +4,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { ACCESS_TOKEN_SERVICE, REFRESH_TOKEN_CODEC } from '../application/ports/token-service.port.js';
 import { AUTH_SETTINGS, type AuthSettings } from '../application/ports/auth-settings.port.js';
 import { DEVICE_TOKEN_CODEC } from '../application/ports/device-token.port.js';
+import { ExpirePersonalData } from '../application/privacy/expire-personal-data.use-case.js';
 import { CLOCK } from '../application/ports/clock.port.js';
 import { CommandHandler } from '../application/command-handler.js';
 import { EVENT_STORE } from '../application/ports/event-store.port.js';
@@ -149,6 +150,7 @@ const resolveUseCases = (container: DependencyContainer, eventFeed: EventFeed): 
   forgotPassword: container.resolve(ForgotPassword),
   resetPassword: container.resolve(ResetPassword),
   emailVerification: container.resolve(EmailVerification),
+  expirePersonalData: container.resolve(ExpirePersonalData),
   eventFeed,
 });
 
@@ -161,6 +163,7 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
     sessionMaxLifetimeSeconds: config.sessionMaxLifetime,
     refreshReuseGraceSeconds: config.refreshReuseGrace,
     reauthWindowSeconds: config.reauthWindow,
+    personalDataRetentionSeconds: config.auditPiiRetention,
     lockout: config.lockout,
   };
   // Metrics wrap adapters, never use cases: the appended events and the bcrypt calls say it all.

@@ -83,5 +83,55 @@ export function describeDataKeyStoreContract(
       expect((await other.createIfAbsent('period:2026-01-01', 'late', T1)).wrapped).toBeNull();
       expect((await other.get('period:2026-01-01'))?.destroyedAt).toEqual(T1);
     });
+
+    it('lists live keys by prefix and live period keys by day, in id order', async () => {
+      const { store, other } = await fresh();
+      const ids = [
+        'user:p1',
+        'user:p1:period:2026-02-27',
+        'user:p1:period:2026-02-28',
+        'user:p1:period:2026-03-01',
+        'user:p10:period:2026-02-27',
+        'user:p2:period:2026-02-27',
+        'period:2026-02-27',
+        'period:2026-03-01',
+      ];
+      for (const id of ids) await store.createIfAbsent(id, `w-${id}`, T0);
+      await store.destroy('user:p2:period:2026-02-27', T1);
+      expect(await other.liveKeys({ prefix: 'user:p1:period:' })).toEqual([
+        'user:p1:period:2026-02-27',
+        'user:p1:period:2026-02-28',
+        'user:p1:period:2026-03-01',
+      ]);
+      expect(await other.liveKeys({ periodBefore: '2026-03-01' })).toEqual([
+        'period:2026-02-27',
+        // Byte order: '0' sorts before ':'.
+        'user:p10:period:2026-02-27',
+        'user:p1:period:2026-02-27',
+        'user:p1:period:2026-02-28',
+      ]);
+      expect(await other.liveKeys({ periodBefore: '2026-02-27' })).toEqual([]);
+      // A prefix is a prefix, not a pattern.
+      expect(await other.liveKeys({ prefix: 'user:p%' })).toEqual([]);
+      expect(await other.liveKeys({ prefix: 'user:p1:period:2026-03' })).toEqual([
+        'user:p1:period:2026-03-01',
+      ]);
+    });
+
+    it('destroys many keys at once, counting the live ones, tombstoning unknown ids', async () => {
+      const { store, other } = await fresh();
+      await store.createIfAbsent('period:2026-02-01', 'a', T0);
+      await store.createIfAbsent('user:m:period:2026-02-01', 'b', T0);
+      await store.createIfAbsent('user:m:period:2026-02-02', 'c', T0);
+      await store.destroy('user:m:period:2026-02-01', T0);
+      expect(
+        await other.destroyMany(['period:2026-02-01', 'user:m:period:2026-02-01', 'user:m:period:never'], T1),
+      ).toBe(1);
+      expect((await store.get('period:2026-02-01'))?.wrapped).toBeNull();
+      expect((await store.get('user:m:period:never'))?.destroyedAt).toEqual(T1);
+      expect((await store.get('user:m:period:2026-02-02'))?.wrapped).toBe('c');
+      expect(await store.liveKeys({ periodBefore: '2026-03-01' })).toEqual(['user:m:period:2026-02-02']);
+      expect(await store.destroyMany([], T1)).toBe(0);
+    });
   });
 }

@@ -88,7 +88,7 @@ export function describeProjectionStoreContract<Doc extends object>(
       expect(await store.checkpoint()).toBe(57);
     });
 
-    it("forgetUser replaces exactly the user's documents, keeping their positions", async () => {
+    it("scrub by userId replaces exactly the user's documents, keeping their positions", async () => {
       const store = await fixture.create();
       const of = (id: string, userId: string): Doc => ({ ...fixture.sample(id, 1), userId });
       const scrub = (doc: Doc): Doc => ({ ...doc, scrubbed: true });
@@ -97,7 +97,7 @@ export function describeProjectionStoreContract<Doc extends object>(
         { id: 'b', doc: of('b', 'u-kept'), position: 4 },
         { id: 'c', doc: of('c', 'u-erased'), position: 5 },
       ]);
-      await store.forgetUser('u-erased', scrub);
+      await store.scrub({ field: 'userId', equals: 'u-erased' }, scrub);
       expect(await store.load(['a', 'b', 'c'])).toEqual(
         new Map([
           ['a', { doc: scrub(of('a', 'u-erased')), position: 3 }],
@@ -113,6 +113,33 @@ export function describeProjectionStoreContract<Doc extends object>(
       const after = await store.load(['a', 'c']);
       expect(after.get('a')).toEqual({ doc: scrub(of('a', 'u-erased')), position: 3 });
       expect(after.get('c')).toEqual({ doc: of('c', 'u-erased'), position: 6 });
+    });
+
+    it('scrub by a time range replaces exactly the documents of that day, bounds included and excluded', async () => {
+      const store = await fixture.create();
+      const at = (id: string, occurredAt: string): Doc => ({ ...fixture.sample(id, 1), occurredAt });
+      const scrub = (doc: Doc): Doc => ({ ...doc, scrubbed: true });
+      const docs = {
+        before: at('before', '2026-02-28T23:59:59.999Z'),
+        first: at('first', '2026-03-01T00:00:00.000Z'),
+        last: at('last', '2026-03-01T23:59:59.999Z'),
+        after: at('after', '2026-03-02T00:00:00.000Z'),
+      };
+      await store.save(Object.entries(docs).map(([id, doc], i) => ({ id, doc, position: i + 1 })));
+      await store.scrub({ field: 'occurredAt', from: '2026-03-01', before: '2026-03-02' }, scrub);
+      const loaded = await store.load(Object.keys(docs));
+      expect(
+        Object.fromEntries([...loaded].map(([id, { doc, position }]) => [id, { doc, position }])),
+      ).toEqual({
+        before: { doc: docs.before, position: 1 },
+        first: { doc: scrub(docs.first), position: 2 },
+        last: { doc: scrub(docs.last), position: 3 },
+        after: { doc: docs.after, position: 4 },
+      });
+      // A field name is never SQL or a query operator.
+      await expect(store.scrub({ field: "x') OR 1=1 --", equals: 'a' }, scrub)).rejects.toThrow(
+        /not a document field/,
+      );
     });
 
     it('reset drops every document and the checkpoint, and the store is usable again', async () => {

@@ -121,6 +121,7 @@ describe('auth-cli over the embedded store', () => {
       'export-login-attempts',
       'mail-status',
       'show-user',
+      'retention',
     ]) {
       expect(top.stdout).toContain(command);
     }
@@ -302,6 +303,34 @@ describe('auth-cli over the embedded store', () => {
     const future = await runCli(['export-login-attempts', '--from', '2999-01-01'], app.storage);
     expect(future.code).toBe(0);
     expect(future.stdout).toBe('');
+  });
+
+  it('retention --dry-run: nothing is due today; at an instant past the limit, today is; nothing goes', async () => {
+    const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+    const now = await runCli(['retention', '--dry-run'], app.storage);
+    expect(now.code, now.stderr).toBe(0);
+    expect(lines(now.stdout)).toEqual([
+      `Retention 90d: attempts of the days before ${day(Date.now() - 90 * 86_400_000)} are due.`,
+      'Would destroy 0 keys of 0 days (dry run: nothing changed).',
+    ]);
+    const at = new Date(Date.now() + 92 * 86_400_000).toISOString();
+    const later = await runCli(['retention', '--dry-run', '--at', at, '--json'], app.storage);
+    expect(later.code, later.stderr).toBe(0);
+    const report = JSON.parse(later.stdout) as { periods: { period: string; keys: number }[] };
+    expect(report).toMatchObject({ retention_seconds: 90 * 86_400, applied: false });
+    // Alice's and Bob's attempts of today, each under a key of their own, and maybe the day's own.
+    expect(report.periods.map((p) => p.period)).toEqual([day(Date.now())]);
+    expect(report.periods[0]?.keys).toBeGreaterThanOrEqual(2);
+    const refused = await runCli(['retention', '--at', at], app.storage);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--at only previews what would be due');
+    const bad = await runCli(['retention', '--dry-run', '--at', 'next week'], app.storage);
+    expect(bad.code).toBe(2);
+    // Nothing was destroyed: the attempts still name who tried.
+    const attempts = await runCli(['export-login-attempts'], app.storage);
+    expect(
+      lines(attempts.stdout).map((line) => (JSON.parse(line) as { identifier: string }).identifier),
+    ).toEqual(['bob@example.com', 'alice@example.com', 'alice@example.com']);
   });
 
   it('grant-admin then revoke-admin: the role seen by a restarted app, and a demotion ends the sessions', async () => {

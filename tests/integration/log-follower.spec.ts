@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventStore } from '../../src/application/ports/event-store.port.js';
 import type {
   DocChange,
+  DocMatch,
   PositionedDoc,
   ProjectionStore,
 } from '../../src/application/ports/projection-store.port.js';
@@ -313,8 +314,8 @@ class Flaky<Doc extends object> implements ProjectionStore<Doc> {
   reset() {
     return this.inner.reset();
   }
-  forgetUser(userId: string, scrub: (doc: Doc) => Doc) {
-    return this.inner.forgetUser(userId, scrub);
+  scrub(match: DocMatch, scrub: (doc: Doc) => Doc) {
+    return this.inner.scrub(match, scrub);
   }
 }
 

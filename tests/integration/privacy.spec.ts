@@ -1,61 +1,18 @@
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProjectionStore } from '../../src/application/ports/projection-store.port.js';
-import type { Projection } from '../../src/application/projections/projection.js';
 import {
   loginAttemptsProjection,
   sessionsProjection,
   usersProjection,
 } from '../../src/application/projections/index.js';
-import { connectMongo } from '../../src/infrastructure/mongo/mongo-connection.js';
-import { rebuild } from '../support/fault-harness.js';
 import { verifyLog } from '../../src/infrastructure/audit/log-verifier.js';
 import { expectProblem, logIn, PASSWORD, register, uniqueEmail, type Tokens } from '../support/api.js';
 import { allEvents } from '../support/events.js';
+import { expectEqualsRebuild, rawDump } from '../support/store-dump.js';
 import { STORES, startTestApp, type TestApp } from '../support/test-app.js';
 
 const ADMIN_EMAIL = 'root@example.com';
 const ADMIN_PASSWORD = 'the admin passphrase';
 let people = 0;
-
-/**
- * Every byte the store holds: the SQLite files of DATA_DIR (the app stopped first, so the WAL is
- * checkpointed into them), or every document of every collection of the MongoDB database.
- */
-async function rawDump(app: TestApp): Promise<string> {
-  if (app.storage.dataDir !== undefined) {
-    const dir = app.storage.dataDir;
-    const names = (await readdir(dir)).filter((name) => name.includes('.sqlite'));
-    const files = await Promise.all(names.map((name) => readFile(path.join(dir, name))));
-    return files.map((file) => file.toString('latin1')).join('\n');
-  }
-  const { client, db } = await connectMongo(app.storage.mongoUri ?? '', { appName: 'privacy-dump' });
-  try {
-    const parts: string[] = [];
-    for (const { name } of await db.listCollections().toArray()) {
-      parts.push(JSON.stringify(await db.collection(name).find({}).toArray()));
-    }
-    return parts.join('\n');
-  } finally {
-    await client.close();
-  }
-}
-
-/** The read model holds exactly what folding the whole log gives (documents and positions). */
-async function expectEqualsRebuild<Doc extends object>(
-  app: TestApp,
-  projection: Projection<Doc>,
-  store: ProjectionStore<Doc>,
-): Promise<void> {
-  const expected = rebuild(projection, await allEvents(app));
-  const stored = await store.load(expected.map(({ id }) => id));
-  const actual = expected.map(({ id }) => {
-    const found = stored.get(id);
-    return { id, position: found?.position, doc: found?.doc };
-  });
-  expect(actual, `${projection.name} differs from a rebuild`).toEqual(expected);
-}
 
 describe.each(STORES)('privacy on the %s store', (store) => {
   const ENV = { ADMIN_EMAIL, ADMIN_PASSWORD, TRUST_PROXY: '1' };

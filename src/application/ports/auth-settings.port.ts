@@ -8,6 +8,8 @@ export interface AuthSettings {
   readonly refreshReuseGraceSeconds: number;
   /** How long after `auth_time` a session may change email, username, password or MFA. */
   readonly reauthWindowSeconds: number;
+  /** AUDIT_PII_RETENTION: how long attempts' personal fields stay readable. */
+  readonly personalDataRetentionSeconds: number;
   readonly lockout: {
     readonly threshold: number;
     /** Failed checks per account from every client without a trusted device, together. */

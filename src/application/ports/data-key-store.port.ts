@@ -13,6 +13,9 @@ export interface StoredDataKey {
   readonly destroyedAt: Date | null;
 }
 
+/** Which live keys to list: ids starting with `prefix`, or period keys of days before a day. */
+export type LiveKeyFilter = { readonly prefix: string } | { readonly periodBefore: string };
+
 export interface DataKeyStore {
   /** The key or its tombstone; null when no key was ever stored under the id. */
   get(keyId: string): Promise<StoredDataKey | null>;
@@ -26,6 +29,13 @@ export interface DataKeyStore {
    * created later). Idempotent: true when live key material was destroyed by this call.
    */
   destroy(keyId: string, at: Date): Promise<boolean>;
+  /** Destroys each key like `destroy`, in one go; resolves to how many held live material. */
+  destroyMany(keyIds: readonly string[], at: Date): Promise<number>;
+  /**
+   * Ids of the keys not destroyed that match, in id order. `periodBefore` (`YYYY-MM-DD`) lists
+   * the period keys (`period:<day>`, `user:<id>:period:<day>`) of the days before it.
+   */
+  liveKeys(filter: LiveKeyFilter): Promise<string[]>;
   close(): Promise<void>;
 }
 

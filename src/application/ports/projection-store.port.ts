@@ -11,6 +11,27 @@ export interface DocChange<Doc> {
 }
 
 /**
+ * Which documents a scrub replaces: those whose top-level `field` (a string) equals `equals`, or
+ * lies in `[from, before)` compared as strings (ISO instants: a period).
+ */
+export type DocMatch =
+  | { readonly field: string; readonly equals: string }
+  | { readonly field: string; readonly from: string; readonly before: string };
+
+/** A match's field, checked: it goes into SQL (json_extract) and MongoDB filters by name. */
+export function matchedField(match: DocMatch): string {
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(match.field)) throw new Error(`not a document field: ${match.field}`);
+  return match.field;
+}
+
+/** The match as a predicate over a document (the in-memory store, and tests). */
+export function matches(match: DocMatch, doc: object): boolean {
+  const value: unknown = (doc as Record<string, unknown>)[matchedField(match)];
+  if (typeof value !== 'string') return false;
+  return 'equals' in match ? value === match.equals : value >= match.from && value < match.before;
+}
+
+/**
  * The write side of a read model, used only by the projection runner (one writer per read model).
  * Passes tests/contract/projection-store.contract.ts.
  */
@@ -27,8 +48,9 @@ export interface ProjectionStore<Doc extends object> {
   /** Drops every document and the checkpoint, for a rebuild from position 0. */
   reset(): Promise<void>;
   /**
-   * Replaces every document whose `userId` is `userId` by `scrub(doc)`, keeping its position: an
-   * erasure reaches the documents a rebuild would now build without the user's personal data.
+   * Replaces every document that `match` selects by `scrub(doc)`, keeping its position: an
+   * erasure (by `userId`) or an expired period (by the attempt's time) reaches the documents a
+   * rebuild would now build without that personal data.
    */
-  forgetUser(userId: string, scrub: (doc: Doc) => Doc): Promise<void>;
+  scrub(match: DocMatch, scrub: (doc: Doc) => Doc): Promise<void>;
 }

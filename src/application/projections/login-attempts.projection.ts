@@ -25,7 +25,8 @@ export const loginAttemptsProjection: Projection<LoginAttemptView> = {
   name: 'login-attempts',
   eventTypes: HANDLED,
   // Outcomes, times and counts stay.
-  scrubErased: (doc) => ({ ...doc, identifier: null, ip: null, userAgent: null }),
+  attemptTimeField: 'occurredAt',
+  scrubPersonal: (doc) => ({ ...doc, identifier: null, ip: null, userAgent: null }),
 
   documentId(event) {
     const e = asHandled(event);

@@ -65,7 +65,7 @@ export const mailOutboxProjection: Projection<MailView> = {
   name: 'mail-outbox',
   eventTypes: HANDLED,
   // An erased user is mailed nothing more: the address is gone, and so is what was not yet sent.
-  scrubErased: (doc) => ({ ...doc, to: null, sealedToken: null }),
+  scrubPersonal: (doc) => ({ ...doc, to: null, sealedToken: null }),
 
   documentId(event) {
     const e = asHandled(event);

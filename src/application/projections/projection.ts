@@ -12,10 +12,17 @@ export interface Projection<Doc extends object> {
   evolve(doc: Doc | null, event: StoredEvent): Doc | null;
   /**
    * For read models holding personal data of many documents per user (sessions, attempts): what
-   * a document of an erased user keeps. Applied to each of them when `UserErased` is projected,
-   * so the live read model equals a rebuild, in which those fields read as null.
+   * a document keeps once that data is gone. Applied to each of a user's documents when
+   * `UserErased` is projected, so the live read model equals a rebuild, in which those fields
+   * read as null.
    */
-  scrubErased?(doc: Doc): Doc;
+  scrubPersonal?(doc: Doc): Doc;
+  /**
+   * Where a document's personal data comes from an attempt (see PERSONAL_FIELDS `expires`): the
+   * field with that attempt's instant. When `PersonalDataExpired` for a day is projected, the
+   * documents whose attempt fell on that day are scrubbed too.
+   */
+  readonly attemptTimeField?: string;
 }
 
 /** What a projection makes of `events`, folded in order without any store: id → document. */

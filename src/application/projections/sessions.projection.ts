@@ -20,7 +20,8 @@ const asHandled = (event: StoredEvent): Handled | null => {
 export const sessionsProjection: Projection<SessionView> = {
   name: 'sessions',
   eventTypes: HANDLED,
-  scrubErased: (doc) => ({ ...doc, ip: null, userAgent: null }),
+  attemptTimeField: 'createdAt',
+  scrubPersonal: (doc) => ({ ...doc, ip: null, userAgent: null }),
 
   documentId(event) {
     return asHandled(event)?.data.sessionId ?? null;

@@ -63,6 +63,8 @@ const envSchema = z.object({
   RATE_LIMIT_LOGIN_PER_MINUTE: integer(1, 1_000_000).default(30),
   RATE_LIMIT_REGISTER_PER_HOUR: integer(1, 1_000_000).default(20),
   AUDIT_CHECKPOINT_INTERVAL: duration(1, 86_400).default(60),
+  // At least a day (attempts are kept per UTC day), at most ten years.
+  AUDIT_PII_RETENTION: duration(86_400, 3650 * 86_400).default(90 * 86_400),
   REVOCATION_STALENESS_LIMIT: duration(1, 300).default(5),
   EVENT_STREAM_HEARTBEAT: duration(1, 15).default(15),
   WEBHOOK_ALLOW_PRIVATE: z
@@ -129,6 +131,8 @@ export interface Config {
   readonly issuer: string;
   /** How often a signed audit checkpoint is written while new events exist. */
   readonly auditCheckpointIntervalSeconds: number;
+  /** How long attempts' personal fields (identifier, address, user agent) stay readable. */
+  readonly auditPiiRetention: number;
   /** Older than this, this instance's view of revocations is not trusted: sessions are checked in the store. */
   readonly revocationStalenessLimitSeconds: number;
   /** Longest silence on the live event stream before a comment line. */
@@ -237,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxyHops: e.TRUST_PROXY,
     issuer: e.JWT_ISSUER ?? `http://${e.HOST}:${e.PORT}`,
     auditCheckpointIntervalSeconds: e.AUDIT_CHECKPOINT_INTERVAL,
+    auditPiiRetention: e.AUDIT_PII_RETENTION,
     revocationStalenessLimitSeconds: e.REVOCATION_STALENESS_LIMIT,
     eventStreamHeartbeatSeconds: e.EVENT_STREAM_HEARTBEAT,
     webhooks: {

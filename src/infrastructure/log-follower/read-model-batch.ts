@@ -2,6 +2,7 @@ import type { StoredEvent } from '../../application/ports/event-store.port.js';
 import type { DocChange, ProjectionStore } from '../../application/ports/projection-store.port.js';
 import type { Projection } from '../../application/projections/projection.js';
 import { USER_ERASED } from '../../application/privacy/personal-fields.js';
+import { PERSONAL_DATA_EXPIRED, isPersonalDataExpiredData } from '../../domain/privacy/retention.events.js';
 import type { LogConsumer } from './log-consumer.js';
 
 /** A projection wired to its store, with the document type erased so different ones share a list. */
@@ -52,20 +53,37 @@ async function applyBatch<Doc extends object>(
     if (id !== null) touched.push({ id, event });
   }
   if (touched.length > 0) await evolveTouched(projection, store, touched);
-  await scrubErased(projection, store, events);
+  await scrubPersonal(projection, store, events);
 }
 
-/** After the documents: the batch's events about an erased user were applied before its erasure. */
-async function scrubErased<Doc extends object>(
+/** The day after `period` (`YYYY-MM-DD`), the end of its range. */
+const dayAfter = (period: string): string =>
+  new Date(Date.parse(`${period}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * After the documents: the batch's events about an erased user, or of an expired day, were
+ * applied before the erasure or the expiry.
+ */
+async function scrubPersonal<Doc extends object>(
   projection: Projection<Doc>,
   store: ProjectionStore<Doc>,
   events: readonly StoredEvent[],
 ): Promise<void> {
-  if (projection.scrubErased === undefined) return;
-  const scrub = (doc: Doc): Doc => projection.scrubErased?.(doc) ?? doc;
+  if (projection.scrubPersonal === undefined) return;
+  const scrub = (doc: Doc): Doc => projection.scrubPersonal?.(doc) ?? doc;
+  const field = projection.attemptTimeField;
   for (const event of events) {
     const userId = event.data['userId'];
-    if (event.type === USER_ERASED && typeof userId === 'string') await store.forgetUser(userId, scrub);
+    if (event.type === USER_ERASED && typeof userId === 'string')
+      await store.scrub({ field: 'userId', equals: userId }, scrub);
+    if (
+      event.type === PERSONAL_DATA_EXPIRED &&
+      field !== undefined &&
+      isPersonalDataExpiredData(event.data)
+    ) {
+      const { period } = event.data;
+      await store.scrub({ field, from: period, before: dayAfter(period) }, scrub);
+    }
   }
 }
 

@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { DataKeyStore } from '../../application/ports/data-key-store.port.js';
 import type { PersonalDataKeys } from '../../application/ports/personal-data.port.js';
 import type { SecretBox } from '../../application/ports/secret-box.port.js';
-import { userKeyId } from '../../application/privacy/personal-fields.js';
+import { periodOfKeyId, userKeyId, userPeriodKeyPrefix } from '../../application/privacy/personal-fields.js';
 import { AesGcmSecretBox } from '../crypto/aes-gcm-secret-box.js';
 
 export interface DataKeyRingOptions {
@@ -47,12 +47,22 @@ export class DataKeyRing implements PersonalDataKeys {
     return (await this.lookup(keyId))?.box ?? null;
   }
 
-  /** The key to seal new data with, created on first use; null once destroyed (nothing is sealed). */
-  async forWriting(keyId: string, now: Date): Promise<SecretBox | null> {
+  /**
+   * The key to seal new data with, created on first use; null once destroyed (nothing is sealed).
+   * A key under an owner (a user's key of a day, owned by the user's key) is not created once
+   * the owner's is destroyed: an attempt after an erasure must not start a readable record again.
+   */
+  async forWriting(keyId: string, now: Date, owner?: string): Promise<SecretBox | null> {
     const found = await this.lookup(keyId);
     if (found !== null) return found.box;
+    if (owner !== undefined && (await this.lookup(owner))?.box === null) return null;
     const wrapped = this.master.seal(randomBytes(32), wrapContext(keyId));
     const stored = await this.store.createIfAbsent(keyId, wrapped, now);
+    // The owner may have been destroyed meanwhile, after its keys were listed: ask the store.
+    if (owner !== undefined && stored.wrapped !== null && (await this.store.get(owner))?.wrapped === null) {
+      await this.destroyKeys([keyId], now);
+      return null;
+    }
     return this.remember(keyId, stored.wrapped).box;
   }
 
@@ -61,13 +71,40 @@ export class DataKeyRing implements PersonalDataKeys {
     this.cache.delete(keyId);
   }
 
-  async destroy(keyId: string, at: Date): Promise<void> {
-    await this.store.destroy(keyId, at);
-    this.cache.set(keyId, { box: null }, { ttl: 0 });
+  /** Another instance erased the user: drops the user's cached keys, the daily ones included. */
+  forgetUser(userId: string): void {
+    const prefix = userPeriodKeyPrefix(userId);
+    this.forget(userKeyId(userId));
+    for (const keyId of [...this.cache.keys()]) if (keyId.startsWith(prefix)) this.forget(keyId);
   }
 
-  destroyUserKey(userId: string, at: Date): Promise<void> {
-    return this.destroy(userKeyId(userId), at);
+  /** Another instance expired a period: drops its cached keys. */
+  forgetPeriod(period: string): void {
+    for (const keyId of [...this.cache.keys()]) if (periodOfKeyId(keyId) === period) this.forget(keyId);
+  }
+
+  async destroyKeys(keyIds: readonly string[], at: Date): Promise<void> {
+    await this.store.destroyMany(keyIds, at);
+    for (const keyId of keyIds) this.cache.set(keyId, { box: null }, { ttl: 0 });
+  }
+
+  /** The user's key first, so no key of a day can be created for them after the listing. */
+  async destroyUserKey(userId: string, at: Date): Promise<void> {
+    await this.destroyKeys([userKeyId(userId)], at);
+    await this.destroyKeys(await this.store.liveKeys({ prefix: userPeriodKeyPrefix(userId) }), at);
+  }
+
+  /** Live period keys of the days before `period`, by day (oldest first). */
+  async expiringBefore(period: string): Promise<Map<string, string[]>> {
+    const byPeriod = new Map<string, string[]>();
+    for (const keyId of await this.store.liveKeys({ periodBefore: period })) {
+      const day = periodOfKeyId(keyId);
+      if (day === null) continue;
+      const keys = byPeriod.get(day);
+      if (keys === undefined) byPeriod.set(day, [keyId]);
+      else keys.push(keyId);
+    }
+    return new Map([...byPeriod].sort(([a], [b]) => a.localeCompare(b)));
   }
 
   private async lookup(keyId: string): Promise<Cached | null> {

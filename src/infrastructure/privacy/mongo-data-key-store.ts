@@ -1,5 +1,10 @@
 import { MongoServerError, type Collection, type Db } from 'mongodb';
-import type { DataKeyStore, StoredDataKey } from '../../application/ports/data-key-store.port.js';
+import type {
+  DataKeyStore,
+  LiveKeyFilter,
+  StoredDataKey,
+} from '../../application/ports/data-key-store.port.js';
+import { periodOfKeyId } from '../../application/privacy/personal-fields.js';
 
 export const DATA_KEYS_COLLECTION = 'data_keys';
 
@@ -8,6 +13,8 @@ interface KeyDocument {
   wrapped: string | null;
   createdAt: Date;
   destroyedAt: Date | null;
+  /** The day of a period key (what the retention sweep looks up), null for a user's own key. */
+  period: string | null;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -25,6 +32,7 @@ const keyOf = (doc: KeyDocument): StoredDataKey => ({
  */
 export class MongoDataKeyStore implements DataKeyStore {
   private readonly keys: Collection<KeyDocument>;
+  private periodIndex: Promise<string> | undefined;
 
   constructor(db: Db) {
     this.keys = db.collection<KeyDocument>(DATA_KEYS_COLLECTION);
@@ -37,7 +45,13 @@ export class MongoDataKeyStore implements DataKeyStore {
 
   async createIfAbsent(keyId: string, wrapped: string, at: Date): Promise<StoredDataKey> {
     try {
-      await this.keys.insertOne({ _id: keyId, wrapped, createdAt: at, destroyedAt: null });
+      await this.keys.insertOne({
+        _id: keyId,
+        wrapped,
+        createdAt: at,
+        destroyedAt: null,
+        period: periodOfKeyId(keyId),
+      });
     } catch (error) {
       if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
     }
@@ -50,7 +64,13 @@ export class MongoDataKeyStore implements DataKeyStore {
     const existing = await this.keys.findOne({ _id: keyId });
     if (existing === null) {
       try {
-        await this.keys.insertOne({ _id: keyId, wrapped: null, createdAt: at, destroyedAt: at });
+        await this.keys.insertOne({
+          _id: keyId,
+          wrapped: null,
+          createdAt: at,
+          destroyedAt: at,
+          period: periodOfKeyId(keyId),
+        });
         return false;
       } catch (error) {
         if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
@@ -61,6 +81,35 @@ export class MongoDataKeyStore implements DataKeyStore {
       { $set: { wrapped: null, destroyedAt: at } },
     );
     return result.modifiedCount > 0;
+  }
+
+  /** One update for the live ones; ids never stored get their tombstone one by one (rare). */
+  async destroyMany(keyIds: readonly string[], at: Date): Promise<number> {
+    if (keyIds.length === 0) return 0;
+    const result = await this.keys.updateMany(
+      { _id: { $in: [...keyIds] }, wrapped: { $ne: null } },
+      { $set: { wrapped: null, destroyedAt: at } },
+    );
+    const stored = new Set(
+      (await this.keys.find({ _id: { $in: [...keyIds] } }, { projection: { _id: 1 } }).toArray()).map(
+        (doc) => doc._id,
+      ),
+    );
+    for (const keyId of keyIds) if (!stored.has(keyId)) await this.destroy(keyId, at);
+    return result.modifiedCount;
+  }
+
+  async liveKeys(filter: LiveKeyFilter): Promise<string[]> {
+    await (this.periodIndex ??= this.keys.createIndex({ period: 1 }, { name: 'period' }));
+    const query =
+      'prefix' in filter
+        ? { _id: { $gte: filter.prefix, $lt: `${filter.prefix}\u{10ffff}` }, wrapped: { $ne: null } }
+        : { period: { $lt: filter.periodBefore }, wrapped: { $ne: null } };
+    const docs = await this.keys
+      .find(query, { projection: { _id: 1 } })
+      .sort({ _id: 1 })
+      .toArray();
+    return docs.map((doc) => doc._id);
   }
 
   close(): Promise<void> {

@@ -13,7 +13,9 @@ import {
   USER_ERASED,
   periodKeyId,
   userKeyId,
+  userPeriodKeyId,
 } from '../../application/privacy/personal-fields.js';
+import { PERSONAL_DATA_EXPIRED, isPersonalDataExpiredData } from '../../domain/privacy/retention.events.js';
 import type { DataKeyRing } from './data-key-ring.js';
 
 /**
@@ -100,17 +102,23 @@ export class PersonalDataEventStore implements EventStore {
 
   private async seal(request: AppendRequest): Promise<AppendRequest> {
     const { streamId, occurredAt } = request;
-    const keyIdOf = (subject: string | null): string =>
-      subject === null ? periodKeyId(occurredAt) : userKeyId(subject);
-    const subjects = request.events.map(
-      (event) => PERSONAL_FIELDS[event.type]?.subjectOf(event.data) ?? null,
-    );
+    /** Each event's key, and the key owning it (the user's, for a user's key of a day). */
+    const keyOf = (event: NewEvent): { readonly keyId: string; readonly owner?: string } | null => {
+      const spec = PERSONAL_FIELDS[event.type];
+      const subject = spec?.subjectOf(event.data) ?? null;
+      if (spec === undefined) return null;
+      if (subject === null) return { keyId: periodKeyId(occurredAt) };
+      if (!spec.expires) return { keyId: userKeyId(subject) };
+      return { keyId: userPeriodKeyId(subject, occurredAt), owner: userKeyId(subject) };
+    };
+    const keys = request.events.map(keyOf);
     const sealWith = async (
-      keyId: string,
+      key: { readonly keyId: string; readonly owner?: string },
       part: string,
       personal: Record<string, unknown>,
     ): Promise<Sealed | null> => {
-      const box = await this.keys.forWriting(keyId, occurredAt);
+      const { keyId, owner } = key;
+      const box = await this.keys.forWriting(keyId, occurredAt, owner);
       if (box === null) return null;
       const context = contextOf(keyId, streamId, part);
       return { key: keyId, sealed: box.seal(Buffer.from(JSON.stringify(personal), 'utf8'), context) };
@@ -118,18 +126,22 @@ export class PersonalDataEventStore implements EventStore {
     const events = await Promise.all(
       request.events.map(async (event, i): Promise<NewEvent> => {
         const spec = PERSONAL_FIELDS[event.type];
-        if (spec === undefined) return event;
+        const key = keys[i];
+        if (spec === undefined || key === undefined || key === null) return event;
         const { personal, rest } = split(event.data, spec.fields);
         if (personal === null) return event;
-        const sealed = await sealWith(keyIdOf(subjects[i] ?? null), event.type, personal);
+        const sealed = await sealWith(key, event.type, personal);
         return { ...event, data: sealed === null ? rest : { ...rest, [SEALED_FIELD]: sealed } };
       }),
     );
     const { personal, rest } = split(request.metadata as Record<string, unknown>, PERSONAL_METADATA);
     let metadata: EventMetadata = request.metadata;
     if (personal !== null) {
-      const subject = subjects.find((s) => s !== null) ?? null;
-      const sealed = await sealWith(keyIdOf(subject), 'metadata', personal);
+      // The address and agent of the request go with its first event about a user, else its day.
+      const key = keys.find((k) => k !== null && k.keyId !== periodKeyId(occurredAt)) ?? {
+        keyId: periodKeyId(occurredAt),
+      };
+      const sealed = await sealWith(key, 'metadata', personal);
       const { ip: _ip, userAgent: _userAgent, ...kept } = rest as EventMetadata;
       metadata = sealed === null ? kept : { ...kept, [SEALED_FIELD]: sealed };
     }
@@ -159,11 +171,16 @@ export class PersonalDataEventStore implements EventStore {
     return opened;
   }
 
-  /** Another instance may have erased the user: the next use of its key asks the key store. */
+  /**
+   * Another instance may have erased a user or expired a period: the next use of those keys asks
+   * the key store.
+   */
   private forgetErased(events: readonly StoredEvent[]): void {
     for (const event of events) {
       const userId = event.data['userId'];
-      if (event.type === USER_ERASED && typeof userId === 'string') this.keys.forget(userKeyId(userId));
+      if (event.type === USER_ERASED && typeof userId === 'string') this.keys.forgetUser(userId);
+      if (event.type === PERSONAL_DATA_EXPIRED && isPersonalDataExpiredData(event.data))
+        this.keys.forgetPeriod(event.data.period);
     }
   }
 

@@ -1,5 +1,9 @@
 import type { DatabaseSync, SQLOutputValue, StatementSync } from 'node:sqlite';
-import type { DataKeyStore, StoredDataKey } from '../../application/ports/data-key-store.port.js';
+import type {
+  DataKeyStore,
+  LiveKeyFilter,
+  StoredDataKey,
+} from '../../application/ports/data-key-store.port.js';
 import { openPrivateSqlite } from '../system/private-sqlite.js';
 
 const SCHEMA = `
@@ -10,6 +14,9 @@ const SCHEMA = `
     created_at   TEXT NOT NULL,
     destroyed_at TEXT
   ) STRICT, WITHOUT ROWID;
+  -- The retention sweep's lookup: live period keys by their day (the id's last 10 characters).
+  CREATE INDEX IF NOT EXISTS data_keys_live_periods ON data_keys (substr(key_id, -10))
+    WHERE wrapped IS NOT NULL AND key_id GLOB '*period:*';
 `;
 
 type Row = Record<string, SQLOutputValue>;
@@ -33,6 +40,8 @@ export class SqliteDataKeyStore implements DataKeyStore {
     readonly insert: StatementSync;
     readonly destroy: StatementSync;
     readonly tombstone: StatementSync;
+    readonly liveWithPrefix: StatementSync;
+    readonly livePeriodsBefore: StatementSync;
   };
 
   constructor(options: { readonly file: string; readonly busyTimeoutMs?: number }) {
@@ -50,6 +59,12 @@ export class SqliteDataKeyStore implements DataKeyStore {
       tombstone: this.db.prepare(
         'INSERT INTO data_keys (key_id, wrapped, created_at, destroyed_at) VALUES (?, NULL, ?, ?) ON CONFLICT (key_id) DO NOTHING',
       ),
+      liveWithPrefix: this.db.prepare(
+        'SELECT key_id FROM data_keys WHERE key_id >= ? AND key_id < ? || char(1114111) AND wrapped IS NOT NULL ORDER BY key_id',
+      ),
+      livePeriodsBefore: this.db.prepare(
+        "SELECT key_id FROM data_keys WHERE wrapped IS NOT NULL AND key_id GLOB '*period:*' AND substr(key_id, -10) < ? ORDER BY key_id",
+      ),
     };
   }
 
@@ -65,13 +80,35 @@ export class SqliteDataKeyStore implements DataKeyStore {
     return Promise.resolve(keyOf(row));
   }
 
-  destroy(keyId: string, at: Date): Promise<boolean> {
+  async destroy(keyId: string, at: Date): Promise<boolean> {
+    return (await this.destroyMany([keyId], at)) > 0;
+  }
+
+  destroyMany(keyIds: readonly string[], at: Date): Promise<number> {
     const iso = at.toISOString();
-    const destroyed = Number(this.statements.destroy.run(iso, keyId).changes) > 0;
-    if (!destroyed) this.statements.tombstone.run(keyId, iso, iso);
+    let destroyed = 0;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const keyId of keyIds) {
+        if (Number(this.statements.destroy.run(iso, keyId).changes) > 0) destroyed += 1;
+        else this.statements.tombstone.run(keyId, iso, iso);
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
     // The WAL still holds the page with the key until a checkpoint copies the new one over it.
     this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     return Promise.resolve(destroyed);
+  }
+
+  liveKeys(filter: LiveKeyFilter): Promise<string[]> {
+    const rows =
+      'prefix' in filter
+        ? this.statements.liveWithPrefix.all(filter.prefix, filter.prefix)
+        : this.statements.livePeriodsBefore.all(filter.periodBefore);
+    return Promise.resolve(rows.map((row) => String(row['key_id'])));
   }
 
   close(): Promise<void> {

@@ -9,6 +9,7 @@ import { RevocationConsumer } from '../sessions/revocation-consumer.js';
 import { DeliverWebhooks } from '../../application/webhooks/deliver-webhooks.js';
 import { DeliverMail } from '../../application/mail/deliver-mail.js';
 import { ReactorPasses } from '../log-follower/reactor-passes.js';
+import { RetentionSweeper } from '../privacy/retention-sweeper.js';
 import { openStorage, type Storage } from './storage.js';
 
 /** How often the mail sender looks for due retries and other instances' messages. */
@@ -47,6 +48,7 @@ export class Runtime {
   private webhookSender: ReactorPasses | null = null;
   private mailSender: ReactorPasses | null = null;
   private refusalFlusher: NodeJS.Timeout | null = null;
+  private retention: RetentionSweeper | null = null;
   private stopped: Promise<void> | null = null;
 
   private constructor(
@@ -121,6 +123,8 @@ export class Runtime {
       now: () => new Date(),
     });
     this.checkpointer.start();
+    this.retention = new RetentionSweeper(this.useCases.expirePersonalData, this.logger);
+    this.retention.start();
     const onLogAdvance = (listener: (position: number) => void) => follower.onAdvance(listener);
     const deliverWebhooks = this.wiring.container.resolve(DeliverWebhooks);
     this.webhookSender = new ReactorPasses(onLogAdvance, (stopping) => deliverWebhooks.deliverDue(stopping), {
@@ -186,6 +190,7 @@ export class Runtime {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       if (this.sweeper !== null) clearInterval(this.sweeper);
+      await this.retention?.stop();
       if (this.refusalFlusher !== null) {
         clearInterval(this.refusalFlusher);
         await this.wiring.container

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { exportLoginAttemptsCommand } from './commands/export-login-attempts.command.js';
 import { mailStatusCommand } from './commands/mail-status.command.js';
 import { rebuildCommand } from './commands/rebuild.command.js';
+import { retentionCommand } from './commands/retention.command.js';
 import { grantAdminCommand, revokeAdminCommand } from './commands/role.commands.js';
 import { rotateKeysCommand } from './commands/rotate-keys.command.js';
 import { showUserCommand } from './commands/show-user.command.js';
@@ -40,6 +41,7 @@ export function buildProgram(io: CliIo, withRuntime: WithRuntime): Command {
     verifyLogCommand(io, withRuntime),
     mailStatusCommand(io, withRuntime),
     showUserCommand(io, withRuntime),
+    retentionCommand(io, withRuntime),
   ]) {
     // addCommand, unlike .command(), does not pass exitOverride and the output on by itself.
     program.addCommand(command.copyInheritedSettings(program));

@@ -1,7 +1,9 @@
-import type {
-  DocChange,
-  PositionedDoc,
-  ProjectionStore,
+import {
+  matches,
+  type DocChange,
+  type DocMatch,
+  type PositionedDoc,
+  type ProjectionStore,
 } from '../../../application/ports/projection-store.port.js';
 
 /**
@@ -49,14 +51,18 @@ export class InMemoryProjectionStore<Doc extends object> implements ProjectionSt
     return Promise.resolve();
   }
 
-  forgetUser(userId: string, scrub: (doc: Doc) => Doc): Promise<void> {
-    for (const [id, stored] of this.docs) {
-      if ((stored.doc as { userId?: unknown }).userId !== userId) continue;
-      const doc = scrub(stored.doc);
-      this.docs.set(id, { doc, position: stored.position });
-      this.indexed(doc, stored.doc);
+  scrub(match: DocMatch, scrub: (doc: Doc) => Doc): Promise<void> {
+    try {
+      for (const [id, stored] of this.docs) {
+        if (!matches(match, stored.doc)) continue;
+        const doc = scrub(stored.doc);
+        this.docs.set(id, { doc, position: stored.position });
+        this.indexed(doc, stored.doc);
+      }
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    return Promise.resolve();
   }
 
   /** Called after `doc` replaced `previous` (null when new). */

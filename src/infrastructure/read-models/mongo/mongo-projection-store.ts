@@ -10,10 +10,12 @@ import type {
 import { MongoBulkWriteError } from 'mongodb';
 import type { Page, PageRequest } from '../../../application/pagination.js';
 import { detectServerKind, type ServerKind } from '../../mongo/server-kind.js';
-import type {
-  DocChange,
-  PositionedDoc,
-  ProjectionStore,
+import {
+  matchedField,
+  type DocChange,
+  type DocMatch,
+  type PositionedDoc,
+  type ProjectionStore,
 } from '../../../application/ports/projection-store.port.js';
 
 /** A read-model document as stored: the view's fields, `_id` = its id, `_pos` = last position applied. */
@@ -206,9 +208,12 @@ export class MongoProjectionStore<Doc extends object> implements ProjectionStore
     return { items: shown.map((record) => this.fromRecord(record)), nextAfter: more ? lastSeq : null };
   }
 
-  /** A scan on FerretDB (erasures are rare); one replace per document, keeping its `_pos`. */
-  async forgetUser(userId: string, scrub: (doc: Doc) => Doc): Promise<void> {
-    const records = await this.collection.find({ userId }).toArray();
+  /** A scan on FerretDB (erasures and expiries are rare); one replace per document, keeping its `_pos`. */
+  async scrub(match: DocMatch, scrub: (doc: Doc) => Doc): Promise<void> {
+    const field = matchedField(match);
+    const filter: Filter<StoredRecord> =
+      'equals' in match ? { [field]: match.equals } : { [field]: { $gte: match.from, $lt: match.before } };
+    const records = await this.collection.find(filter).toArray();
     for (const record of records) {
       await this.collection.replaceOne(
         { _id: record._id },

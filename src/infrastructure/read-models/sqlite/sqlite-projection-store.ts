@@ -1,8 +1,10 @@
 import type { Page, PageRequest } from '../../../application/pagination.js';
-import type {
-  DocChange,
-  PositionedDoc,
-  ProjectionStore,
+import {
+  matchedField,
+  type DocChange,
+  type DocMatch,
+  type PositionedDoc,
+  type ProjectionStore,
 } from '../../../application/ports/projection-store.port.js';
 import type { Param, Row, SqliteReadModelDatabase } from './sqlite-read-model-database.js';
 import { integerColumn, textColumn } from './sqlite-read-model-database.js';
@@ -129,14 +131,16 @@ export class SqliteProjectionStore<Doc extends object> implements ProjectionStor
     );
   }
 
-  /** A scan (erasures are rare): `userId` is in the document, not in every table's columns. */
-  forgetUser(userId: string, scrub: (doc: Doc) => Doc): Promise<void> {
-    return this.db.async(() =>
+  /** A scan (erasures and expiries are rare): the field is in the document, not in every table's columns. */
+  async scrub(match: DocMatch, scrub: (doc: Doc) => Doc): Promise<void> {
+    const value = `json_extract(doc, '$.${matchedField(match)}')`;
+    const [where, params] =
+      'equals' in match
+        ? [`${value} = ?`, [match.equals]]
+        : [`${value} >= ? AND ${value} < ?`, [match.from, match.before]];
+    await this.db.async(() =>
       this.db.transaction(() => {
-        const rows = this.db.all(
-          `SELECT id, doc FROM ${this.table} WHERE json_extract(doc, '$.userId') = ?`,
-          userId,
-        );
+        const rows = this.db.all(`SELECT id, doc FROM ${this.table} WHERE ${where}`, ...params);
         const sets = ['doc = ?', ...this.columns.map((column) => `${column.name} = ?`)].join(', ');
         for (const row of rows) {
           const doc = scrub(this.parse(row));
