@@ -13,6 +13,8 @@ import { DATA_ROOT, ROOT, SERVER_ENTRY, settings, sleep } from './env.js';
 export { freePort };
 
 export interface ServerOptions {
+  /** The built service to start (default SERVER_ENTRY: this checkout's dist/main.js). */
+  readonly entry?: string;
   readonly bcryptCost?: number;
   /** Embedded store directory; a fresh one under bench/.data when omitted (and no mongoUri). */
   readonly dataDir?: string;
@@ -128,7 +130,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.mongoUri === undefined ? {} : { MONGODB_URI: options.mongoUri }),
     ...options.env,
   };
-  const nodeArgs = [...(options.nodeArgs ?? []), SERVER_ENTRY];
+  const nodeArgs = [...(options.nodeArgs ?? []), options.entry ?? SERVER_ENTRY];
   const [command, args] =
     options.cpus === undefined
       ? [process.execPath, nodeArgs]

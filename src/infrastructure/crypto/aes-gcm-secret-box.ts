@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { SecretBoxError, type SecretBox } from '../../application/ports/secret-box.port.js';
 
 const VERSION = 'v1';
@@ -11,11 +11,16 @@ const TAG_BYTES = 16;
  * this service seals under one key (NIST's 2^32 bound).
  */
 export class AesGcmSecretBox implements SecretBox {
-  private readonly key: Buffer;
+  /**
+   * A KeyObject, not a Buffer: with a Buffer every cipher imports the key again, which made one
+   * open of a small field cost 27 µs instead of 5 µs (and a seal 35 instead of 11) on the test
+   * machine, a quarter of the rebuild's time with personal data sealed.
+   */
+  private readonly key: KeyObject;
 
   constructor(masterKey: Uint8Array) {
     if (masterKey.byteLength !== 32) throw new Error('The master key must be 32 bytes.');
-    this.key = Buffer.from(masterKey);
+    this.key = createSecretKey(Buffer.from(masterKey));
   }
 
   seal(plaintext: Uint8Array, context: string): string {

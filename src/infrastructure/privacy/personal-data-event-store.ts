@@ -137,10 +137,16 @@ export class PersonalDataEventStore implements EventStore {
     const { personal, rest } = split(request.metadata as Record<string, unknown>, PERSONAL_METADATA);
     let metadata: EventMetadata = request.metadata;
     if (personal !== null) {
-      // The address and agent of the request go with its first event about a user, else its day.
-      const key = keys.find((k) => k !== null && k.keyId !== periodKeyId(occurredAt)) ?? {
-        keyId: periodKeyId(occurredAt),
-      };
+      // The address and agent of the request go with its first event about a user (a refresh, a
+      // logout: the user's key of the day), else with the day.
+      const userId = request.events
+        .map((event) => event.data['userId'])
+        .find((id): id is string => typeof id === 'string');
+      const key =
+        keys.find((k) => k !== null && k.keyId !== periodKeyId(occurredAt)) ??
+        (userId === undefined
+          ? { keyId: periodKeyId(occurredAt) }
+          : { keyId: userPeriodKeyId(userId, occurredAt), owner: userKeyId(userId) });
       const sealed = await sealWith(key, 'metadata', personal);
       const { ip: _ip, userAgent: _userAgent, ...kept } = rest as EventMetadata;
       metadata = sealed === null ? kept : { ...kept, [SEALED_FIELD]: sealed };

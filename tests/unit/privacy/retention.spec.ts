@@ -130,6 +130,18 @@ describe('Retention of attempts (AUDIT_PII_RETENTION) with an injected clock', (
     });
   });
 
+  it('seals the address of any request about a user (a refresh) under that user’s key of the day', async () => {
+    await history();
+    await store.append(
+      event('session-s1', 'TokenRefreshed', { sessionId: 's1', userId: 'u1' }, '2026-03-02T10:00:00.000Z'),
+    );
+    const refreshed = (await stored.readStream('session-s1')).at(-1);
+    expect(refreshed?.metadata['personal']).toMatchObject({ key: 'user:u1:period:2026-03-02' });
+    expect((await store.readStream('session-s1')).at(-1)?.metadata).toMatchObject(client);
+    await ring.destroyUserKey('u1', new Date('2026-03-04T00:00:00.000Z'));
+    expect((await store.readStream('session-s1')).at(-1)?.metadata).toEqual({ requestId: 'r-session-s1' });
+  });
+
   it('erasure destroys the user’s keys of every day, and no new one is made for them afterwards', async () => {
     await history();
     await ring.destroyUserKey('u1', new Date('2026-03-04T00:00:00.000Z'));
