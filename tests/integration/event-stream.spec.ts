@@ -101,6 +101,23 @@ describe.each(STORES)('the live event stream on the %s store', (store) => {
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
   });
 
+  it('refuses bad query input at once with a problem, never an open stream (what the fuzzer leaves out)', async () => {
+    for (const query of [
+      'after=-1',
+      'after=1e3',
+      'after=1234567890123456',
+      'types=LoginFailed;LoggedOut',
+      'types=',
+      `types=${'A'.repeat(2001)}`,
+      'after=1&after=2',
+    ]) {
+      const response = await app.request(`/admin/events/stream?${query}`, { token: admin.access_token });
+      expect(response.status, query).toBe(422);
+      expect(response.headers.get('content-type'), query).toContain('application/problem+json');
+      expect(((await response.json()) as { status: number }).status, query).toBe(422);
+    }
+  });
+
   it('sends a heartbeat comment when nothing happens, and starts at the head without ?after', async () => {
     const head = await app.runtime.storage.eventStore.headPosition();
     const seen = await readStream(app, '', {

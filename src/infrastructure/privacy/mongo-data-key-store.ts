@@ -32,7 +32,7 @@ const keyOf = (doc: KeyDocument): StoredDataKey => ({
  */
 export class MongoDataKeyStore implements DataKeyStore {
   private readonly keys: Collection<KeyDocument>;
-  private periodIndex: Promise<string> | undefined;
+  private prepared: Promise<void> | undefined;
 
   constructor(db: Db) {
     this.keys = db.collection<KeyDocument>(DATA_KEYS_COLLECTION);
@@ -100,7 +100,7 @@ export class MongoDataKeyStore implements DataKeyStore {
   }
 
   async liveKeys(filter: LiveKeyFilter): Promise<string[]> {
-    await (this.periodIndex ??= this.keys.createIndex({ period: 1 }, { name: 'period' }));
+    await (this.prepared ??= this.prepare());
     const query =
       'prefix' in filter
         ? { _id: { $gte: filter.prefix, $lt: `${filter.prefix}\u{10ffff}` }, wrapped: { $ne: null } }
@@ -110,6 +110,23 @@ export class MongoDataKeyStore implements DataKeyStore {
       .sort({ _id: 1 })
       .toArray();
     return docs.map((doc) => doc._id);
+  }
+
+  /**
+   * The retention sweep's index, and the `period` of keys written before the field existed (they
+   * have none, so the sweep would never find them): set from the id, once per process.
+   */
+  private async prepare(): Promise<void> {
+    await this.keys.createIndex({ period: 1 }, { name: 'period' });
+    const unmarked = await this.keys
+      .find({ period: { $exists: false } }, { projection: { _id: 1 } })
+      .toArray();
+    for (const { _id } of unmarked) {
+      await this.keys.updateOne(
+        { _id, period: { $exists: false } },
+        { $set: { period: periodOfKeyId(_id) } },
+      );
+    }
   }
 
   close(): Promise<void> {
