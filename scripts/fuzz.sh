@@ -71,8 +71,11 @@ ADMIN_EMAIL=fuzz-admin@example.com
 ADMIN_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 USER_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 # PORT=0: the kernel picks a free port, which the server logs ("port":N); no race with others.
+# The cheap real verifier (scrypt-test) instead of bcrypt: the fuzzer judges what the API answers,
+# not the hash, and thousands of generated logins and registrations at bcrypt cost were most of
+# its run time. Logins with bcrypt are covered by the e2e tests and the benchmarks.
 env -i PATH="$PATH" HOME="$HOME" \
-  HOST=127.0.0.1 PORT=0 DATA_DIR="$WORK/data" LOG_LEVEL=info BCRYPT_COST=10 \
+  HOST=127.0.0.1 PORT=0 DATA_DIR="$WORK/data" LOG_LEVEL=info BCRYPT_COST=10 PASSWORD_HASHER=scrypt-test \
   ADMIN_EMAIL="$ADMIN_EMAIL" ADMIN_PASSWORD="$ADMIN_PASSWORD" \
   RATE_LIMIT_LOGIN_PER_MINUTE=1000000 RATE_LIMIT_REGISTER_PER_HOUR=1000000 \
   "$NODE" dist/main.js >"$WORK/server.log" 2>&1 &
@@ -112,6 +115,7 @@ run_schemathesis() {
   local name=$1 token=$2
   shift 2
   log "run '$name': max $MAX_EXAMPLES examples per operation, seed $SEED"
+  local t0=$SECONDS
   local seed_args=(--seed "$SEED")
   [ "$SEED" = random ] && seed_args=()
   # --max-failures stops a broken build early; every distinct failure is printed with a curl line.
@@ -132,6 +136,7 @@ run_schemathesis() {
     "$@"; then
     failed=1
   fi
+  log "run '$name' took $((SECONDS - t0)) s"
 }
 # Operations that can end the session of the token in use (the fuzzer learns real ids from earlier
 # responses: it has deactivated its own administrator). They run last, with sessions of their own.
@@ -139,7 +144,12 @@ SESSION_ENDING=(
   'POST /auth/logout' 'POST /auth/logout-all' 'DELETE /users/me/sessions/{id}' 'POST /users/me/password'
   'POST /admin/users/{id}/deactivate' 'PUT /admin/users/{id}/role' 'DELETE /admin/users/{id}/sessions'
 )
-exclude_ending=()
+# The live event stream answers 200 with an endless body: every request the server accepts held
+# the run for about 30 s (21 of them took over half the fuzzing time, and even schemathesis'
+# negative mode makes some). It is left out here; its answers, 200 and every refusal of bad input,
+# are tested in tests/integration/event-stream.spec.ts.
+STREAM='GET /admin/events/stream'
+exclude_ending=(--exclude-name "$STREAM")
 include_ending=()
 for name in "${SESSION_ENDING[@]}"; do
   exclude_ending+=(--exclude-name "$name")
@@ -154,7 +164,7 @@ run_schemathesis ending-user "$USER_TOKEN" --phases examples,coverage,fuzzing "$
 run_schemathesis ending-admin "$ENDING_TOKEN" --phases examples,coverage,fuzzing "${include_ending[@]}"
 # 4. Stateful sequences over every operation (ids taken from earlier responses), last: they may
 #    end their own session or deactivate the administrator, after which 401s are what conforms.
-run_schemathesis stateful "$STATEFUL_TOKEN" --phases stateful
+run_schemathesis stateful "$STATEFUL_TOKEN" --phases stateful --exclude-name "$STREAM"
 
 if ! kill -0 "$SERVER_PID" 2>/dev/null; then
   log "the server died during the run"
