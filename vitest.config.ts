@@ -8,10 +8,11 @@ import { defineConfig } from 'vitest/config';
 // `npm run test:unit` gives feedback in seconds; every other test runs against the built dist/ and
 // a real MongoDB-compatible server found by the global setups. `npm test` runs both.
 /**
- * Files that compare timings (a registered and an unregistered address must answer alike): they
- * run by themselves, after the rest, so another file's load does not skew the comparison.
+ * Files that measure time: the fault tests (revocation within a bound under load, deadlines while
+ * the store hangs) and the comparison of a registered and an unregistered address. They run one
+ * at a time, after the rest, so another file's load does not skew what they measure.
  */
-const ALONE = ['tests/integration/forgot-timing.spec.ts'];
+const ALONE = ['tests/faults/**/*.spec.ts', 'tests/integration/forgot-timing.spec.ts'];
 
 export default defineConfig({
   oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } },
@@ -30,7 +31,7 @@ export default defineConfig({
           exclude: ['tests/unit/**', ...ALONE],
           globalSetup: ['tests/support/build-global-setup.ts', 'tests/support/mongo-global-setup.ts'],
           // Two files at a time on this two-core machine: most of their time is spent waiting on
-          // servers, timers and child processes (the suite took 702 s with one, 358 s with two).
+          // servers, timers and child processes (the suite took 702 s with one worker).
           maxWorkers: 2,
           sequence: { groupOrder: 1 },
         },
@@ -40,6 +41,7 @@ export default defineConfig({
         test: {
           name: 'alone',
           include: [...ALONE],
+          globalSetup: ['tests/support/build-global-setup.ts', 'tests/support/mongo-global-setup.ts'],
           maxWorkers: 1,
           // After every other file: nothing else runs beside it.
           sequence: { groupOrder: 2 },

@@ -10,14 +10,11 @@ import path from 'node:path';
 import type { Db } from 'mongodb';
 import { expect } from 'vitest';
 import type { DataKeyStore } from '../../src/application/ports/data-key-store.port.js';
-import { AesGcmSecretBox } from '../../src/infrastructure/crypto/aes-gcm-secret-box.js';
-import { DataKeyRing } from '../../src/infrastructure/privacy/data-key-ring.js';
 import { MongoEventStore } from '../../src/infrastructure/event-store/mongo-event-store.js';
 import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite-event-store.js';
 import { MongoDataKeyStore } from '../../src/infrastructure/privacy/mongo-data-key-store.js';
 import { SqliteDataKeyStore } from '../../src/infrastructure/privacy/sqlite-data-key-store.js';
-import { DATA_KEYS_FILE, EVENTS_FILE } from '../../src/infrastructure/runtime/storage.js';
-import { PersonalDataEventStore } from '../../src/infrastructure/privacy/personal-data-event-store.js';
+import { DATA_KEYS_FILE, EVENTS_FILE, sealing } from '../../src/infrastructure/runtime/storage.js';
 import type { EventStore, StoredEvent } from '../../src/application/ports/event-store.port.js';
 import {
   loginAttemptsProjection,
@@ -197,8 +194,7 @@ export function expectAcknowledgedInStore(acks: readonly Ack[], events: readonly
  * master key. The stored log (sealed fields) is what `verify-log` hashes; projections read this.
  */
 export function openedLog(stored: EventStore, keys: DataKeyStore): EventStore {
-  const master = new AesGcmSecretBox(Buffer.from(FAULT_ENV['DATA_ENCRYPTION_KEY'] ?? '', 'base64'));
-  return new PersonalDataEventStore(stored, new DataKeyRing(keys, master));
+  return sealing(stored, keys, Buffer.from(FAULT_ENV['DATA_ENCRYPTION_KEY'] ?? '', 'base64')).eventStore;
 }
 
 export const openedMongoLog = async (db: Db): Promise<EventStore> =>

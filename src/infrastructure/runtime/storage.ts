@@ -70,8 +70,8 @@ export const READ_MODELS_FILE = 'read-models.sqlite';
 /** The data keys, apart from the log: a copy of events.sqlite carries no key. */
 export const DATA_KEYS_FILE = 'data-keys.sqlite';
 
-/** The keys and the sealing view over the stored log, the same in both modes. */
-function sealing(
+/** The keys and the sealing view over the stored log, the same in both modes (and in the fault tests). */
+export function sealing(
   stored: EventStore,
   keyStore: DataKeyStore,
   masterKey: Uint8Array,

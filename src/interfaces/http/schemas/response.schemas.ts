@@ -53,14 +53,27 @@ export const tokenResponse = z
   })
   .meta({ id: 'TokenResponse' });
 
+const gone = 'null once erased or past AUDIT_PII_RETENTION';
+
+/** What every view of a session shows. */
+const sessionFields = {
+  id: uuid,
+  created_at: timestamp,
+  last_refreshed_at: timestamp.nullable(),
+  expires_at: timestamp,
+  ip: z
+    .string()
+    .nullable()
+    .meta({ description: `The address of the login; ${gone}.` }),
+  user_agent: z
+    .string()
+    .nullable()
+    .meta({ description: `The user agent of the login; ${gone}.` }),
+};
+
 export const sessionResponse = z
   .object({
-    id: uuid,
-    created_at: timestamp,
-    last_refreshed_at: timestamp.nullable(),
-    expires_at: timestamp,
-    ip: z.string().nullable(),
-    user_agent: z.string().nullable(),
+    ...sessionFields,
     current: z
       .boolean()
       .meta({ description: 'True for the session of the access token making this request.' }),
@@ -76,9 +89,15 @@ export const loginAttemptResponse = z
     identifier: z
       .string()
       .nullable()
-      .meta({ description: 'The email or username as typed (normalised); null once erased.' }),
-    ip: z.string().nullable(),
-    user_agent: z.string().nullable(),
+      .meta({ description: `The email or username as typed (normalised); ${gone}.` }),
+    ip: z
+      .string()
+      .nullable()
+      .meta({ description: `The client's address; ${gone}.` }),
+    user_agent: z
+      .string()
+      .nullable()
+      .meta({ description: `The client's user agent; ${gone}.` }),
     session_id: uuid.nullable(),
     count: z.number().int().min(1).meta({
       description:
@@ -114,12 +133,7 @@ export const userEventResponse = z
 /** A session as the export and the admin's time travel show it: with how it ended. */
 export const sessionRecordResponse = z
   .object({
-    id: uuid,
-    created_at: timestamp,
-    last_refreshed_at: timestamp.nullable(),
-    expires_at: timestamp,
-    ip: z.string().nullable(),
-    user_agent: z.string().nullable(),
+    ...sessionFields,
     revoked_at: timestamp.nullable(),
     revoked_reason: z.string().nullable(),
   })
