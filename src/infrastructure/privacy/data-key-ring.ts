@@ -20,6 +20,7 @@ export interface DataKeyRingOptions {
 type Cached = { readonly box: SecretBox | null };
 
 const wrapContext = (keyId: string): string => `data-key:v1:${keyId}`;
+const DESTROYED: Cached = { box: null };
 
 /**
  * The data keys of crypto-shredding: 256-bit random keys, one per subject, stored wrapped under
@@ -30,6 +31,9 @@ const wrapContext = (keyId: string): string => `data-key:v1:${keyId}`;
 export class DataKeyRing implements PersonalDataKeys {
   private readonly cache: LRUCache<string, Cached>;
   private readonly loading = new Map<string, Promise<Cached | null>>();
+  /** Erased users and expired periods this instance read of in the log (few: kept for good). */
+  private readonly erasedUsers = new Set<string>();
+  private readonly expiredPeriods = new Set<string>();
 
   constructor(
     private readonly store: DataKeyStore,
@@ -45,6 +49,11 @@ export class DataKeyRing implements PersonalDataKeys {
   /** The key to open data with: null when it was destroyed or never created. */
   async forReading(keyId: string): Promise<SecretBox | null> {
     return (await this.lookup(keyId))?.box ?? null;
+  }
+
+  /** Whether the key was destroyed (false for one never created). */
+  async isDestroyed(keyId: string): Promise<boolean> {
+    return (await this.lookup(keyId))?.box === null;
   }
 
   /**
@@ -71,16 +80,30 @@ export class DataKeyRing implements PersonalDataKeys {
     this.cache.delete(keyId);
   }
 
-  /** Another instance erased the user: drops the user's cached keys, the daily ones included. */
-  forgetUser(userId: string): void {
+  /**
+   * The log says the user is erased (`UserErased`): from now on every key of the user, the daily
+   * ones included, is destroyed for this instance, even before the eraser has destroyed it in the
+   * store (a reload in between would otherwise cache it live for the TTL).
+   */
+  markUserErased(userId: string): void {
+    this.erasedUsers.add(userId);
     const prefix = userPeriodKeyPrefix(userId);
     this.forget(userKeyId(userId));
     for (const keyId of [...this.cache.keys()]) if (keyId.startsWith(prefix)) this.forget(keyId);
   }
 
-  /** Another instance expired a period: drops its cached keys. */
-  forgetPeriod(period: string): void {
+  /** The log says a period expired (`PersonalDataExpired`): its keys count as destroyed here. */
+  markPeriodExpired(period: string): void {
+    this.expiredPeriods.add(period);
     for (const keyId of [...this.cache.keys()]) if (periodOfKeyId(keyId) === period) this.forget(keyId);
+  }
+
+  /** Whether the log already said this key goes (see the two methods above). */
+  private doomed(keyId: string): boolean {
+    const period = periodOfKeyId(keyId);
+    if (period !== null && this.expiredPeriods.has(period)) return true;
+    const userId = /^user:([^:]+)/.exec(keyId)?.[1];
+    return userId !== undefined && this.erasedUsers.has(userId);
   }
 
   async destroyKeys(keyIds: readonly string[], at: Date): Promise<void> {
@@ -108,6 +131,7 @@ export class DataKeyRing implements PersonalDataKeys {
   }
 
   private async lookup(keyId: string): Promise<Cached | null> {
+    if (this.doomed(keyId)) return DESTROYED;
     const cached = this.cache.get(keyId);
     if (cached !== undefined) return cached;
     const inFlight = this.loading.get(keyId);

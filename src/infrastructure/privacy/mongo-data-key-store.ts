@@ -1,4 +1,4 @@
-import { MongoServerError, type Collection, type Db } from 'mongodb';
+import { MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
 import type {
   DataKeyStore,
   LiveKeyFilter,
@@ -32,7 +32,7 @@ const keyOf = (doc: KeyDocument): StoredDataKey => ({
  */
 export class MongoDataKeyStore implements DataKeyStore {
   private readonly keys: Collection<KeyDocument>;
-  private prepared: Promise<void> | undefined;
+  private periodIndex: Promise<void> | undefined;
 
   constructor(db: Db) {
     this.keys = db.collection<KeyDocument>(DATA_KEYS_COLLECTION);
@@ -100,24 +100,35 @@ export class MongoDataKeyStore implements DataKeyStore {
   }
 
   async liveKeys(filter: LiveKeyFilter): Promise<string[]> {
-    await (this.prepared ??= this.prepare());
-    const query =
-      'prefix' in filter
-        ? { _id: { $gte: filter.prefix, $lt: `${filter.prefix}\u{10ffff}` }, wrapped: { $ne: null } }
-        : { period: { $lt: filter.periodBefore }, wrapped: { $ne: null } };
+    // By id: what an erasure lists, needing nothing else.
+    if ('prefix' in filter)
+      return this.liveIds({ _id: { $gte: filter.prefix, $lt: `${filter.prefix}\u{10ffff}` } });
+    await this.prepareForSweep();
+    return this.liveIds({ period: { $lt: filter.periodBefore } });
+  }
+
+  private async liveIds(query: Filter<KeyDocument>): Promise<string[]> {
     const docs = await this.keys
-      .find(query, { projection: { _id: 1 } })
+      .find({ ...query, wrapped: { $ne: null } }, { projection: { _id: 1 } })
       .sort({ _id: 1 })
       .toArray();
     return docs.map((doc) => doc._id);
   }
 
   /**
-   * The retention sweep's index, and the `period` of keys written before the field existed (they
-   * have none, so the sweep would never find them): set from the id, once per process.
+   * The sweep's index (created once; tried again after a failure), and the `period` of keys
+   * written without the field (by a version before it, also one still running in a rolling
+   * upgrade): set from the id at every sweep, so the sweep finds them.
    */
-  private async prepare(): Promise<void> {
-    await this.keys.createIndex({ period: 1 }, { name: 'period' });
+  private async prepareForSweep(): Promise<void> {
+    this.periodIndex ??= this.keys
+      .createIndex({ period: 1 }, { name: 'period' })
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        this.periodIndex = undefined;
+        throw error;
+      });
+    await this.periodIndex;
     const unmarked = await this.keys
       .find({ period: { $exists: false } }, { projection: { _id: 1 } })
       .toArray();

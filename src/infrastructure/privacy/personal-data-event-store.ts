@@ -12,6 +12,8 @@ import {
   PERSONAL_METADATA,
   USER_ERASED,
   periodKeyId,
+  periodOf,
+  periodOfKeyId,
   userKeyId,
   userPeriodKeyId,
 } from '../../application/privacy/personal-fields.js';
@@ -38,6 +40,18 @@ const isSealed = (value: unknown): value is Sealed =>
 
 const contextOf = (keyId: string, streamId: string, part: string): string =>
   `personal:v1:${keyId}:${streamId}:${part}`;
+
+/**
+ * The day of an attempt sealed by the version before retention (under the user's own key, not a
+ * key of the day): it reads as expired once the retention sweep destroyed that day's key of
+ * unknown identifiers, as the read models scrub that day; null for any other event.
+ */
+function legacyAttemptDay(event: StoredEvent): string | null {
+  if (PERSONAL_FIELDS[event.type]?.expires !== true) return null;
+  const sealed = event.data[SEALED_FIELD];
+  if (!isSealed(sealed) || periodOfKeyId(sealed.key) !== null) return null;
+  return periodOf(event.occurredAt);
+}
 
 /** The personal fields of `record` that hold a value, and the record with them set to null. */
 function split(
@@ -137,16 +151,15 @@ export class PersonalDataEventStore implements EventStore {
     const { personal, rest } = split(request.metadata as Record<string, unknown>, PERSONAL_METADATA);
     let metadata: EventMetadata = request.metadata;
     if (personal !== null) {
-      // The address and agent of the request go with its first event about a user (a refresh, a
-      // logout: the user's key of the day), else with the day.
+      // The address and agent of a request are kept like an attempt's, whatever it did: under the
+      // key of the day of the user it is about (a login, a refresh, a registration), else the day.
       const userId = request.events
-        .map((event) => event.data['userId'])
+        .map((event) => PERSONAL_FIELDS[event.type]?.subjectOf(event.data) ?? event.data['userId'])
         .find((id): id is string => typeof id === 'string');
       const key =
-        keys.find((k) => k !== null && k.keyId !== periodKeyId(occurredAt)) ??
-        (userId === undefined
+        userId === undefined
           ? { keyId: periodKeyId(occurredAt) }
-          : { keyId: userPeriodKeyId(userId, occurredAt), owner: userKeyId(userId) });
+          : { keyId: userPeriodKeyId(userId, occurredAt), owner: userKeyId(userId) };
       const sealed = await sealWith(key, 'metadata', personal);
       const { ip: _ip, userAgent: _userAgent, ...kept } = rest as EventMetadata;
       metadata = sealed === null ? kept : { ...kept, [SEALED_FIELD]: sealed };
@@ -156,23 +169,32 @@ export class PersonalDataEventStore implements EventStore {
 
   private async openAll(events: StoredEvent[]): Promise<StoredEvent[]> {
     const keyIds = new Set<string>();
+    const legacyDays = new Set<string>();
     for (const event of events) {
       const { data, metadata } = event;
       const inData = data[SEALED_FIELD];
       const inMetadata = (metadata as Record<string, unknown>)[SEALED_FIELD];
       if (isSealed(inData)) keyIds.add(inData.key);
       if (isSealed(inMetadata)) keyIds.add(inMetadata.key);
+      const day = legacyAttemptDay(event);
+      if (day !== null) legacyDays.add(day);
     }
     if (keyIds.size === 0) {
       this.forgetErased(events);
       return events;
     }
-    const boxes = new Map<string, SecretBox | null>(
-      await Promise.all(
-        [...keyIds].map(async (keyId) => [keyId, await this.keys.forReading(keyId)] as const),
+    const [boxes, expiredDays] = await Promise.all([
+      Promise.all([...keyIds].map(async (keyId) => [keyId, await this.keys.forReading(keyId)] as const)).then(
+        (entries) => new Map<string, SecretBox | null>(entries),
       ),
-    );
-    const opened = events.map((event) => this.open(event, boxes));
+      Promise.all(
+        [...legacyDays].map(async (day) => ((await this.keys.isDestroyed(`period:${day}`)) ? day : null)),
+      ).then((days) => new Set(days.filter((day) => day !== null))),
+    ]);
+    const opened = events.map((event) => {
+      const day = legacyAttemptDay(event);
+      return day !== null && expiredDays.has(day) ? this.open(event, new Map()) : this.open(event, boxes);
+    });
     this.forgetErased(events);
     return opened;
   }
@@ -184,9 +206,9 @@ export class PersonalDataEventStore implements EventStore {
   private forgetErased(events: readonly StoredEvent[]): void {
     for (const event of events) {
       const userId = event.data['userId'];
-      if (event.type === USER_ERASED && typeof userId === 'string') this.keys.forgetUser(userId);
+      if (event.type === USER_ERASED && typeof userId === 'string') this.keys.markUserErased(userId);
       if (event.type === PERSONAL_DATA_EXPIRED && isPersonalDataExpiredData(event.data))
-        this.keys.forgetPeriod(event.data.period);
+        this.keys.markPeriodExpired(event.data.period);
     }
   }
 

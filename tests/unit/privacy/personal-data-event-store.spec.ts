@@ -149,4 +149,34 @@ describe('PersonalDataEventStore', () => {
     await other.readAll(0, 100);
     expect((await other.readStream('user-u1'))[0]?.data['email']).toBeNull();
   });
+
+  it('treats the keys of an erasure or an expiry it read of as destroyed, before the store has', async () => {
+    const other = new PersonalDataEventStore(stored, new DataKeyRing(keys, box));
+    await store.append(registered('u1', 'ann@example.com'));
+    await store.append(registered('u2', 'bob@example.com'));
+    // The records are in the log; the keys are still live in the key store (the eraser and the
+    // sweeper destroy them right after).
+    await store.append({
+      streamId: 'user-u1',
+      expectedVersion: 'any',
+      events: [{ type: 'UserErased', data: { userId: 'u1', actorId: 'u1', reason: 'user-request' } }],
+      metadata: {},
+      occurredAt: AT,
+    });
+    await store.append({
+      streamId: 'personal-data-retention-2026-03-01',
+      expectedVersion: 'no_stream',
+      events: [
+        { type: 'PersonalDataExpired', data: { period: '2026-03-01', keys: 1, retentionSeconds: 86_400 } },
+      ],
+      metadata: {},
+      occurredAt: AT,
+    });
+    expect((await keys.get('user:u1'))?.wrapped).not.toBeNull();
+    await other.readAll(0, 100);
+    expect((await other.readStream('user-u1'))[0]?.data['email']).toBeNull();
+    expect((await other.readStream('user-u2'))[0]?.data['email']).toBe('bob@example.com');
+    // The registration's request address was sealed under u2's key of that day: expired too.
+    expect((await other.readStream('user-u2'))[0]?.metadata).toEqual({ requestId: 'r1', actorId: 'u2' });
+  });
 });

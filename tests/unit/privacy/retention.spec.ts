@@ -103,7 +103,8 @@ describe('Retention of attempts (AUDIT_PII_RETENTION) with an injected clock', (
     expect(events.get('refusals-u1@example.com-2026-03-02T00:00:00.000Z')?.data).toMatchObject(client);
     expect(events.get('session-s3')?.data).toMatchObject({ identifier: 'u1@example.com', ...client });
     expect(events.get('user-u1')?.data).toMatchObject({ email: 'ann@example.com', fullName: 'Ann Example' });
-    expect(events.get('user-u1')?.metadata).toMatchObject(client);
+    // The address and agent of the registration request are kept like an attempt's.
+    expect(events.get('user-u1')?.metadata).toEqual({ requestId: 'r-user-u1' });
     // Recorded once, and a second sweep finds nothing left.
     expect(events.get('personal-data-retention-2026-03-01')).toMatchObject({
       type: 'PersonalDataExpired',
@@ -159,5 +160,41 @@ describe('Retention of attempts (AUDIT_PII_RETENTION) with an injected clock', (
     expect(late?.data['personal']).toBeUndefined();
     expect(JSON.stringify(late)).not.toContain(client.ip);
     expect(await keys.get('user:u1:period:2026-03-05')).toBeNull();
+  });
+
+  it('expires an attempt sealed by the version before retention (under the user key) with its day', async () => {
+    await history();
+    // As that version stored it: the fields sealed under the user's own key.
+    const userBox = await ring.forWriting('user:u1', new Date('2026-03-01T09:00:00.000Z'));
+    const streamId = 'refusals-legacy';
+    const sealed = userBox?.seal(
+      Buffer.from(JSON.stringify({ identifier: 'legacy@example.com', ip: client.ip }), 'utf8'),
+      `personal:v1:user:u1:${streamId}:LoginFailed`,
+    );
+    await stored.append({
+      ...failed('u1', 'x', '2026-03-01T09:00:00.000Z'),
+      streamId,
+      events: [
+        {
+          type: 'LoginFailed',
+          data: {
+            attemptId: 'legacy',
+            userId: 'u1',
+            identifier: null,
+            ip: null,
+            outcome: 'x',
+            personal: { key: 'user:u1', sealed },
+          },
+        },
+      ],
+      metadata: {},
+    });
+    expect((await byStream()).get(streamId)?.data).toMatchObject({ identifier: 'legacy@example.com' });
+    await retention.sweep(new Date('2026-04-01T00:00:00.000Z'));
+    const fresh = new PersonalDataEventStore(stored, new DataKeyRing(keys, box));
+    const legacy = (await fresh.readStream(streamId))[0];
+    expect(legacy?.data).toMatchObject({ identifier: null, ip: null });
+    // The account's own data, under the same key, stays.
+    expect((await fresh.readStream('user-u1'))[0]?.data['email']).toBe('ann@example.com');
   });
 });
