@@ -64,7 +64,7 @@ export class DataKeyRing implements PersonalDataKeys {
   async forWriting(keyId: string, now: Date, owner?: string): Promise<SecretBox | null> {
     const found = await this.lookup(keyId);
     if (found !== null) return found.box;
-    if (owner !== undefined && (await this.lookup(owner))?.box === null) return null;
+    if (owner !== undefined && (await this.isDestroyed(owner))) return null;
     const wrapped = this.master.seal(randomBytes(32), wrapContext(keyId));
     const stored = await this.store.createIfAbsent(keyId, wrapped, now);
     // The owner may have been destroyed meanwhile, after its keys were listed: ask the store.
@@ -75,27 +75,18 @@ export class DataKeyRing implements PersonalDataKeys {
     return this.remember(keyId, stored.wrapped).box;
   }
 
-  /** Drops a cached key, so the next use asks the store (another instance may have destroyed it). */
-  forget(keyId: string): void {
-    this.cache.delete(keyId);
-  }
-
   /**
    * The log says the user is erased (`UserErased`): from now on every key of the user, the daily
-   * ones included, is destroyed for this instance, even before the eraser has destroyed it in the
-   * store (a reload in between would otherwise cache it live for the TTL).
+   * ones included, counts as destroyed for this instance, cached or not, even before the eraser
+   * has destroyed it in the store (a reload in between would otherwise cache it live for the TTL).
    */
   markUserErased(userId: string): void {
     this.erasedUsers.add(userId);
-    const prefix = userPeriodKeyPrefix(userId);
-    this.forget(userKeyId(userId));
-    for (const keyId of [...this.cache.keys()]) if (keyId.startsWith(prefix)) this.forget(keyId);
   }
 
   /** The log says a period expired (`PersonalDataExpired`): its keys count as destroyed here. */
   markPeriodExpired(period: string): void {
     this.expiredPeriods.add(period);
-    for (const keyId of [...this.cache.keys()]) if (periodOfKeyId(keyId) === period) this.forget(keyId);
   }
 
   /** Whether the log already said this key goes (see the two methods above). */

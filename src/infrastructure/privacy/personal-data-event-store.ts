@@ -60,15 +60,15 @@ function split(
 ): { readonly personal: Record<string, unknown> | null; readonly rest: Record<string, unknown> } {
   const personal: Record<string, unknown> = {};
   const rest: Record<string, unknown> = { ...record };
-  let any = false;
+  let found = false;
   for (const field of fields) {
     const value = record[field];
     if (value === undefined || value === null) continue;
     personal[field] = value;
     rest[field] = null;
-    any = true;
+    found = true;
   }
-  return { personal: any ? personal : null, rest };
+  return { personal: found ? personal : null, rest };
 }
 
 /**
@@ -169,15 +169,13 @@ export class PersonalDataEventStore implements EventStore {
 
   private async openAll(events: StoredEvent[]): Promise<StoredEvent[]> {
     const keyIds = new Set<string>();
-    const legacyDays = new Set<string>();
+    const days = events.map(legacyAttemptDay);
     for (const event of events) {
       const { data, metadata } = event;
       const inData = data[SEALED_FIELD];
       const inMetadata = (metadata as Record<string, unknown>)[SEALED_FIELD];
       if (isSealed(inData)) keyIds.add(inData.key);
       if (isSealed(inMetadata)) keyIds.add(inMetadata.key);
-      const day = legacyAttemptDay(event);
-      if (day !== null) legacyDays.add(day);
     }
     if (keyIds.size === 0) {
       this.forgetErased(events);
@@ -188,11 +186,13 @@ export class PersonalDataEventStore implements EventStore {
         (entries) => new Map<string, SecretBox | null>(entries),
       ),
       Promise.all(
-        [...legacyDays].map(async (day) => ((await this.keys.isDestroyed(`period:${day}`)) ? day : null)),
-      ).then((days) => new Set(days.filter((day) => day !== null))),
+        [...new Set(days.filter((day) => day !== null))].map(async (day) =>
+          (await this.keys.isDestroyed(`period:${day}`)) ? day : null,
+        ),
+      ).then((expired) => new Set(expired.filter((day) => day !== null))),
     ]);
-    const opened = events.map((event) => {
-      const day = legacyAttemptDay(event);
+    const opened = events.map((event, i) => {
+      const day = days[i] ?? null;
       return day !== null && expiredDays.has(day) ? this.open(event, new Map()) : this.open(event, boxes);
     });
     this.forgetErased(events);

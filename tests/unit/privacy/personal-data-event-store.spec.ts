@@ -22,6 +22,14 @@ const registered = (userId: string, email: string): AppendRequest => ({
   occurredAt: AT,
 });
 
+const erased = (userId: string): AppendRequest => ({
+  streamId: `user-${userId}`,
+  expectedVersion: 'any',
+  events: [{ type: 'UserErased', data: { userId, actorId: userId, reason: 'user-request' } }],
+  metadata: {},
+  occurredAt: AT,
+});
+
 describe('PersonalDataEventStore', () => {
   let stored: SqliteEventStore;
   let keys: SqliteDataKeyStore;
@@ -138,13 +146,7 @@ describe('PersonalDataEventStore', () => {
     await store.append(registered('u1', 'ann@example.com'));
     expect((await other.readStream('user-u1'))[0]?.data['email']).toBe('ann@example.com');
     await ring.destroyUserKey('u1', AT);
-    await store.append({
-      streamId: 'user-u1',
-      expectedVersion: 'any',
-      events: [{ type: 'UserErased', data: { userId: 'u1', actorId: 'u1', reason: 'user-request' } }],
-      metadata: {},
-      occurredAt: AT,
-    });
+    await store.append(erased('u1'));
     // `other` still holds the key in memory until it reads the erasure, as its follower does.
     await other.readAll(0, 100);
     expect((await other.readStream('user-u1'))[0]?.data['email']).toBeNull();
@@ -156,13 +158,7 @@ describe('PersonalDataEventStore', () => {
     await store.append(registered('u2', 'bob@example.com'));
     // The records are in the log; the keys are still live in the key store (the eraser and the
     // sweeper destroy them right after).
-    await store.append({
-      streamId: 'user-u1',
-      expectedVersion: 'any',
-      events: [{ type: 'UserErased', data: { userId: 'u1', actorId: 'u1', reason: 'user-request' } }],
-      metadata: {},
-      occurredAt: AT,
-    });
+    await store.append(erased('u1'));
     await store.append({
       streamId: 'personal-data-retention-2026-03-01',
       expectedVersion: 'no_stream',
