@@ -19,6 +19,10 @@ describe('issue 9 item 12: refusals that cost no bcrypt cannot grow the log with
   it('400 refused logins from one address add one event with a count; the audit still says how many', async () => {
     const user = await register(app);
     await app.runtime.flushRefusals();
+    // The budget is per fixed minute: start in a fresh one, or a boundary inside the loop
+    // grants three more tries and the counts below shift (seen once on a loaded CI run).
+    const leftOfMinute = 60_000 - (Date.now() % 60_000);
+    if (leftOfMinute < 15_000) await new Promise((resolve) => setTimeout(resolve, leftOfMinute + 100));
     const before = await allEvents(app);
     const statuses: number[] = [];
     for (let i = 0; i < 400; i++) {
@@ -49,5 +53,5 @@ describe('issue 9 item 12: refusals that cost no bcrypt cannot grow the log with
       })
     ).json()) as { items: { count: number; occurred_at: string; ip: string }[] };
     expect(trail.items.map((a) => a.count)).toEqual([397]);
-  });
+  }, 60_000);
 });
