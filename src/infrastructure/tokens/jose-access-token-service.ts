@@ -37,7 +37,8 @@ export class JoseAccessTokenService implements AccessTokenService {
     private readonly options: AccessTokenOptions,
   ) {
     const max = options.verifiedCacheSize ?? 10_000;
-    this.verified = max > 0 ? new LRUCache({ max, ttlAutopurge: false }) : null;
+    // The wall clock, as the expiry it counts down to is one (and jose checks `exp` against it).
+    this.verified = max > 0 ? new LRUCache({ max, ttlAutopurge: false, perf: Date }) : null;
   }
 
   async issue(claims: AccessTokenClaims, now: Date): Promise<IssuedAccessToken> {
