@@ -16,8 +16,7 @@ import { EndSessions } from '../sessions/end-sessions.js';
 import { profileOf, type UserProfile } from '../user-profile.js';
 import { UserRepository } from '../users/user-repository.js';
 import { publicEvent, type PublicEvent } from './public-event.js';
-
-const notFound = (): DomainError => new DomainError('user_not_found', 'No such user.');
+import { userNotFound } from '../../domain/shared/refusals.js';
 
 /** An administrator who deactivates or demotes themselves may leave nobody able to undo it. */
 const refuseSelf = (userId: string, ctx: RequestContext, what: string): void => {
@@ -50,7 +49,7 @@ export class AdministerUsers {
   async get(userId: string): Promise<UserProfile> {
     const user = await this.users.stateOf(userId);
     if (user.status === 'erased') throw new DomainError('user_erased', 'The user was erased.');
-    if (!isRegistered(user)) throw notFound();
+    if (!isRegistered(user)) throw userNotFound();
     return profileOf(user);
   }
 
@@ -70,7 +69,7 @@ export class AdministerUsers {
   async changeRole(userId: string, role: Role, ctx: RequestContext): Promise<UserProfile> {
     if (role !== 'admin') refuseSelf(userId, ctx, 'demote');
     const before = await this.users.find(userId);
-    if (before === null) throw notFound();
+    if (before === null) throw userNotFound();
     const user = await this.change(userId, { type: 'ChangeRole', role }, ctx);
     if (before.role === 'admin' && role !== 'admin')
       await this.endSessions.endAllOf(userId, 'admin', metadataOf(ctx));
@@ -78,14 +77,14 @@ export class AdministerUsers {
   }
 
   async revokeSessions(userId: string, ctx: RequestContext): Promise<number> {
-    if ((await this.users.find(userId)) === null) throw notFound();
+    if ((await this.users.find(userId)) === null) throw userNotFound();
     return this.endSessions.endAllOf(userId, 'admin', metadataOf(ctx));
   }
 
   /** The user's own stream, secrets removed, in order; `after` is a stream version. */
   async events(userId: string, page: PageRequest): Promise<Page<PublicEvent>> {
     const events = await this.store.readStream(userStreamId(userId), (page.after ?? 0) + 1);
-    if (events.length === 0 && page.after === undefined) throw notFound();
+    if (events.length === 0 && page.after === undefined) throw userNotFound();
     const items = events.slice(0, page.limit).map(publicEvent);
     const more = events.length > page.limit;
     return { items, nextAfter: more ? (items.at(-1)?.streamVersion ?? null) : null };
@@ -96,7 +95,7 @@ export class AdministerUsers {
       metadata: metadataOf(ctx),
       now: this.clock.now(),
     });
-    if (!isRegistered(state)) throw notFound();
+    if (!isRegistered(state)) throw userNotFound();
     return profileOf(state);
   }
 }

@@ -12,9 +12,9 @@ import { UserRepository } from '../users/user-repository.js';
 import type { Principal } from './authenticate.use-case.js';
 import { PasswordCheck } from './password-check.js';
 import { TokenPairIssuer, type TokenPair } from './token-pair.js';
+import { sessionEnded } from '../../domain/shared/refusals.js';
 
 const wrongPassword = (): DomainError => new DomainError('invalid_credentials', 'The password is incorrect.');
-const ended = (): DomainError => new DomainError('session_revoked', 'The session has ended.');
 
 /**
  * `POST /auth/reauthenticate`: the signed-in session proves the password again and gets a token
@@ -42,7 +42,7 @@ export class Reauthenticate {
   ): Promise<TokenPair> {
     const actor = { ...ctx, actorId: principal.userId };
     const user = await this.users.find(principal.userId);
-    if (user === null) throw ended();
+    if (user === null) throw sessionEnded();
     await this.passwords.verify(
       { identifier: user.email, user, deviceId: null },
       input.password,
@@ -60,7 +60,7 @@ export class Reauthenticate {
         sessionDecider,
         (current) => {
           // The token's session is its user's by construction; never reauthenticate another's.
-          if (current.status !== 'none' && current.userId !== principal.userId) throw ended();
+          if (current.status !== 'none' && current.userId !== principal.userId) throw sessionEnded();
           return {
             type: 'ReauthenticateSession',
             newDigest: next.digest,
@@ -74,11 +74,11 @@ export class Reauthenticate {
         { metadata: metadataOf(actor), now },
       );
     } catch (error) {
-      if (error instanceof ConcurrencyError) throw ended();
+      if (error instanceof ConcurrencyError) throw sessionEnded();
       throw error;
     }
     const { state } = handled;
-    if (state.status !== 'active') throw ended();
+    if (state.status !== 'active') throw sessionEnded();
     return this.tokens.issue(
       {
         userId: user.id,

@@ -3,11 +3,8 @@ import { inject, injectable } from 'tsyringe';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { RECOVERY_CODE_COUNT } from '../../domain/user/mfa.events.js';
 import type { UserCommand } from '../../domain/user/user.commands.js';
-import { userDecider } from '../../domain/user/user.decider.js';
-import { userStreamId } from '../../domain/user/user.events.js';
 import type { Principal } from '../auth/authenticate.use-case.js';
 import { requireRecentAuthentication } from '../auth/recent-authentication.js';
-import { CommandHandler } from '../command-handler.js';
 import { AUTH_SETTINGS, type AuthSettings } from '../ports/auth-settings.port.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { FIELD_SEALER, type FieldSealer } from '../ports/field-sealer.port.js';
@@ -17,6 +14,7 @@ import { metadataOf, type RequestContext } from '../request-context.js';
 import { UserRepository } from '../users/user-repository.js';
 import { MfaAnswers, totpSecretRef, type SecondFactorInput } from './mfa-answers.js';
 import { SecondFactorCheck } from './second-factor-check.js';
+import { invalidCode } from '../../domain/shared/refusals.js';
 
 export interface TotpEnrollment {
   /** Base32, shown once so it can be typed into an app; the log holds only its ciphertext. */
@@ -25,14 +23,10 @@ export interface TotpEnrollment {
   readonly qrSvg: string;
 }
 
-const invalidCode = (): DomainError =>
-  new DomainError('invalid_code', 'The code is wrong, expired or already used.');
-
 /** Turning the second factor on and off: by the user (with recent authentication) or an administrator. */
 @injectable()
 export class ManageMfa {
   constructor(
-    @inject(CommandHandler) private readonly commands: CommandHandler,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(AUTH_SETTINGS) private readonly settings: AuthSettings,
     @inject(UserRepository) private readonly users: UserRepository,
@@ -50,7 +44,7 @@ export class ManageMfa {
     const user = await this.activeUser(principal.userId);
     const secret = this.totp.newSecret();
     const sealedSecret = this.sealer.seal(totpSecretRef(user.id), secret);
-    await this.change(user.id, { type: 'StartMfaEnrollment', sealedSecret }, ctx, now);
+    await this.users.change(user.id, { type: 'StartMfaEnrollment', sealedSecret }, metadataOf(ctx), { now });
     const otpauthUri = this.totp.keyUri(secret, user.email);
     return { secret, otpauthUri, qrSvg: await this.totp.qrSvg(otpauthUri) };
   }
@@ -60,15 +54,15 @@ export class ManageMfa {
     const now = this.clock.now();
     await this.activeUser(principal.userId);
     const recovery = this.codes.newRecoveryCodes(RECOVERY_CODE_COUNT);
-    await this.commands.handle(
-      userStreamId(principal.userId),
-      userDecider,
+    await this.users.change(
+      principal.userId,
       (state): UserCommand => ({
         type: 'ConfirmMfaEnrollment',
         step: !isRegistered(state) ? null : this.answers.stepOf(state.id, state.mfa.pendingSecret, code, now),
         recoveryCodeDigests: recovery.digests,
       }),
-      { metadata: metadataOf(ctx), now },
+      metadataOf(ctx),
+      { now },
     );
     return recovery.codes;
   }
@@ -93,7 +87,7 @@ export class ManageMfa {
   async reset(userId: string, ctx: RequestContext): Promise<void> {
     const actorId = ctx.actorId;
     if (actorId === undefined) throw new DomainError('forbidden', 'An administrator must be named.');
-    await this.change(userId, { type: 'DisableMfa', actorId, by: 'admin' }, ctx, this.clock.now());
+    await this.users.change(userId, { type: 'DisableMfa', actorId, by: 'admin' }, metadataOf(ctx));
   }
 
   private async activeUser(userId: string) {
@@ -101,12 +95,5 @@ export class ManageMfa {
     if (user === null) throw new DomainError('user_not_found', 'The user no longer exists.');
     if (user.status !== 'active') throw new DomainError('account_inactive', 'The account is deactivated.');
     return user;
-  }
-
-  private async change(userId: string, command: UserCommand, ctx: RequestContext, now: Date): Promise<void> {
-    await this.commands.handle(userStreamId(userId), userDecider, command, {
-      metadata: metadataOf(ctx),
-      now,
-    });
   }
 }

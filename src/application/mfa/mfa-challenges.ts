@@ -1,11 +1,10 @@
 import { inject, injectable } from 'tsyringe';
 import { MFA_CHALLENGE_TTL_SECONDS } from '../../domain/user/mfa.events.js';
-import { userDecider, type RegisteredUser } from '../../domain/user/user.decider.js';
-import { userStreamId } from '../../domain/user/user.events.js';
-import { CommandHandler } from '../command-handler.js';
+import type { RegisteredUser } from '../../domain/user/user.decider.js';
 import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
 import { MFA_CODES, type MfaCodes } from '../ports/mfa-codes.port.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
+import { UserRepository } from '../users/user-repository.js';
 import { MfaRequiredError } from './mfa-required-error.js';
 
 /**
@@ -19,7 +18,7 @@ import { MfaRequiredError } from './mfa-required-error.js';
 @injectable()
 export class MfaChallenges {
   constructor(
-    @inject(CommandHandler) private readonly commands: CommandHandler,
+    @inject(UserRepository) private readonly users: UserRepository,
     @inject(MFA_CODES) private readonly codes: MfaCodes,
     @inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
@@ -33,9 +32,8 @@ export class MfaChallenges {
   ): Promise<MfaRequiredError> {
     const challengeId = this.ids.uuid();
     const { token, digest } = this.codes.issueChallengeToken(user.id, challengeId);
-    await this.commands.handle(
-      userStreamId(user.id),
-      userDecider,
+    await this.users.change(
+      user.id,
       {
         type: 'IssueMfaChallenge',
         challengeId,
@@ -43,7 +41,8 @@ export class MfaChallenges {
         expiresAt: new Date(now.getTime() + MFA_CHALLENGE_TTL_SECONDS * 1000),
         deviceId,
       },
-      { metadata: { ...metadataOf(ctx), actorId: user.id }, now },
+      { ...metadataOf(ctx), actorId: user.id },
+      { now },
     );
     return new MfaRequiredError(token, MFA_CHALLENGE_TTL_SECONDS);
   }

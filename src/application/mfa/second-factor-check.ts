@@ -1,15 +1,11 @@
 import { isRegistered } from '../../domain/user/user.decider.js';
 import { inject, injectable } from 'tsyringe';
 import { DomainError } from '../../domain/shared/domain-error.js';
-import type { MfaAnswer, MfaOutcome } from '../../domain/user/mfa.js';
+import type { MfaAnswer } from '../../domain/user/mfa.js';
 import type { UserCommand } from '../../domain/user/user.commands.js';
-import { userDecider, type UserState } from '../../domain/user/user.decider.js';
-import type { UserEvent } from '../../domain/user/user.events.js';
-import { userStreamId } from '../../domain/user/user.events.js';
 import { GuardedGuesses } from '../auth/guarded-guess.js';
-import { CommandHandler } from '../command-handler.js';
-import type { Handled } from '../event-sourcing.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
+import { UserRepository, type UserChanged } from '../users/user-repository.js';
 import { MfaAnswers, type SecondFactorInput } from './mfa-answers.js';
 
 export interface SecondFactorSubject {
@@ -30,7 +26,7 @@ export interface SecondFactorSubject {
 @injectable()
 export class SecondFactorCheck {
   constructor(
-    @inject(CommandHandler) private readonly commands: CommandHandler,
+    @inject(UserRepository) private readonly users: UserRepository,
     @inject(GuardedGuesses) private readonly guesses: GuardedGuesses,
     @inject(MfaAnswers) private readonly answers: MfaAnswers,
   ) {}
@@ -42,21 +38,21 @@ export class SecondFactorCheck {
     wrong: () => DomainError,
     ctx: RequestContext,
     now: Date,
-  ): Promise<Handled<UserEvent, UserState, MfaOutcome>> {
+  ): Promise<UserChanged> {
     const { userId, identifier, deviceId } = subject;
     const factor = 'code' in input ? 'totp' : 'recovery_code';
     return this.guesses.judge(
       { account: userId, identifier, userId, deviceId },
       async () => {
         // A refusal before any code is judged (a spent challenge, MFA off) throws: no guess made.
-        const handled = await this.commands.handle(
-          userStreamId(userId),
-          userDecider,
+        const handled = await this.users.change(
+          userId,
           (state) => {
             if (!isRegistered(state)) throw new DomainError('user_not_found', 'No such user.');
             return commandFor(this.answers.of(state, input, now));
           },
-          { metadata: { ...metadataOf(ctx), actorId: ctx.actorId ?? userId }, now },
+          { ...metadataOf(ctx), actorId: ctx.actorId ?? userId },
+          { now },
         );
         return handled.outcome === 'passed'
           ? { passed: true, value: handled }

@@ -1,8 +1,7 @@
 import type { LoginFailed } from '../../domain/login-attempt/login-attempt.events.js';
 import type { LoggedIn } from '../../domain/session/session.events.js';
-import type { StoredEvent } from '../ports/event-store.port.js';
+import { narrowTo } from '../event-sourcing.js';
 import type { LoginAttemptView } from '../ports/login-attempt-read-model.port.js';
-import { upcast } from '../upcasters.js';
 import type { Projection } from './projection.js';
 
 /** `AccountLocked` is a consequence of attempts, not an attempt: the trail does not list it. */
@@ -11,11 +10,7 @@ type Handled = LoginFailed | LoggedIn;
 const HANDLED: ReadonlySet<string> = new Set<Handled['type']>(['LoginFailed', 'LoggedIn']);
 
 /** The store holds what the deciders emitted; once upcast, that type is trusted here only. */
-const asHandled = (event: StoredEvent): Handled | null => {
-  if (!HANDLED.has(event.type)) return null;
-  const current = upcast(event);
-  return { type: current.type, data: current.data } as unknown as Handled;
-};
+const asHandled = narrowTo<Handled>(HANDLED);
 
 /**
  * The audit trail of logins: one immutable document per attempt. A success is keyed by its session

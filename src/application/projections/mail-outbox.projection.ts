@@ -2,8 +2,7 @@ import type { AccountLocked } from '../../domain/login-attempt/login-attempt.eve
 import type { MailEvent, MailKind } from '../../domain/mail/mail.events.js';
 import type { UserEvent } from '../../domain/user/user.events.js';
 import type { WebhookDisabled } from '../../domain/webhook/webhook.events.js';
-import { asRecorded } from '../event-sourcing.js';
-import type { StoredEvent } from '../ports/event-store.port.js';
+import { narrowTo } from '../event-sourcing.js';
 import type { MailView } from '../ports/mail-outbox.port.js';
 import type { Projection } from './projection.js';
 
@@ -43,8 +42,7 @@ type Source =
   | WebhookDisabled;
 type Handled = Source | MailEvent;
 
-const asHandled = (event: StoredEvent): Handled | null =>
-  HANDLED.has(event.type) ? asRecorded<Handled>(event) : null;
+const asHandled = narrowTo<Handled>(HANDLED);
 
 /**
  * A lock of one address's budget is routine noise and could be repeated from many addresses;

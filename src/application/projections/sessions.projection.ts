@@ -1,7 +1,6 @@
 import type { LoggedIn, LoggedOut, TokenRefreshed } from '../../domain/session/session.events.js';
-import type { StoredEvent } from '../ports/event-store.port.js';
+import { narrowTo } from '../event-sourcing.js';
 import type { SessionView } from '../ports/session-read-model.port.js';
-import { upcast } from '../upcasters.js';
 import type { Projection } from './projection.js';
 
 /** `RefreshTokenReuseDetected` is always followed by `LoggedOut` (reason "reuse"), which says it all. */
@@ -9,12 +8,8 @@ type Handled = LoggedIn | TokenRefreshed | LoggedOut;
 
 const HANDLED: ReadonlySet<string> = new Set<Handled['type']>(['LoggedIn', 'TokenRefreshed', 'LoggedOut']);
 
-/** The store holds what the session decider emitted; once upcast, that type is trusted here only. */
-const asHandled = (event: StoredEvent): Handled | null => {
-  if (!HANDLED.has(event.type)) return null;
-  const current = upcast(event);
-  return { type: current.type, data: current.data } as unknown as Handled;
-};
+/** The store holds what the deciders emitted; once upcast, that type is trusted here only. */
+const asHandled = narrowTo<Handled>(HANDLED);
 
 /** The list of a user's sessions and the revocation list. Refresh-token digests never reach it. */
 export const sessionsProjection: Projection<SessionView> = {

@@ -1,9 +1,8 @@
 import type { LoggedIn } from '../../domain/session/session.events.js';
 import type { UserEvent } from '../../domain/user/user.events.js';
 import { USER_EVENT_TYPES } from '../../domain/user/user.events.js';
-import type { StoredEvent } from '../ports/event-store.port.js';
+import { narrowTo } from '../event-sourcing.js';
 import { ERASED_EMAIL, type UserView } from '../ports/user-read-model.port.js';
-import { upcast } from '../upcasters.js';
 import type { Projection } from './projection.js';
 
 /** Login challenges, enrollment attempts and mailed tokens change nothing this view shows: not subscribed. */
@@ -38,11 +37,7 @@ const HANDLED: ReadonlySet<string> = new Set<string>([
 ]);
 
 /** The store holds what the deciders emitted; once upcast, that type is trusted here only. */
-const asHandled = (event: StoredEvent): Handled | null => {
-  if (!HANDLED.has(event.type)) return null;
-  const current = upcast(event);
-  return { type: current.type, data: current.data } as unknown as Handled;
-};
+const asHandled = narrowTo<Handled>(HANDLED);
 
 /** The admin list and `/users/me`. The password hash never reaches this view. */
 export const usersProjection: Projection<UserView> = {

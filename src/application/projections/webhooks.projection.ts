@@ -1,12 +1,10 @@
 import { WEBHOOK_EVENT_TYPES, type WebhookEvent } from '../../domain/webhook/webhook.events.js';
-import { asRecorded } from '../event-sourcing.js';
-import type { StoredEvent } from '../ports/event-store.port.js';
+import { narrowTo } from '../event-sourcing.js';
 import type { WebhookView } from '../ports/webhook-read-model.port.js';
 import type { Projection } from './projection.js';
 
 /** The store holds what the webhook decider emitted; the type set is checked first. */
-const asWebhookEvent = (event: StoredEvent): WebhookEvent | null =>
-  WEBHOOK_EVENT_TYPES.has(event.type) ? asRecorded<WebhookEvent>(event) : null;
+const asWebhookEvent = narrowTo<WebhookEvent>(WEBHOOK_EVENT_TYPES);
 
 /** Per subscription: where it sends, its cursor, its failures and when it may be tried again. */
 export const webhooksProjection: Projection<WebhookView> = {

@@ -1,24 +1,20 @@
 import { inject, injectable } from 'tsyringe';
 import { PASSWORD_RESET_TOKEN } from '../../domain/user/account-recovery.events.js';
 import { parseEmail } from '../../domain/user/email.js';
-import { RetryLaterError } from '../../domain/shared/retry-later-error.js';
 import { unknownResetDecider, unknownResetStreamId } from '../../domain/user/unknown-address.js';
-import { userStreamId } from '../../domain/user/user.events.js';
-import { userDecider } from '../../domain/user/user.decider.js';
 import { CommandHandler } from '../command-handler.js';
 import { parseAll } from '../parse-all.js';
+import { spendBudget } from '../spend-budget.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { MAIL_SETTINGS, type MailSettings } from '../ports/mail-transport.port.js';
 import { RATE_LIMITER, type RateLimiter } from '../ports/rate-limiter.port.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
 import { IdentityClaims } from '../users/identity-claims.js';
+import { UserRepository } from '../users/user-repository.js';
 import { MailedTokens } from './mailed-tokens.js';
 
 /** Subject of the dummy token sealed for an unknown address (the same work, nothing kept). */
 const NOBODY = '00000000-0000-4000-8000-000000000000';
-
-const tooOften = (seconds: number): RetryLaterError =>
-  new RetryLaterError('rate_limited', 'Too many reset requests; try again later.', seconds);
 
 /**
  * `POST /auth/password/forgot`. Registered or not, the caller sees the same answer after the same
@@ -29,6 +25,7 @@ const tooOften = (seconds: number): RetryLaterError =>
 export class ForgotPassword {
   constructor(
     @inject(CommandHandler) private readonly commands: CommandHandler,
+    @inject(UserRepository) private readonly users: UserRepository,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(RATE_LIMITER) private readonly limiter: RateLimiter,
     @inject(IdentityClaims) private readonly claims: IdentityClaims,
@@ -38,12 +35,10 @@ export class ForgotPassword {
 
   async execute(input: { email: string }, ctx: RequestContext): Promise<void> {
     const { email } = parseAll({ email: () => parseEmail(input.email) });
-    const byAddress = await this.limiter.consume('mail', `address:${email}`);
-    if (!byAddress.allowed) throw tooOften(byAddress.retryAfterSeconds);
+    await spendBudget(this.limiter, 'mail', `address:${email}`, 'reset requests');
     const user = await this.claims.holder('email', email);
     // An unknown address spends a budget of its own name, so both refuse after the same count.
-    const byAccount = await this.limiter.consume('mail', `account:${user?.id ?? email}`);
-    if (!byAccount.allowed) throw tooOften(byAccount.retryAfterSeconds);
+    await spendBudget(this.limiter, 'mail', `account:${user?.id ?? email}`, 'reset requests');
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.settings.resetTtlSeconds * 1000);
     const issued = this.tokens.issue(PASSWORD_RESET_TOKEN, user?.id ?? NOBODY, expiresAt);
@@ -57,11 +52,11 @@ export class ForgotPassword {
       );
       return;
     }
-    await this.commands.handle(
-      userStreamId(user.id),
-      userDecider,
+    await this.users.change(
+      user.id,
       { type: 'RequestPasswordReset', ...issued },
-      { metadata: { ...metadata, actorId: user.id }, now },
+      { ...metadata, actorId: user.id },
+      { now },
     );
   }
 }

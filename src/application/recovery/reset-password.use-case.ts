@@ -1,9 +1,6 @@
 import { inject, injectable } from 'tsyringe';
-import { DomainError } from '../../domain/shared/domain-error.js';
 import { parsePassword } from '../../domain/user/password-policy.js';
-import { userStreamId } from '../../domain/user/user.events.js';
-import { userDecider, type RegisteredUser } from '../../domain/user/user.decider.js';
-import { CommandHandler } from '../command-handler.js';
+import type { RegisteredUser } from '../../domain/user/user.decider.js';
 import { parseAll } from '../parse-all.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { PASSWORD_HASHER, type PasswordHasher } from '../ports/password-hasher.port.js';
@@ -12,9 +9,7 @@ import { EndSessions } from '../sessions/end-sessions.js';
 import { PasswordRules } from '../users/password-rules.js';
 import { UserRepository } from '../users/user-repository.js';
 import { MailedTokens } from './mailed-tokens.js';
-
-const invalidToken = (): DomainError =>
-  new DomainError('invalid_token', 'The token is unknown, expired, used or superseded.');
+import { invalidToken } from '../../domain/shared/refusals.js';
 
 /**
  * `POST /auth/password/reset`. The token names its user; the user's stream holds the one reset
@@ -24,7 +19,6 @@ const invalidToken = (): DomainError =>
 @injectable()
 export class ResetPassword {
   constructor(
-    @inject(CommandHandler) private readonly commands: CommandHandler,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
     @inject(UserRepository) private readonly users: UserRepository,
@@ -44,15 +38,15 @@ export class ResetPassword {
     const now = this.clock.now();
     // The new password and the cut-off of every session land together: no window where the old
     // sessions outlive the reset.
-    await this.commands.handle(
-      userStreamId(user.id),
-      userDecider,
+    // On a conflict the decider checks the token again on the fresh state (single use holds).
+    await this.users.change(
+      user.id,
       [
         { type: 'ResetPassword', tokenDigest: presented.digest, passwordHash, now },
         { type: 'EndAllSessions', reason: 'password-change', keep: null },
       ],
-      // On a conflict the decider checks the token again on the fresh state (single use holds).
-      { metadata, now },
+      metadata,
+      { now },
     );
     // Each listed session's own LoggedOut revokes its access tokens on every instance at once.
     await this.endSessions.endAllOf(user.id, 'password-change', metadata);

@@ -19,13 +19,12 @@ import { TokenPairIssuer, type TokenPair } from '../auth/token-pair.js';
 import { UserRepository } from '../users/user-repository.js';
 import { sessionEndedByUser, type RegisteredUser } from '../../domain/user/user.decider.js';
 import { EndSessions } from './end-sessions.js';
+import { invalidRefreshToken } from '../../domain/shared/refusals.js';
 
-const invalid = (): DomainError =>
-  new DomainError('refresh_token_invalid', 'The refresh token is invalid, expired or revoked.');
 /** The client's answer is `invalid`'s; the audit records the reason the state no longer shows. */
 class RefreshRefused extends DomainError {
   constructor(readonly reason: TokenRejectionReason) {
-    super('refresh_token_invalid', 'The refresh token is invalid, expired or revoked.');
+    super('refresh_token_invalid', 'The refresh token is invalidRefreshToken, expired or revoked.');
   }
 }
 
@@ -55,7 +54,7 @@ export class RefreshSession {
     const parsed = this.refreshTokens.parse(refreshToken);
     if (parsed === null) {
       await this.refusals.tokenRejected('refresh', 'invalid', ctx);
-      throw invalid();
+      throw invalidRefreshToken();
     }
     try {
       return await this.rotate(parsed, ctx, clientId);
@@ -115,11 +114,11 @@ export class RefreshSession {
         },
       );
     } catch (error) {
-      if (error instanceof ConcurrencyError) throw invalid();
+      if (error instanceof ConcurrencyError) throw invalidRefreshToken();
       throw error;
     }
     const { state, outcome } = decided;
-    if (state.status === 'none') throw invalid();
+    if (state.status === 'none') throw invalidRefreshToken();
     if (outcome === 'reused') {
       this.revocations.markRevoked(parsed.sessionId, now);
       throw new DomainError(

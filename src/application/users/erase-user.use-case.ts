@@ -11,10 +11,7 @@ import { PERSONAL_DATA_KEYS, type PersonalDataKeys } from '../ports/personal-dat
 import { metadataOf, type RequestContext } from '../request-context.js';
 import { EndSessions } from '../sessions/end-sessions.js';
 import { IdentityClaims } from './identity-claims.js';
-
-const wrongPassword = (): DomainError =>
-  new DomainError('invalid_credentials', 'The current password is incorrect.');
-const notFound = (): DomainError => new DomainError('user_not_found', 'No such user.');
+import { userNotFound, wrongCurrentPassword } from '../../domain/shared/refusals.js';
 
 /**
  * Erasure by crypto-shredding (GDPR art. 17): every session ends, `UserErased` goes into the
@@ -38,11 +35,11 @@ export class EraseUser {
   /** DELETE /users/me: the current password, checked (and budgeted) like a login. */
   async eraseSelf(principal: Principal, currentPassword: string, ctx: RequestContext): Promise<void> {
     const { state } = await this.commands.load(userStreamId(principal.userId), userDecider);
-    if (!isRegistered(state)) throw wrongPassword();
+    if (!isRegistered(state)) throw wrongCurrentPassword();
     await this.passwords.verify(
       { identifier: state.email, user: state, deviceId: null },
       currentPassword,
-      wrongPassword,
+      wrongCurrentPassword,
       { ...ctx, actorId: principal.userId },
       this.clock.now(),
     );
@@ -66,7 +63,7 @@ export class EraseUser {
     const metadata = metadataOf({ ...ctx, actorId });
     const streamId = userStreamId(userId);
     const { state } = await this.commands.load(streamId, userDecider);
-    if (state.status === 'unregistered') throw notFound();
+    if (state.status === 'unregistered') throw userNotFound();
     if (isRegistered(state)) {
       await this.endSessions.endAllOf(userId, 'erasure', metadata);
       await this.commands.handle(

@@ -2,7 +2,6 @@ import { isRegistered } from '../../domain/user/user.decider.js';
 import { inject, injectable } from 'tsyringe';
 import { EmailVerification } from '../recovery/verify-email.use-case.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
-import { RetryLaterError } from '../../domain/shared/retry-later-error.js';
 import { parseEmail } from '../../domain/user/email.js';
 import { parseFullName } from '../../domain/user/full-name.js';
 import { parsePassword } from '../../domain/user/password-policy.js';
@@ -12,6 +11,7 @@ import { userStreamId } from '../../domain/user/user.events.js';
 import { userDecider } from '../../domain/user/user.decider.js';
 import { CommandHandler } from '../command-handler.js';
 import { parseAll } from '../parse-all.js';
+import { spendBudget } from '../spend-budget.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { ConcurrencyError } from '../ports/event-store.port.js';
 import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
@@ -57,16 +57,8 @@ export class RegisterUser {
       fullName: () => (input.fullName == null ? null : parseFullName(input.fullName)),
     });
     await this.passwordRules.check(fields.password, fields);
-    if (ctx.ip !== null) {
-      const budget = await this.rateLimiter.consume('register', addressKey(ctx.ip));
-      if (!budget.allowed) {
-        throw new RetryLaterError(
-          'rate_limited',
-          'Too many registrations; try again later.',
-          budget.retryAfterSeconds,
-        );
-      }
-    }
+    if (ctx.ip !== null)
+      await spendBudget(this.rateLimiter, 'register', addressKey(ctx.ip), 'registrations');
     // Hashing first keeps the window between claiming the email and appending the user short.
     const passwordHash = await this.hasher.hash(fields.password);
     const metadata = metadataOf(ctx);

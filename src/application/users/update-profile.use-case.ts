@@ -3,7 +3,6 @@ import { inject, injectable } from 'tsyringe';
 import { EmailVerification } from '../recovery/verify-email.use-case.js';
 import { addressKey } from '../../domain/shared/address-key.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
-import { RetryLaterError } from '../../domain/shared/retry-later-error.js';
 import { parseEmail, type Email } from '../../domain/user/email.js';
 import { parseFullName } from '../../domain/user/full-name.js';
 import { parseUsername, usernameKey, type Username } from '../../domain/user/username.js';
@@ -12,6 +11,7 @@ import { userStreamId } from '../../domain/user/user.events.js';
 import { userDecider, type RegisteredUser } from '../../domain/user/user.decider.js';
 import { CommandHandler } from '../command-handler.js';
 import { parseAll } from '../parse-all.js';
+import { spendBudget } from '../spend-budget.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { ConcurrencyError } from '../ports/event-store.port.js';
 import { RATE_LIMITER, type RateLimiter } from '../ports/rate-limiter.port.js';
@@ -22,6 +22,7 @@ import { AUTH_SETTINGS, type AuthSettings } from '../ports/auth-settings.port.js
 import { metadataOf, type RequestContext } from '../request-context.js';
 import { profileOf, type UserProfile } from '../user-profile.js';
 import { IdentityClaims } from './identity-claims.js';
+import { wrongCurrentPassword } from '../../domain/shared/refusals.js';
 
 export interface ProfileChanges {
   /** `undefined`: unchanged; `null` or "": cleared. */
@@ -31,9 +32,6 @@ export interface ProfileChanges {
   /** Lets an email or username change through without a recent authentication of the session. */
   readonly currentPassword?: string | undefined;
 }
-
-const wrongPassword = (): DomainError =>
-  new DomainError('invalid_credentials', 'The current password is incorrect.');
 
 const conflict = (): DomainError =>
   new DomainError('conflict', 'The profile changed at the same time; please retry.');
@@ -91,16 +89,8 @@ export class UpdateProfile {
       await this.requirePasswordProof(principal, state, changes.currentPassword, ctx);
     // Each identifier change claims a value, so it shares registration's per-address budget:
     // otherwise one account could probe or squat on every email and username (issue 9 item 8).
-    if ((newEmail !== undefined || usernameChanges) && ctx.ip !== null) {
-      const budget = await this.rateLimiter.consume('register', addressKey(ctx.ip));
-      if (!budget.allowed) {
-        throw new RetryLaterError(
-          'rate_limited',
-          'Too many email or username changes; try again later.',
-          budget.retryAfterSeconds,
-        );
-      }
-    }
+    if ((newEmail !== undefined || usernameChanges) && ctx.ip !== null)
+      await spendBudget(this.rateLimiter, 'register', addressKey(ctx.ip), 'email or username changes');
     if (newEmail !== undefined) await this.claims.claim('email', newEmail, userId, metadata);
     if (usernameChanges && newUsernameKey !== null)
       await this.claims.claim('username', newUsernameKey, userId, metadata);
@@ -153,7 +143,7 @@ export class UpdateProfile {
     await this.passwords.verify(
       { identifier: user.email, user, deviceId: null },
       currentPassword,
-      wrongPassword,
+      wrongCurrentPassword,
       { ...ctx, actorId: principal.userId },
       now,
     );

@@ -2,6 +2,7 @@ import type { Decider, Decision } from '../shared/decider.js';
 import { DomainError } from '../shared/domain-error.js';
 import type { Recorded } from '../shared/event.js';
 import type { LoggedIn, LogoutReason, SessionEvent, TokenRefreshed } from './session.events.js';
+import { invalidRefreshToken, sessionEnded } from '../shared/refusals.js';
 
 /** A refresh token this session rotated away from, and when. */
 export interface SupersededDigest {
@@ -122,11 +123,6 @@ export function evolveSession(state: SessionState, event: Recorded<SessionEvent>
 export const remembersDigest = (state: OpenedSession, digest: string): boolean =>
   state.currentDigest === digest || state.supersededDigests.some((s) => s.digest === digest);
 
-const invalidRefresh = (): DomainError =>
-  new DomainError('refresh_token_invalid', 'The refresh token is invalid, expired or revoked.');
-
-const endedSession = (): DomainError => new DomainError('session_revoked', 'The session has ended.');
-
 /** The next refresh token of a live session, capped at the login plus the lifetime; null once expired. */
 function rotationOf(
   state: OpenedSession,
@@ -172,8 +168,8 @@ export function decideSession(
   }
   if (state.status === 'none') {
     if (command.type === 'EndSession') return [];
-    if (command.type === 'ReauthenticateSession') throw endedSession();
-    throw invalidRefresh();
+    if (command.type === 'ReauthenticateSession') throw sessionEnded();
+    throw invalidRefreshToken();
   }
   const { sessionId, userId } = state;
   if (command.type === 'EndSession') {
@@ -183,16 +179,16 @@ export function decideSession(
   if (command.type === 'ReauthenticateSession') {
     // The one refresh token of the session rotates with it, so the response is a full token pair.
     const rotated = state.status === 'active' ? rotationOf(state, command) : null;
-    if (rotated === null) throw endedSession();
+    if (rotated === null) throw sessionEnded();
     const { ip, userAgent } = command;
     const at = command.now.toISOString();
     return [{ type: 'SessionReauthenticated', data: { sessionId, userId, at, ip, userAgent } }, rotated];
   }
-  if (state.status === 'revoked') throw invalidRefresh();
+  if (state.status === 'revoked') throw invalidRefreshToken();
   const now = command.now.getTime();
   if (command.presentedDigest === state.currentDigest) {
     const rotated = rotationOf(state, command);
-    if (rotated === null) throw invalidRefresh();
+    if (rotated === null) throw invalidRefreshToken();
     return { events: [rotated], outcome: 'rotated' };
   }
   const superseded = state.supersededDigests.find((s) => s.digest === command.presentedDigest);
@@ -202,7 +198,7 @@ export function decideSession(
     command.reuseGraceMs > 0 &&
     now - superseded.rotatedAt.getTime() <= command.reuseGraceMs;
   if (withinGrace) {
-    throw invalidRefresh();
+    throw invalidRefreshToken();
   }
   if (superseded !== undefined || state.forgottenDigests > 0) {
     const events: SessionEvent[] = [
@@ -211,7 +207,7 @@ export function decideSession(
     ];
     return { events, outcome: 'reused' };
   }
-  throw invalidRefresh();
+  throw invalidRefreshToken();
 }
 
 export const sessionDecider: Decider<SessionCommand, SessionEvent, SessionState, RefreshOutcome> = {

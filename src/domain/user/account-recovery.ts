@@ -1,7 +1,7 @@
-import { DomainError } from '../shared/domain-error.js';
 import type { Recorded } from '../shared/event.js';
 import type { AccountRecoveryEvent, PendingToken } from './account-recovery.events.js';
 import type { PasswordChanged, UserEvent } from './user.events.js';
+import { invalidToken } from '../shared/refusals.js';
 
 /** What the user's state knows about mailed tokens and the address's proof. */
 export interface RecoveryState {
@@ -81,9 +81,6 @@ export function evolveRecovery(state: RecoveryState, event: Evolving): RecoveryS
       return state;
   }
 }
-
-const invalidToken = (): DomainError =>
-  new DomainError('invalid_token', 'The token is unknown, expired, used or superseded.');
 
 const usable = (pending: PendingToken | null, digest: string, now: Date): pending is PendingToken =>
   pending !== null && pending.digest === digest && pending.expiresAt.getTime() > now.getTime();

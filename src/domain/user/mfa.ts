@@ -6,6 +6,7 @@ import {
   type MfaEvent,
   type MfaFactor,
 } from './mfa.events.js';
+import { invalidCode } from '../shared/refusals.js';
 
 export interface MfaChallenge {
   readonly challengeId: string;
@@ -131,9 +132,6 @@ export function evolveMfa(state: MfaState, event: Recorded<MfaEvent>): MfaState 
       };
   }
 }
-
-const invalidCode = (): DomainError =>
-  new DomainError('invalid_code', 'The code is wrong, expired or already used.');
 
 export const challengeRefused = (): DomainError =>
   new DomainError(
