@@ -5,21 +5,15 @@
  */
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import type { EventData, EventMetadata } from '../../application/ports/event-store.port.js';
+import type { StoredEvent } from '../../application/ports/event-store.port.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** An event exactly as stored: `occurredAt` as the ISO string, data and metadata as their JSON. */
-export interface ChainedEvent {
-  readonly type: string;
-  readonly version: number;
-  readonly streamId: string;
-  readonly streamVersion: number;
-  readonly position: number;
-  readonly occurredAt: Date;
-  readonly data: EventData;
-  readonly metadata: EventMetadata;
-}
+/**
+ * An event exactly as stored: `occurredAt` as the ISO string, data and metadata as their JSON.
+ * Everything of a StoredEvent but its own chain fields, which the hash cannot cover.
+ */
+export type ChainedEvent = Omit<StoredEvent, 'hash' | 'prevHash'>;
 
 export function canonicalEvent(event: ChainedEvent): string {
   const text = canonicalize({

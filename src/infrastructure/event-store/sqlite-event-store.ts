@@ -10,10 +10,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync, SQLOutputValue, StatementSync } from 'node:sqlite';
-import { isBusyError, openPrivateSqlite } from '../system/private-sqlite.js';
+import { asPromise, immediateTransaction, openPrivateSqlite } from '../system/private-sqlite.js';
 import {
   ConcurrencyError,
-  StoreUnavailableError,
   type AppendRequest,
   type AppendResult,
   type EventData,
@@ -139,12 +138,10 @@ export class SqliteEventStore implements EventStore {
 
   private appendInTransaction(request: AppendRequest): AppendResult & { readonly written: boolean } {
     const { streamId, events } = request;
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
+    return immediateTransaction(this.db, () => {
       if (request.commitId !== undefined) {
         const previous = this.statements.findCommit.get(request.commitId);
         if (previous !== undefined) {
-          this.db.exec('COMMIT');
           return {
             nextExpectedVersion: numberColumn(previous, 'next_version'),
             position: numberColumn(previous, 'last_position'),
@@ -199,31 +196,12 @@ export class SqliteEventStore implements EventStore {
         prevHash = hash;
       }
       this.statements.insertCommit.run(commitId, streamId, position, streamVersion);
-      this.db.exec('COMMIT');
       return { nextExpectedVersion: streamVersion, position, written: true };
-    } catch (error) {
-      if (this.db.isTransaction) this.db.exec('ROLLBACK');
-      throw error;
-    }
+    });
   }
 
-  /**
-   * Runs a synchronous operation behind the port's promise, so every failure is a rejection.
-   * A lock held too long by another process is "try again later", not a bug.
-   */
   private run<T>(operation: () => T): Promise<T> {
-    try {
-      return Promise.resolve(operation());
-    } catch (error) {
-      if (isBusyError(error)) {
-        return Promise.reject(
-          new StoreUnavailableError('The SQLite event store is locked by another writer.', {
-            cause: error,
-          }),
-        );
-      }
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
+    return asPromise('event store', operation);
   }
 }
 
@@ -245,8 +223,7 @@ function toStoredEvent(row: Row): StoredEvent {
 /** A file created before the hash chain gains its columns; its old rows keep NULL. */
 function addChainColumns(db: DatabaseSync): void {
   // Under the write lock: two processes opening an old file at once must not both add a column.
-  db.exec('BEGIN IMMEDIATE');
-  try {
+  immediateTransaction(db, () => {
     const columns = new Set(
       db
         .prepare('PRAGMA table_info(events)')
@@ -256,11 +233,7 @@ function addChainColumns(db: DatabaseSync): void {
     for (const column of ['hash', 'prev_hash']) {
       if (!columns.has(column)) db.exec(`ALTER TABLE events ADD COLUMN ${column} TEXT`);
     }
-    db.exec('COMMIT');
-  } catch (error) {
-    if (db.isTransaction) db.exec('ROLLBACK');
-    throw error;
-  }
+  });
 }
 
 function nullableText(row: Row, column: string): string | null {

@@ -6,6 +6,7 @@ import type {
   MailTransport,
   OutgoingMail,
 } from '../../application/ports/mail-transport.port.js';
+import { nodemailerMessage } from './nodemailer-message.js';
 
 /**
  * Development without a relay: each message becomes an RFC 5322 `.eml` file (built by
@@ -20,15 +21,7 @@ export class FileMailTransport implements MailTransport {
   }
 
   async send(mail: OutgoingMail): Promise<MailReceipt> {
-    const info = (await this.builder.sendMail({
-      from: mail.from,
-      to: mail.to,
-      subject: mail.subject,
-      text: mail.text,
-      html: mail.html,
-      messageId: mail.messageId,
-      date: mail.date,
-    })) as { message: Buffer };
+    const info = (await this.builder.sendMail(nodemailerMessage(mail))) as { message: Buffer };
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const name = `${mail.messageId.replace(/[^A-Za-z0-9.-]/g, '')}.eml`;
     const file = path.join(this.dir, name);

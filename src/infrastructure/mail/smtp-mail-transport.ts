@@ -4,6 +4,7 @@ import type {
   MailTransport,
   OutgoingMail,
 } from '../../application/ports/mail-transport.port.js';
+import { nodemailerMessage } from './nodemailer-message.js';
 
 /**
  * SMTP through nodemailer: `smtps://` is TLS from the first byte; `smtp://` upgrades with
@@ -31,15 +32,7 @@ export class SmtpMailTransport implements MailTransport {
   }
 
   async send(mail: OutgoingMail): Promise<MailReceipt> {
-    await this.transporter.sendMail({
-      from: mail.from,
-      to: mail.to,
-      subject: mail.subject,
-      text: mail.text,
-      html: mail.html,
-      messageId: mail.messageId,
-      date: mail.date,
-    });
+    await this.transporter.sendMail(nodemailerMessage(mail));
     return { destination: this.destination };
   }
 

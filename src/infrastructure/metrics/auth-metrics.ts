@@ -23,99 +23,94 @@ export interface AuthMetricsOptions {
 export class AuthMetrics {
   readonly registry = new Registry();
 
-  readonly httpRequestDuration = new Histogram({
-    name: 'auth_http_request_duration_seconds',
-    help: 'HTTP request duration by method, route pattern and status.',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  });
+  readonly httpRequestDuration = this.histogram(
+    'auth_http_request_duration_seconds',
+    'HTTP request duration by method, route pattern and status.',
+    ['method', 'route', 'status'],
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  );
 
-  readonly logins = new Counter({
-    name: 'auth_logins_total',
-    help: 'Login attempts by outcome (success or the recorded failure outcome).',
-    labelNames: ['outcome'] as const,
-    registers: [this.registry],
-  });
+  readonly logins = this.counter(
+    'auth_logins_total',
+    'Login attempts by outcome (success or the recorded failure outcome).',
+    ['outcome'],
+  );
 
-  readonly refreshes = new Counter({
-    name: 'auth_token_refreshes_total',
-    help: 'Refresh-token rotations.',
-    registers: [this.registry],
-  });
+  readonly refreshes = this.counter('auth_token_refreshes_total', 'Refresh-token rotations.');
 
-  readonly refreshTokenReuse = new Counter({
-    name: 'auth_refresh_token_reuse_detected_total',
-    help: 'Already-used refresh tokens presented again (the session is revoked).',
-    registers: [this.registry],
-  });
+  readonly refreshTokenReuse = this.counter(
+    'auth_refresh_token_reuse_detected_total',
+    'Already-used refresh tokens presented again (the session is revoked).',
+  );
 
-  readonly lockouts = new Counter({
-    name: 'auth_account_lockouts_total',
-    help: 'Lockouts of an identifier from an address after repeated failures.',
-    registers: [this.registry],
-  });
+  readonly lockouts = this.counter(
+    'auth_account_lockouts_total',
+    'Lockouts of an identifier from an address after repeated failures.',
+  );
 
-  readonly logouts = new Counter({
-    name: 'auth_logouts_total',
-    help: 'Sessions ended, by reason.',
-    labelNames: ['reason'] as const,
-    registers: [this.registry],
-  });
+  readonly logouts = this.counter('auth_logouts_total', 'Sessions ended, by reason.', ['reason']);
 
-  readonly registrations = new Counter({
-    name: 'auth_registrations_total',
-    help: 'Accounts registered.',
-    registers: [this.registry],
-  });
+  readonly registrations = this.counter('auth_registrations_total', 'Accounts registered.');
 
-  readonly eventsAppended = new Counter({
-    name: 'auth_events_appended_total',
-    help: 'Domain events appended by this instance, by event type.',
-    labelNames: ['type'] as const,
-    registers: [this.registry],
-  });
+  readonly eventsAppended = this.counter(
+    'auth_events_appended_total',
+    'Domain events appended by this instance, by event type.',
+    ['type'],
+  );
 
-  readonly appendDuration = new Histogram({
-    name: 'auth_event_store_append_duration_seconds',
-    help: 'Event-store append latency by outcome (ok, conflict, error).',
-    labelNames: ['outcome'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [this.registry],
-  });
+  readonly appendDuration = this.histogram(
+    'auth_event_store_append_duration_seconds',
+    'Event-store append latency by outcome (ok, conflict, error).',
+    ['outcome'],
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  );
 
-  readonly appendConflicts = new Counter({
-    name: 'auth_event_store_append_conflicts_total',
-    help: 'Appends refused because another writer got there first (ConcurrencyError).',
-    registers: [this.registry],
-  });
+  readonly appendConflicts = this.counter(
+    'auth_event_store_append_conflicts_total',
+    'Appends refused because another writer got there first (ConcurrencyError).',
+  );
 
-  readonly appendFailures = new Counter({
-    name: 'auth_event_store_append_failures_total',
-    help: 'Appends that failed for any other reason (store unavailable, invalid request).',
-    registers: [this.registry],
-  });
+  readonly appendFailures = this.counter(
+    'auth_event_store_append_failures_total',
+    'Appends that failed for any other reason (store unavailable, invalid request).',
+  );
 
-  readonly signingKeysRefused = new Counter({
-    name: 'auth_signing_keys_refused_total',
-    help: 'Stored signing-key records refused because they do not authenticate under the master key.',
-    registers: [this.registry],
-  });
+  readonly signingKeysRefused = this.counter(
+    'auth_signing_keys_refused_total',
+    'Stored signing-key records refused because they do not authenticate under the master key.',
+  );
 
-  readonly passwordHashing = new Histogram({
-    name: 'auth_password_hashing_duration_seconds',
-    help: 'bcrypt work by operation (hash, verify, verify_dummy).',
-    labelNames: ['operation'] as const,
+  readonly passwordHashing = this.histogram(
+    'auth_password_hashing_duration_seconds',
+    'bcrypt work by operation (hash, verify, verify_dummy).',
+    ['operation'],
     // Around the cost-10..15 range: ~50 ms to a few seconds.
-    buckets: [0.01, 0.025, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 2, 4, 8],
-    registers: [this.registry],
-  });
+    [0.01, 0.025, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 2, 4, 8],
+  );
 
   constructor(options: AuthMetricsOptions = {}) {
     // Series for every known label value exist from the start, at 0, so rate() and alerts see them.
     for (const outcome of LOGIN_OUTCOMES) this.logins.inc({ outcome }, 0);
     for (const reason of LOGOUT_REASONS) this.logouts.inc({ reason }, 0);
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  // Field initialisers call these before the constructor body runs; `registry` is declared first, so it exists.
+  private counter<T extends string = string>(
+    name: string,
+    help: string,
+    labelNames: readonly T[] = [],
+  ): Counter<T> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private histogram<T extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly T[],
+    buckets: number[],
+  ): Histogram<T> {
+    return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
   }
 
   /** For createHttpApp's `observe` hook. */

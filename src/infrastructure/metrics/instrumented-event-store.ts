@@ -3,8 +3,8 @@ import {
   type AppendRequest,
   type AppendResult,
   type EventStore,
-  type StoredEvent,
 } from '../../application/ports/event-store.port.js';
+import { ForwardingEventStore } from '../event-store/forwarding-event-store.js';
 import { secondsSince, type AuthMetrics } from './auth-metrics.js';
 import { countDomainEvents } from './domain-event-counters.js';
 
@@ -13,13 +13,15 @@ import { countDomainEvents } from './domain-event-counters.js';
  * Reads pass straight through: the projection runner and the revocation feed poll them, and
  * timing every poll would cost more than it tells.
  */
-export class InstrumentedEventStore implements EventStore {
+export class InstrumentedEventStore extends ForwardingEventStore {
   constructor(
-    private readonly inner: EventStore,
+    inner: EventStore,
     private readonly metrics: AuthMetrics,
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  async append(request: AppendRequest): Promise<AppendResult> {
+  override async append(request: AppendRequest): Promise<AppendResult> {
     const started = process.hrtime.bigint();
     try {
       const result = await this.inner.append(request);
@@ -35,25 +37,5 @@ export class InstrumentedEventStore implements EventStore {
       (conflict ? this.metrics.appendConflicts : this.metrics.appendFailures).inc();
       throw error;
     }
-  }
-
-  readStream(streamId: string, fromVersion?: number): Promise<StoredEvent[]> {
-    return this.inner.readStream(streamId, fromVersion);
-  }
-
-  readAll(afterPosition: number, limit: number): Promise<StoredEvent[]> {
-    return this.inner.readAll(afterPosition, limit);
-  }
-
-  headPosition(): Promise<number> {
-    return this.inner.headPosition();
-  }
-
-  onAppended(listener: (position: number) => void): () => void {
-    return this.inner.onAppended(listener);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }

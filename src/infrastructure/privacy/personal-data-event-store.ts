@@ -18,6 +18,7 @@ import {
   userPeriodKeyId,
 } from '../../application/privacy/personal-fields.js';
 import { PERSONAL_DATA_EXPIRED, isPersonalDataExpiredData } from '../../domain/privacy/retention.events.js';
+import { ForwardingEventStore } from '../event-store/forwarding-event-store.js';
 import type { DataKeyRing } from './data-key-ring.js';
 
 /**
@@ -79,39 +80,28 @@ function split(
  * ciphertext: destroying a key changes no stored byte, and `verify-log` (which reads the inner
  * store) passes before and after. A field whose key is gone reads as null.
  */
-export class PersonalDataEventStore implements EventStore {
+export class PersonalDataEventStore extends ForwardingEventStore {
   readonly readTail?: (afterPosition: number, limit: number) => Promise<StoredEvent[]>;
 
   constructor(
-    private readonly inner: EventStore,
+    inner: EventStore,
     private readonly keys: DataKeyRing,
   ) {
+    super(inner);
     const tail = inner.readTail?.bind(inner);
     if (tail !== undefined) this.readTail = async (after, limit) => this.openAll(await tail(after, limit));
   }
 
-  async append(request: AppendRequest): Promise<AppendResult> {
+  override async append(request: AppendRequest): Promise<AppendResult> {
     return this.inner.append(await this.seal(request));
   }
 
-  async readStream(streamId: string, fromVersion?: number): Promise<StoredEvent[]> {
+  override async readStream(streamId: string, fromVersion?: number): Promise<StoredEvent[]> {
     return this.openAll(await this.inner.readStream(streamId, fromVersion));
   }
 
-  async readAll(afterPosition: number, limit: number): Promise<StoredEvent[]> {
+  override async readAll(afterPosition: number, limit: number): Promise<StoredEvent[]> {
     return this.openAll(await this.inner.readAll(afterPosition, limit));
-  }
-
-  headPosition(): Promise<number> {
-    return this.inner.headPosition();
-  }
-
-  onAppended(listener: (position: number) => void): () => void {
-    return this.inner.onAppended(listener);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 
   private async seal(request: AppendRequest): Promise<AppendRequest> {

@@ -36,3 +36,41 @@ export const refusedUntil = (end: Date, now: Date): RateLimitDecision => ({
   allowed: false,
   retryAfterSeconds: Math.max(1, Math.ceil((end.getTime() - now.getTime()) / 1000)),
 });
+
+/** One attempt's place in time: its bucket (`${action}:${key}:${slot}`), budget and the end of its slot. */
+export interface FixedWindow<S> {
+  readonly bucket: string;
+  readonly budget: Budget;
+  readonly end: Date;
+  /** What this instance keeps about the bucket, shared by every attempt in the same slot. */
+  readonly state: S;
+}
+
+/** Per-bucket state of the current slots, bounded: once over `pruneAbove` buckets, ended slots are dropped. */
+export class FixedWindows<S extends { readonly end: Date }> {
+  private readonly budgets: Record<RateLimitedAction, Budget>;
+  private readonly states = new Map<string, S>();
+
+  constructor(
+    limits: RateLimits,
+    private readonly pruneAbove: number,
+    private readonly fresh: (end: Date) => S,
+  ) {
+    this.budgets = budgetsOf(limits);
+  }
+
+  at(action: RateLimitedAction, key: string, now: Date): FixedWindow<S> {
+    const budget = this.budgets[action];
+    const slot = slotOf(budget, now);
+    const bucket = `${action}:${key}:${slot}`;
+    const end = slotEnd(budget, slot);
+    if (this.states.size > this.pruneAbove) this.prune(now);
+    const state = this.states.get(bucket) ?? this.fresh(end);
+    this.states.set(bucket, state);
+    return { bucket, budget, end, state };
+  }
+
+  private prune(now: Date): void {
+    for (const [bucket, state] of this.states) if (state.end <= now) this.states.delete(bucket);
+  }
+}

@@ -6,15 +6,7 @@ import type {
   RateLimiter,
 } from '../../application/ports/rate-limiter.port.js';
 import { mongoGuard } from '../mongo/unavailable.js';
-import {
-  ALLOWED,
-  budgetsOf,
-  refusedUntil,
-  slotEnd,
-  slotOf,
-  type Budget,
-  type RateLimits,
-} from './fixed-window.js';
+import { ALLOWED, FixedWindows, refusedUntil, type RateLimits } from './fixed-window.js';
 
 // Not the old 'rate_limits' (rate-limiter-flexible's counters): its unique index on `key` would refuse these.
 export const RATE_LIMITS_COLLECTION = 'rate_limit_places';
@@ -48,15 +40,14 @@ const PRUNE_HINTS_ABOVE = 10_000;
  * No TTL index (FerretDB rejects `expireAfterSeconds`): `sweep` deletes the places of past slots.
  */
 export class MongoRateLimiter implements RateLimiter {
-  private readonly budgets: Record<RateLimitedAction, Budget>;
-  private readonly nextPlace = new Map<string, { readonly end: Date; next: number }>();
+  private readonly nextPlace: FixedWindows<{ readonly end: Date; next: number }>;
 
   private constructor(
     private readonly places: Collection<PlaceDocument>,
     limits: RateLimits,
     private readonly now: () => Date,
   ) {
-    this.budgets = budgetsOf(limits);
+    this.nextPlace = new FixedWindows(limits, PRUNE_HINTS_ABOVE, (end) => ({ end, next: 1 }));
   }
 
   static create(db: Db, limits: RateLimits, now: () => Date = () => new Date()): MongoRateLimiter {
@@ -73,13 +64,7 @@ export class MongoRateLimiter implements RateLimiter {
 
   async consume(action: RateLimitedAction, key: string): Promise<RateLimitDecision> {
     const now = this.now();
-    const budget = this.budgets[action];
-    const slot = slotOf(budget, now);
-    const bucket = `${action}:${key}:${slot}`;
-    const end = slotEnd(budget, slot);
-    if (this.nextPlace.size > PRUNE_HINTS_ABOVE) this.pruneHints(now);
-    const hint = this.nextPlace.get(bucket) ?? { end, next: 1 };
-    this.nextPlace.set(bucket, hint);
+    const { bucket, budget, end, state: hint } = this.nextPlace.at(action, key, now);
     while (hint.next <= budget.limit) {
       const n = hint.next;
       hint.next += 1;
@@ -124,9 +109,5 @@ export class MongoRateLimiter implements RateLimiter {
       else free = middle;
     }
     return free;
-  }
-
-  private pruneHints(now: Date): void {
-    for (const [bucket, hint] of this.nextPlace) if (hint.end <= now) this.nextPlace.delete(bucket);
   }
 }

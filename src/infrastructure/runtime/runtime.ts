@@ -8,7 +8,7 @@ import type { AuthMetrics } from '../metrics/auth-metrics.js';
 import { RevocationConsumer } from '../sessions/revocation-consumer.js';
 import { DeliverWebhooks } from '../../application/webhooks/deliver-webhooks.js';
 import { DeliverMail } from '../../application/mail/deliver-mail.js';
-import { ReactorPasses } from '../log-follower/reactor-passes.js';
+import { ReactorPasses, type ReactorPass } from '../log-follower/reactor-passes.js';
 import { RetentionSweeper } from '../privacy/retention-sweeper.js';
 import { openStorage, type Storage } from './storage.js';
 
@@ -125,32 +125,17 @@ export class Runtime {
     this.checkpointer.start();
     this.retention = new RetentionSweeper(this.useCases.expirePersonalData, this.logger);
     this.retention.start();
-    const onLogAdvance = (listener: (position: number) => void) => follower.onAdvance(listener);
     const deliverWebhooks = this.wiring.container.resolve(DeliverWebhooks);
-    this.webhookSender = new ReactorPasses(onLogAdvance, (stopping) => deliverWebhooks.deliverDue(stopping), {
-      name: 'webhook delivery',
-      pollIntervalMs: WEBHOOK_POLL_INTERVAL_MS,
-      wakeDelayMs: SENDER_WAKE_DELAY_MS,
-      logger: this.logger,
-    });
-    this.webhookSender.start();
+    this.webhookSender = this.startSender('webhook delivery', WEBHOOK_POLL_INTERVAL_MS, (stopping) =>
+      deliverWebhooks.deliverDue(stopping),
+    );
     const deliverMail = this.wiring.container.resolve(DeliverMail);
     const readModels = this.wiring.readModels;
-    this.mailSender = new ReactorPasses(
-      onLogAdvance,
-      async (stopping) => {
-        // The message just read from the log is in the outbox once the read models applied it.
-        await readModels.catchUp(1000);
-        return deliverMail.sendDue(stopping);
-      },
-      {
-        name: 'mail',
-        pollIntervalMs: MAIL_POLL_INTERVAL_MS,
-        wakeDelayMs: SENDER_WAKE_DELAY_MS,
-        logger: this.logger,
-      },
-    );
-    this.mailSender.start();
+    this.mailSender = this.startSender('mail', MAIL_POLL_INTERVAL_MS, async (stopping) => {
+      // The message just read from the log is in the outbox once the read models applied it.
+      await readModels.catchUp(1000);
+      return deliverMail.sendDue(stopping);
+    });
     const refusals = this.wiring.container.resolve(LoginAttempts);
     this.refusalFlusher = setInterval(() => {
       refusals.flush().catch((error: unknown) => this.logger.warn({ err: error }, 'refusal flush failed'));
@@ -163,6 +148,19 @@ export class Runtime {
         .sweep(new Date())
         .catch((error: unknown) => this.logger.warn({ err: error }, 'sweep failed'));
     }, 60_000).unref();
+  }
+
+  /** A sender woken by the log follower (this instance's appends and other instances'), started. */
+  private startSender(name: string, pollIntervalMs: number, pass: ReactorPass): ReactorPasses {
+    const { follower } = this.wiring;
+    const sender = new ReactorPasses((listener) => follower.onAdvance(listener), pass, {
+      name,
+      pollIntervalMs,
+      wakeDelayMs: SENDER_WAKE_DELAY_MS,
+      logger: this.logger,
+    });
+    sender.start();
+    return sender;
   }
 
   /** Writes the refusals still being counted for the current minute (shutdown, tests). */

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { StoreUnavailableError } from '../../application/ports/event-store.port.js';
 import { ensurePrivateFile, restrictIfExists } from './private-files.js';
 
 /**
@@ -32,4 +33,37 @@ export function isBusyError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null || !('errcode' in error)) return false;
   const primary = Number(error.errcode) & 0xff;
   return primary === SQLITE_BUSY || primary === SQLITE_LOCKED;
+}
+
+/**
+ * All or nothing, with the write lock taken up front (BEGIN IMMEDIATE): the reads that decide the
+ * work are made under it, so another process (an operator CLI) cannot write in between.
+ */
+export function immediateTransaction<T>(db: DatabaseSync, work: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = work();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+/**
+ * A synchronous operation behind a port's promise, so every failure is a rejection. A lock held
+ * too long by another process is "try again later" (StoreUnavailableError), not a bug.
+ */
+export function asPromise<T>(store: string, operation: () => T): Promise<T> {
+  try {
+    return Promise.resolve(operation());
+  } catch (error) {
+    if (isBusyError(error)) {
+      return Promise.reject(
+        new StoreUnavailableError(`The SQLite ${store} is locked by another writer.`, { cause: error }),
+      );
+    }
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
 }

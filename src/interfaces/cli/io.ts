@@ -12,6 +12,23 @@ export async function writeLine(stream: NodeJS.WritableStream, line: string): Pr
   if (!stream.write(`${line}\n`)) await once(stream, 'drain');
 }
 
+/**
+ * A command's report: with `--json` one JSON object for scripts, otherwise the lines an operator
+ * reads. Only the form asked for is built.
+ */
+export async function writeReport(
+  out: NodeJS.WritableStream,
+  asJson: boolean,
+  json: () => object,
+  lines: () => readonly string[],
+): Promise<void> {
+  if (asJson) {
+    await writeLine(out, JSON.stringify(json()));
+    return;
+  }
+  for (const line of lines()) await writeLine(out, line);
+}
+
 /** A number with thousands separators, the way an operator reads counts. */
 export const formatCount = (n: number): string => n.toLocaleString('en-US');
 

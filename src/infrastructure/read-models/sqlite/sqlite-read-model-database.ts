@@ -5,8 +5,7 @@
  * process; `DatabaseSync` is synchronous, so a batch never yields half-way.
  */
 import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite';
-import { StoreUnavailableError } from '../../../application/ports/event-store.port.js';
-import { isBusyError, openPrivateSqlite } from '../../system/private-sqlite.js';
+import { asPromise, immediateTransaction, openPrivateSqlite } from '../../system/private-sqlite.js';
 
 export type Row = Record<string, SQLOutputValue>;
 export type Param = SQLInputValue;
@@ -67,33 +66,12 @@ export class SqliteReadModelDatabase {
 
   /** All or nothing, with the write lock taken up front (an operator CLI may write too). */
   transaction(work: () => void): void {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      work();
-      this.db.exec('COMMIT');
-    } catch (error) {
-      if (this.db.isTransaction) this.db.exec('ROLLBACK');
-      throw error;
-    }
+    immediateTransaction(this.db, work);
   }
 
-  /**
-   * A synchronous operation behind the ports' promises, so every failure is a rejection; a lock
-   * held too long by another process is "try again later" (the runner retries with backoff).
-   */
+  /** Behind the ports' promises; on a busy lock the runner retries with backoff. */
   async<T>(operation: () => T): Promise<T> {
-    try {
-      return Promise.resolve(operation());
-    } catch (error) {
-      if (isBusyError(error)) {
-        return Promise.reject(
-          new StoreUnavailableError('The SQLite read-model store is locked by another writer.', {
-            cause: error,
-          }),
-        );
-      }
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
+    return asPromise('read-model store', operation);
   }
 
   close(): void {

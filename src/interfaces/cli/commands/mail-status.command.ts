@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { formatCount, writeLine, type CliIo } from '../io.js';
+import { formatCount, writeReport, type CliIo } from '../io.js';
 import type { WithRuntime } from '../runtime-session.js';
 
 /**
@@ -25,38 +25,30 @@ export function mailStatusCommand(io: CliIo, withRuntime: WithRuntime): Command 
           next_attempt_at: m.nextAttemptAt,
           last_error: m.lastError,
         }));
-        if (options.json === true) {
-          await writeLine(
-            io.out,
-            JSON.stringify({
-              pending: summary.pending,
-              failing: summary.failing,
-              sent: summary.sent,
-              expired: summary.expired,
-              oldest_pending_at: summary.oldestPendingAt,
-              messages: pending,
-            }),
-          );
-          return;
-        }
-        await writeLine(
+        await writeReport(
           io.out,
-          `Pending:  ${formatCount(summary.pending)} (${formatCount(summary.failing)} failing)`,
+          options.json === true,
+          () => ({
+            pending: summary.pending,
+            failing: summary.failing,
+            sent: summary.sent,
+            expired: summary.expired,
+            oldest_pending_at: summary.oldestPendingAt,
+            messages: pending,
+          }),
+          () => [
+            `Pending:  ${formatCount(summary.pending)} (${formatCount(summary.failing)} failing)`,
+            `Sent:     ${formatCount(summary.sent)}`,
+            `Expired:  ${formatCount(summary.expired)} (not sent: dead token or too old)`,
+            `Oldest pending: ${summary.oldestPendingAt ?? '-'}`,
+            ...pending.map(
+              (m) =>
+                `  ${m.id.padStart(8)}  ${m.kind.padEnd(18)}  attempts ${m.attempts}  next ${m.next_attempt_at}${
+                  m.last_error === null ? '' : `  last error: ${m.last_error}`
+                }`,
+            ),
+          ],
         );
-        await writeLine(io.out, `Sent:     ${formatCount(summary.sent)}`);
-        await writeLine(
-          io.out,
-          `Expired:  ${formatCount(summary.expired)} (not sent: dead token or too old)`,
-        );
-        await writeLine(io.out, `Oldest pending: ${summary.oldestPendingAt ?? '-'}`);
-        for (const m of pending) {
-          await writeLine(
-            io.out,
-            `  ${m.id.padStart(8)}  ${m.kind.padEnd(18)}  attempts ${m.attempts}  next ${m.next_attempt_at}${
-              m.last_error === null ? '' : `  last error: ${m.last_error}`
-            }`,
-          );
-        }
       });
     });
 }

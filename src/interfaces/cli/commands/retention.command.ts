@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import type { RetentionReport } from '../../../application/privacy/expire-personal-data.use-case.js';
 import { isoDate } from '../arguments.js';
 import { EXIT_USAGE } from '../errors.js';
-import { formatCount, writeLine, type CliIo } from '../io.js';
+import { formatCount, writeReport, type CliIo } from '../io.js';
 import type { WithRuntime } from '../runtime-session.js';
 
 const report = (r: RetentionReport): string[] => {
@@ -38,19 +38,17 @@ export function retentionCommand(io: CliIo, withRuntime: WithRuntime): Command {
         });
       await withRuntime(async (runtime) => {
         const result = await runtime.useCases.expirePersonalData.sweep(options.at ?? new Date(), { dryRun });
-        if (options.json === true) {
-          await writeLine(
-            io.out,
-            JSON.stringify({
-              before: result.before,
-              retention_seconds: result.retentionSeconds,
-              applied: result.applied,
-              periods: result.periods,
-            }),
-          );
-          return;
-        }
-        for (const line of report(result)) await writeLine(io.out, line);
+        await writeReport(
+          io.out,
+          options.json === true,
+          () => ({
+            before: result.before,
+            retention_seconds: result.retentionSeconds,
+            applied: result.applied,
+            periods: result.periods,
+          }),
+          () => report(result),
+        );
       });
     });
   return command;

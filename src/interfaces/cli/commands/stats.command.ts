@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { EventStore } from '../../../application/ports/event-store.port.js';
 import type { Runtime } from '../../../infrastructure/runtime/runtime.js';
-import { formatCount, formatSeconds, writeLine, type CliIo } from '../io.js';
+import { formatCount, formatSeconds, writeReport, type CliIo } from '../io.js';
 import { progressReporter, type Progress } from '../progress.js';
 import { readModelStores } from '../read-models.js';
 import type { WithRuntime } from '../runtime-session.js';
@@ -104,15 +104,15 @@ export function statsCommand(io: CliIo, withRuntime: WithRuntime): Command {
         } finally {
           progress.stop();
         }
-        if (options.json === true) {
-          const { eventsByType, readModels, ...rest } = stats;
-          await writeLine(
-            io.out,
-            JSON.stringify({ ...rest, events_by_type: eventsByType, read_models: readModels }),
-          );
-          return;
-        }
-        for (const line of report(stats, Date.now() - started)) await writeLine(io.out, line);
+        await writeReport(
+          io.out,
+          options.json === true,
+          () => {
+            const { eventsByType, readModels, ...rest } = stats;
+            return { ...rest, events_by_type: eventsByType, read_models: readModels };
+          },
+          () => report(stats, Date.now() - started),
+        );
       });
     });
 }
