@@ -4,7 +4,7 @@ import type { UseCases } from '../../../application/use-cases.js';
 import { pageRequestOf, presentPage } from '../cursor.js';
 import { problem } from '../openapi/problems.js';
 import { presentAttempt, presentSessionRecord, presentUser, presentUserEvent } from '../presenters.js';
-import { requestContextOf } from '../request-context.js';
+import { paged, presenting, statusAfter } from '../routing/handlers.js';
 import { JSON_TYPE, noContent, ok } from '../routing/responses.js';
 import { defineRoute, type Route, type RouteContext } from '../routing/route.js';
 import { asOfQuery, loginAttemptQuery, userSearchQuery } from '../schemas/admin.schemas.js';
@@ -57,9 +57,7 @@ export const adminRoutes = (u: UseCases): Route[] => [
     tag: 'Administration',
     request: { query: userSearchQuery },
     responses: ok('A page of users.', userPage),
-    handler: async (ctx, { query }) => {
-      ctx.body = presentPage(await u.administerUsers.search(query.q, pageRequestOf(query)), presentUser);
-    },
+    handler: paged(({ query }, page) => u.administerUsers.search(query.q, page), presentUser),
   }),
   defineRoute({
     method: 'get',
@@ -105,10 +103,7 @@ export const adminRoutes = (u: UseCases): Route[] => [
     tag: 'Administration',
     request: { path: userPath },
     responses: { ...noContent('Erased (also when it already was).'), ...noSuchUser, ...NOT_YOURSELF_ERASE },
-    handler: async (ctx, { params }) => {
-      await u.eraseUser.eraseByAdmin(params.id, requestContextOf(ctx));
-      ctx.status = 204;
-    },
+    handler: statusAfter(204, ({ params }, context) => u.eraseUser.eraseByAdmin(params.id, context)),
   }),
   defineRoute({
     method: 'post',
@@ -119,9 +114,9 @@ export const adminRoutes = (u: UseCases): Route[] => [
     tag: 'Administration',
     request: { path: userPath },
     responses: { ...theUser, ...noSuchUser, ...NOT_YOURSELF },
-    handler: async (ctx, { params }) => {
-      ctx.body = presentUser(await u.administerUsers.deactivate(params.id, requestContextOf(ctx)));
-    },
+    handler: presenting(presentUser, ({ params }, context) =>
+      u.administerUsers.deactivate(params.id, context),
+    ),
   }),
   defineRoute({
     method: 'post',
@@ -132,9 +127,9 @@ export const adminRoutes = (u: UseCases): Route[] => [
     tag: 'Administration',
     request: { path: userPath },
     responses: { ...theUser, ...noSuchUser },
-    handler: async (ctx, { params }) => {
-      ctx.body = presentUser(await u.administerUsers.reactivate(params.id, requestContextOf(ctx)));
-    },
+    handler: presenting(presentUser, ({ params }, context) =>
+      u.administerUsers.reactivate(params.id, context),
+    ),
   }),
   defineRoute({
     method: 'put',
@@ -145,9 +140,9 @@ export const adminRoutes = (u: UseCases): Route[] => [
     tag: 'Administration',
     request: { path: userPath, json: roleBody },
     responses: { ...theUser, ...noSuchUser, ...NOT_YOURSELF },
-    handler: async (ctx, { params, body }) => {
-      ctx.body = presentUser(await u.administerUsers.changeRole(params.id, body.role, requestContextOf(ctx)));
-    },
+    handler: presenting(presentUser, ({ params, body }, context) =>
+      u.administerUsers.changeRole(params.id, body.role, context),
+    ),
   }),
   defineRoute({
     method: 'delete',
@@ -158,10 +153,7 @@ export const adminRoutes = (u: UseCases): Route[] => [
     tag: 'Administration',
     request: { path: userPath },
     responses: { ...noContent('Every session is revoked.'), ...noSuchUser },
-    handler: async (ctx, { params }) => {
-      await u.administerUsers.revokeSessions(params.id, requestContextOf(ctx));
-      ctx.status = 204;
-    },
+    handler: statusAfter(204, ({ params }, context) => u.administerUsers.revokeSessions(params.id, context)),
   }),
   defineRoute({
     method: 'get',
@@ -172,10 +164,7 @@ export const adminRoutes = (u: UseCases): Route[] => [
     tag: 'Administration',
     request: { path: userPath, query: pageQuery },
     responses: { ...ok('A page of events, oldest first.', userEventPage), ...noSuchUser },
-    handler: async (ctx, { params, query }) => {
-      const page = await u.administerUsers.events(params.id, pageRequestOf(query));
-      ctx.body = presentPage(page, presentUserEvent);
-    },
+    handler: paged(({ params }, page) => u.administerUsers.events(params.id, page), presentUserEvent),
   }),
   defineRoute({
     method: 'get',
@@ -188,14 +177,15 @@ export const adminRoutes = (u: UseCases): Route[] => [
     tag: 'Administration',
     request: { query: pageQuery },
     responses: ok('A page of checkpoints, newest first.', auditCheckpointPage),
-    handler: async (ctx, { query }) => {
-      ctx.body = presentPage(await u.auditCheckpoints.list(pageRequestOf(query)), (c) => ({
+    handler: paged(
+      (_input, page) => u.auditCheckpoints.list(page),
+      (c) => ({
         position: c.position,
         hash: c.hash,
         created_at: c.createdAt,
         jws: c.jws,
-      }));
-    },
+      }),
+    ),
   }),
   defineRoute({
     method: 'get',

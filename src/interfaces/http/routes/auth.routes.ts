@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import type { ZodOpenApiResponsesObject } from 'zod-openapi';
-import type { TokenPair } from '../../../application/auth/token-pair.js';
 import type { UseCases } from '../../../application/use-cases.js';
 import { bearerTokenOf } from '../middleware/auth-guard.js';
 import { problem, problems, PROBLEM_JSON } from '../openapi/problems.js';
 import { OAuthError } from '../middleware/oauth-errors.js';
-import { presentTokens, presentUser } from '../presenters.js';
+import { presentUser } from '../presenters.js';
 import { unauthorized } from '../problem.js';
 import { requestContextOf } from '../request-context.js';
-import { JSON_TYPE, noContent, ok, tokens } from '../routing/responses.js';
-import { defineRoute, type Route, type RouteContext } from '../routing/route.js';
+import { deviceTokenOf, sendTokens, statusAfter } from '../routing/handlers.js';
+import { JSON_TYPE, noContent, tokens } from '../routing/responses.js';
+import { defineRoute, type Route } from '../routing/route.js';
 import {
   formLoginBody,
   jsonLoginBody,
@@ -24,6 +24,7 @@ import {
 import { oauthErrorResponse, problemResponse, userResponse } from '../schemas/response.schemas.js';
 import { mfaRequiredOAuthError, mfaRequiredProblem } from '../schemas/mfa.schemas.js';
 import { parseInput } from '../validation.js';
+import { currentUserRoute } from './me.routes.js';
 
 /** RFC 6749 §5.2: the OAuth endpoints answer plain JSON `{error, error_description}`. */
 const oauthError = (
@@ -44,21 +45,12 @@ const oauthError = (
   },
 });
 
-const sendTokens = (ctx: RouteContext, pair: TokenPair): void => {
-  ctx.set('Cache-Control', 'no-store');
-  ctx.set('Pragma', 'no-cache');
-  ctx.body = presentTokens(pair);
-};
-
 /** What `/auth/token` accepts: the password grant (as login) or the refresh grant. */
 const tokenForm = z
   .union([formLoginBody, refreshGrantForm])
   .meta({ description: 'Another `grant_type` gets `400 {"error": "unsupported_grant_type"}`.' });
 
 const deactivated = problem(403, 'The account is deactivated.');
-
-/** A trusted client's device token from an earlier login (OWASP device cookies). */
-const deviceTokenOf = (ctx: RouteContext): string | null => ctx.get('X-Device-Token') || null;
 
 export const authRoutes = (u: UseCases): Route[] => [
   defineRoute({
@@ -266,21 +258,12 @@ export const authRoutes = (u: UseCases): Route[] => [
     summary: 'Log out every session of the user',
     tag: 'Authentication',
     responses: noContent('Every session of the user is revoked.'),
-    handler: async (ctx, { principal }) => {
-      await u.logOut.everywhere(principal, requestContextOf(ctx));
-      ctx.status = 204;
-    },
+    handler: statusAfter(204, ({ principal }, context) => u.logOut.everywhere(principal, context)),
   }),
-  defineRoute({
-    method: 'get',
+  currentUserRoute(u, {
     path: '/auth/me',
-    access: 'user',
     operationId: 'getCurrentUserAlias',
     summary: 'The signed-in user (alias of GET /users/me)',
     tag: 'Authentication',
-    responses: { ...ok('The signed-in user.', userResponse), ...deactivated },
-    handler: async (ctx, { principal }) => {
-      ctx.body = presentUser(await u.currentUser.execute(principal));
-    },
   }),
 ];

@@ -1,5 +1,4 @@
 import type { UseCases } from '../../../application/use-cases.js';
-import { pageRequestOf, presentPage } from '../cursor.js';
 import { problem } from '../openapi/problems.js';
 import {
   presentAttempt,
@@ -9,6 +8,7 @@ import {
   presentUserInfo,
 } from '../presenters.js';
 import { requestContextOf } from '../request-context.js';
+import { paged, statusAfter } from '../routing/handlers.js';
 import { noContent, ok } from '../routing/responses.js';
 import { defineRoute, type Route } from '../routing/route.js';
 import {
@@ -23,19 +23,34 @@ import { accountDeletionBody, passwordChangeBody, profileBody } from '../schemas
 
 const deactivated = problem(403, 'The account is deactivated.');
 
-/** The signed-in user's own resources. */
-export const meRoutes = (u: UseCases): Route[] => [
+/** Where the current password is checked, wrong ones are counted and locked out as a login's are. */
+const currentPasswordChecked = {
+  ...problem(401, 'Invalid access token, or wrong current password.'),
+  ...problem(429, 'Too many wrong current passwords: locked like a login (Retry-After).'),
+};
+
+/** GET /users/me, and the alias auth.routes.ts declares: one answer under two names. */
+export const currentUserRoute = (
+  u: UseCases,
+  names: Pick<Route, 'path' | 'operationId' | 'summary' | 'tag'>,
+): Route =>
   defineRoute({
     method: 'get',
-    path: '/users/me',
+    ...names,
     access: 'user',
-    operationId: 'getCurrentUser',
-    summary: 'The signed-in user',
-    tag: 'Current user',
     responses: { ...ok('The signed-in user.', userResponse), ...deactivated },
     handler: async (ctx, { principal }) => {
       ctx.body = presentUser(await u.currentUser.execute(principal));
     },
+  });
+
+/** The signed-in user's own resources. */
+export const meRoutes = (u: UseCases): Route[] => [
+  currentUserRoute(u, {
+    path: '/users/me',
+    operationId: 'getCurrentUser',
+    summary: 'The signed-in user',
+    tag: 'Current user',
   }),
   defineRoute({
     method: 'get',
@@ -88,14 +103,12 @@ export const meRoutes = (u: UseCases): Route[] => [
     request: { json: passwordChangeBody },
     responses: {
       ...noContent('Changed; every other session is revoked.'),
-      ...problem(401, 'Invalid access token, or wrong current password.'),
+      ...currentPasswordChecked,
       ...problem(422, 'Invalid fields or a weak new password.'),
-      ...problem(429, 'Too many wrong current passwords: locked like a login (Retry-After).'),
     },
-    handler: async (ctx, { principal, body }) => {
-      await u.changePassword.execute(principal, body, requestContextOf(ctx));
-      ctx.status = 204;
-    },
+    handler: statusAfter(204, ({ principal, body }, context) =>
+      u.changePassword.execute(principal, body, context),
+    ),
   }),
   defineRoute({
     method: 'get',
@@ -121,15 +134,10 @@ export const meRoutes = (u: UseCases): Route[] => [
       "Crypto-shredding: the account's data key is destroyed, so every personal field of its events reads as null; every session ends, the email and username can be registered again. The events, their times, outcomes and hashes stay, and `verify-log` still passes.",
     tag: 'Current user',
     request: { json: accountDeletionBody },
-    responses: {
-      ...noContent('Erased.'),
-      ...problem(401, 'Invalid access token, or wrong current password.'),
-      ...problem(429, 'Too many wrong current passwords: locked like a login (Retry-After).'),
-    },
-    handler: async (ctx, { principal, body }) => {
-      await u.eraseUser.eraseSelf(principal, body.currentPassword, requestContextOf(ctx));
-      ctx.status = 204;
-    },
+    responses: { ...noContent('Erased.'), ...currentPasswordChecked },
+    handler: statusAfter(204, ({ principal, body }, context) =>
+      u.eraseUser.eraseSelf(principal, body.currentPassword, context),
+    ),
   }),
   defineRoute({
     method: 'get',
@@ -140,9 +148,7 @@ export const meRoutes = (u: UseCases): Route[] => [
     tag: 'Current user',
     request: { query: pageQuery },
     responses: ok('A page of sessions.', sessionPage),
-    handler: async (ctx, { principal, query }) => {
-      ctx.body = presentPage(await u.sessions.list(principal, pageRequestOf(query)), presentSession);
-    },
+    handler: paged(({ principal }, page) => u.sessions.list(principal, page), presentSession),
   }),
   defineRoute({
     method: 'delete',
@@ -156,10 +162,9 @@ export const meRoutes = (u: UseCases): Route[] => [
       ...noContent('The session is revoked.'),
       ...problem(404, "Not one of the user's sessions."),
     },
-    handler: async (ctx, { principal, params }) => {
-      await u.sessions.revoke(principal, params.id, requestContextOf(ctx));
-      ctx.status = 204;
-    },
+    handler: statusAfter(204, ({ principal, params }, context) =>
+      u.sessions.revoke(principal, params.id, context),
+    ),
   }),
   defineRoute({
     method: 'get',
@@ -170,11 +175,6 @@ export const meRoutes = (u: UseCases): Route[] => [
     tag: 'Current user',
     request: { query: pageQuery },
     responses: ok('A page of login attempts.', loginAttemptPage),
-    handler: async (ctx, { principal, query }) => {
-      ctx.body = presentPage(
-        await u.loginHistory.ofUser(principal.userId, pageRequestOf(query)),
-        presentAttempt,
-      );
-    },
+    handler: paged(({ principal }, page) => u.loginHistory.ofUser(principal.userId, page), presentAttempt),
   }),
 ];

@@ -1,7 +1,7 @@
 import type { UseCases } from '../../../application/use-cases.js';
 import { problem } from '../openapi/problems.js';
-import { presentTokens } from '../presenters.js';
 import { requestContextOf } from '../request-context.js';
+import { deviceTokenOf, sendTokens, statusAfter } from '../routing/handlers.js';
 import { noContent, ok, tokens } from '../routing/responses.js';
 import { defineRoute, type Route } from '../routing/route.js';
 import { userPath } from '../schemas/common.js';
@@ -89,10 +89,7 @@ export const mfaRoutes = (u: UseCases): Route[] => [
       ...problem(409, 'MFA is not enabled.'),
       ...problem(429, 'Too many wrong codes or passwords: locked (Retry-After).'),
     },
-    handler: async (ctx, { principal, body }) => {
-      await u.mfa.disable(principal, body, requestContextOf(ctx));
-      ctx.status = 204;
-    },
+    handler: statusAfter(204, ({ principal, body }, context) => u.mfa.disable(principal, body, context)),
   }),
   defineRoute({
     method: 'post',
@@ -112,11 +109,8 @@ export const mfaRoutes = (u: UseCases): Route[] => [
       ...problem(429, 'Locked out or rate limited (Retry-After).'),
     },
     handler: async (ctx, { body }) => {
-      const deviceToken = ctx.get('X-Device-Token') || null;
-      const pair = await u.completeMfaLogin.execute({ ...body, deviceToken }, requestContextOf(ctx));
-      ctx.set('Cache-Control', 'no-store');
-      ctx.set('Pragma', 'no-cache');
-      ctx.body = presentTokens(pair);
+      const login = { ...body, deviceToken: deviceTokenOf(ctx) };
+      sendTokens(ctx, await u.completeMfaLogin.execute(login, requestContextOf(ctx)));
     },
   }),
   defineRoute({
@@ -129,9 +123,6 @@ export const mfaRoutes = (u: UseCases): Route[] => [
     tag: 'Administration',
     request: { path: userPath },
     responses: { ...noContent('MFA is off.'), ...problem(404, 'No such user.') },
-    handler: async (ctx, { params }) => {
-      await u.mfa.reset(params.id, requestContextOf(ctx));
-      ctx.status = 204;
-    },
+    handler: statusAfter(204, ({ params }, context) => u.mfa.reset(params.id, context)),
   }),
 ];

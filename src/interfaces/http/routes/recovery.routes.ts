@@ -1,7 +1,7 @@
 import type { UseCases } from '../../../application/use-cases.js';
 import { problem } from '../openapi/problems.js';
 import { presentUser } from '../presenters.js';
-import { requestContextOf } from '../request-context.js';
+import { presenting, statusAfter } from '../routing/handlers.js';
 import { noContent, ok } from '../routing/responses.js';
 import { defineRoute, type Route } from '../routing/route.js';
 import { forgotBody, resetBody, verifyEmailBody } from '../schemas/recovery.schemas.js';
@@ -25,10 +25,7 @@ export const recoveryRoutes = (u: UseCases): Route[] => [
       ...accepted('Accepted; a registered address gets a reset mail.'),
       ...problem(429, 'Too many requests for this address or account.'),
     },
-    handler: async (ctx, { body }) => {
-      await u.forgotPassword.execute(body, requestContextOf(ctx));
-      ctx.status = 202;
-    },
+    handler: statusAfter(202, ({ body }, context) => u.forgotPassword.execute(body, context)),
   }),
   defineRoute({
     method: 'post',
@@ -43,10 +40,7 @@ export const recoveryRoutes = (u: UseCases): Route[] => [
       ...invalidToken,
       ...problem(422, 'Invalid fields or a weak new password.'),
     },
-    handler: async (ctx, { body }) => {
-      await u.resetPassword.execute(body, requestContextOf(ctx));
-      ctx.status = 204;
-    },
+    handler: statusAfter(204, ({ body }, context) => u.resetPassword.execute(body, context)),
   }),
   defineRoute({
     method: 'post',
@@ -57,9 +51,7 @@ export const recoveryRoutes = (u: UseCases): Route[] => [
     tag: 'Authentication',
     request: { json: verifyEmailBody },
     responses: { ...ok('The user, `email_verified: true`.', userResponse), ...invalidToken },
-    handler: async (ctx, { body }) => {
-      ctx.body = presentUser(await u.emailVerification.verify(body.token, requestContextOf(ctx)));
-    },
+    handler: presenting(presentUser, ({ body }, context) => u.emailVerification.verify(body.token, context)),
   }),
   defineRoute({
     method: 'post',
@@ -72,9 +64,6 @@ export const recoveryRoutes = (u: UseCases): Route[] => [
       ...accepted('Accepted; a new verification mail (none when the address is already verified).'),
       ...problem(429, 'Too many verification mails for this account.'),
     },
-    handler: async (ctx, { principal }) => {
-      await u.emailVerification.resend(principal, requestContextOf(ctx));
-      ctx.status = 202;
-    },
+    handler: statusAfter(202, ({ principal }, context) => u.emailVerification.resend(principal, context)),
   }),
 ];

@@ -1,8 +1,8 @@
 import type { UseCases } from '../../../application/use-cases.js';
 import type { WebhookView } from '../../../application/ports/webhook-read-model.port.js';
-import { pageRequestOf, presentPage } from '../cursor.js';
 import { problem } from '../openapi/problems.js';
 import { requestContextOf } from '../request-context.js';
+import { paged, statusAfter } from '../routing/handlers.js';
 import { noContent, ok } from '../routing/responses.js';
 import { defineRoute, type Route } from '../routing/route.js';
 import { pageQuery } from '../schemas/common.js';
@@ -65,9 +65,7 @@ export const webhookRoutes = (u: UseCases): Route[] => [
     tag: 'Administration',
     request: { query: pageQuery },
     responses: ok('A page of subscriptions, newest first.', webhookPage),
-    handler: async (ctx, { query }) => {
-      ctx.body = presentPage(await u.webhooks.list(pageRequestOf(query)), presentWebhook);
-    },
+    handler: paged((_input, page) => u.webhooks.list(page), presentWebhook),
   }),
   defineRoute({
     method: 'delete',
@@ -78,10 +76,7 @@ export const webhookRoutes = (u: UseCases): Route[] => [
     tag: 'Administration',
     request: { path: webhookPath },
     responses: { ...noContent('The subscription is removed.'), ...noSuchWebhook },
-    handler: async (ctx, { params }) => {
-      await u.webhooks.unsubscribe(params.id, requestContextOf(ctx));
-      ctx.status = 204;
-    },
+    handler: statusAfter(204, ({ params }, context) => u.webhooks.unsubscribe(params.id, context)),
   }),
   defineRoute({
     method: 'get',
@@ -92,16 +87,16 @@ export const webhookRoutes = (u: UseCases): Route[] => [
     tag: 'Administration',
     request: { path: webhookPath, query: pageQuery },
     responses: { ...ok('A page of deliveries, newest position first.', deliveryPage), ...noSuchWebhook },
-    handler: async (ctx, { params, query }) => {
-      const page = await u.webhooks.deliveries(params.id, pageRequestOf(query));
-      ctx.body = presentPage(page, (d) => ({
+    handler: paged(
+      ({ params }, page) => u.webhooks.deliveries(params.id, page),
+      (d) => ({
         position: d.position,
         event_type: d.eventType,
         attempts: d.attempts,
         last_status: d.lastStatus,
         delivered_at: d.deliveredAt,
         next_attempt_at: d.nextAttemptAt,
-      }));
-    },
+      }),
+    ),
   }),
 ];
