@@ -57,8 +57,7 @@ export class RegisterUser {
       fullName: () => (input.fullName == null ? null : parseFullName(input.fullName)),
     });
     await this.passwordRules.check(fields.password, fields);
-    if (ctx.ip !== null)
-      await spendBudget(this.rateLimiter, 'register', addressKey(ctx.ip), 'registrations');
+    if (ctx.ip !== null) await spendBudget(this.rateLimiter, 'register', addressKey(ctx.ip), 'registrations');
     // Hashing first keeps the window between claiming the email and appending the user short.
     const passwordHash = await this.hasher.hash(fields.password);
     const metadata = metadataOf(ctx);
