@@ -36,6 +36,19 @@ export function describeUserReadModelContract(label: string, create: () => Promi
       expect(await model.byId('nobody')).toBeNull();
     });
 
+    it('a user read by id reads as it is now after a change, a scrub and a reset', async () => {
+      const model = await create();
+      await saveAll(model, [userView(3)]);
+      expect(await model.byId('user-3')).toEqual(userView(3)); // read once: an adapter may remember it
+      const renamed = userView(3, { fullName: 'Renamed', seq: 4 });
+      await model.save([{ id: 'user-3', doc: renamed, position: 4 }]);
+      expect(await model.byId('user-3')).toEqual(renamed);
+      await model.scrub({ field: 'id', equals: 'user-3' }, (doc) => ({ ...doc, fullName: null }));
+      expect(await model.byId('user-3')).toEqual({ ...renamed, fullName: null });
+      await model.reset();
+      expect(await model.byId('user-3')).toBeNull();
+    });
+
     it('lists users by seq ascending, page after page, with an exclusive cursor', async () => {
       const model = await create();
       // Saved out of order: the order comes from seq, not from arrival.

@@ -29,6 +29,7 @@ export class SqliteUserReadModel extends SqliteProjectionStore<UserView> impleme
         { name: 'full_name_lc', type: 'TEXT', value: (doc) => lowered(doc.fullName) },
       ],
       indexes: ['seq'],
+      rememberedById: 10_000,
     });
   }
 
