@@ -1,4 +1,7 @@
-import { afterAll } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteMailOutbox } from '../../src/infrastructure/read-models/sqlite/sqlite-mail-outbox.js';
 import { describeMailOutboxContract, mailView } from './mail-outbox.contract.js';
 import { SqliteLoginAttemptReadModel } from '../../src/infrastructure/read-models/sqlite/sqlite-login-attempt-read-model.js';
@@ -80,3 +83,27 @@ describeProjectionStoreContract('SqliteMailOutbox', {
   sample: (id, version) => mailView(seqOf(id), { id, attempts: version }),
 });
 describeMailOutboxContract('SqliteMailOutbox', () => Promise.resolve(new SqliteMailOutbox(database())));
+
+describe('SqliteUserReadModel beside another process writing the same file', () => {
+  it('a remembered user is read again once the runner has loaded it for a newer event', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rm-two-writers-'));
+    const file = path.join(dir, 'read-models.sqlite');
+    const service = new SqliteReadModelDatabase({ file });
+    const cli = new SqliteReadModelDatabase({ file });
+    try {
+      const ours = new SqliteUserReadModel(service);
+      const theirs = new SqliteUserReadModel(cli);
+      await ours.save([{ id: 'user-3', doc: userView(3), position: 3 }]);
+      expect(await ours.byId('user-3')).toEqual(userView(3)); // now remembered
+      // The CLI projects a newer event first; our runner then finds the row past it and saves nothing.
+      const promoted = userView(3, { role: 'admin', seq: 4 });
+      await theirs.save([{ id: 'user-3', doc: promoted, position: 4 }]);
+      await ours.load(['user-3']);
+      expect(await ours.byId('user-3')).toEqual(promoted);
+    } finally {
+      service.close();
+      cli.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -21,10 +21,10 @@ import { sessionEndedByUser, type RegisteredUser } from '../../domain/user/user.
 import { EndSessions } from './end-sessions.js';
 import { invalidRefreshToken } from '../../domain/shared/refusals.js';
 
-/** The client's answer is `invalid`'s; the audit records the reason the state no longer shows. */
+/** The client's answer is `invalidRefreshToken`'s; the audit records the reason the state no longer shows. */
 class RefreshRefused extends DomainError {
   constructor(readonly reason: TokenRejectionReason) {
-    super('refresh_token_invalid', 'The refresh token is invalidRefreshToken, expired or revoked.');
+    super('refresh_token_invalid', invalidRefreshToken().message);
   }
 }
 

@@ -53,8 +53,10 @@ export class SqliteProjectionStore<Doc extends object> implements ProjectionStor
   /**
    * Every change of this process goes through `save`, `reset` or `scrub`, which forget what they
    * touch, so a remembered document is the row. Another process writing the file (the operator
-   * CLI's rebuild or retention) applies the same events this process's runner applies too, so
-   * what it writes is forgotten here once the runner has read them: the bound of any read model.
+   * CLI's rebuild, or a CLI command that projects its own events) writes documents of events
+   * this process's runner reads too; the runner `load`s every document an event touches before
+   * deciding whether to save it (it may not: the row may already be past the event), and `load`
+   * forgets them, so what another process wrote is seen here within the runner's usual bound.
    */
   private readonly remembered: LRUCache<string, Doc> | null;
 
@@ -99,6 +101,7 @@ export class SqliteProjectionStore<Doc extends object> implements ProjectionStor
       const found = new Map<string, PositionedDoc<Doc>>();
       const sql = `SELECT pos, doc FROM ${this.table} WHERE id = ?`;
       for (const id of new Set(ids)) {
+        this.remembered?.delete(id);
         const row = this.db.get(sql, id);
         if (row !== undefined) found.set(id, { doc: this.parse(row), position: integerColumn(row, 'pos') });
       }
@@ -181,7 +184,8 @@ export class SqliteProjectionStore<Doc extends object> implements ProjectionStor
     return this.db.async(() => {
       const row = this.db.get(`SELECT doc FROM ${this.table} WHERE id = ?`, id);
       if (row === undefined) return null;
-      const doc = this.parse(row);
+      // Frozen: it is shared by every later read until forgotten.
+      const doc = Object.freeze(this.parse(row));
       this.remembered?.set(id, doc);
       return doc;
     });

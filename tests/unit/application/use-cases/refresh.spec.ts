@@ -26,6 +26,15 @@ const codeOf = async (work: Promise<unknown>): Promise<string> =>
     },
   );
 
+const refusalOf = async (work: Promise<unknown>): Promise<{ code: string; message: string }> =>
+  work.then(
+    () => ({ code: 'ok', message: '' }),
+    (error: unknown) => {
+      if (error instanceof DomainError) return { code: error.code, message: error.message };
+      throw error;
+    },
+  );
+
 describe('RefreshSession', () => {
   it('rotates: TokenRefreshed in the session stream, a new refresh token, the same session', async () => {
     const login = await loggedIn();
@@ -72,5 +81,20 @@ describe('RefreshSession', () => {
     });
     expect(outcome).not.toBe('ok');
     expect(events.filter((e) => e.streamId === `session-${login.sessionId}`)).toEqual([]);
+  });
+});
+
+// Last: the refusals it provokes are tallied, and a later test's appendedBy would see the tally.
+describe('RefreshSession refusals', () => {
+  it('a session cut off in the user stream is refused in the very words of an unknown token', async () => {
+    const login = await loggedIn();
+    // A cut-off whose sessions never got their own LoggedOut (one missing from the read model).
+    await h.given(`user-${login.userId}`, [
+      { type: 'AllSessionsEnded', data: { userId: login.userId, reason: 'logout-all', keptSessionId: null } },
+    ]);
+    const cutOff = await refusalOf(h.useCases.refresh.execute(login.refreshToken, h.ctx()));
+    const unknown = await refusalOf(h.useCases.refresh.execute('not-a-refresh-token', h.ctx()));
+    expect(cutOff.code).toBe('refresh_token_invalid');
+    expect(cutOff).toEqual(unknown);
   });
 });
