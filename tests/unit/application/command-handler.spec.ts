@@ -7,13 +7,13 @@ import {
   ConcurrencyError,
   type AppendRequest,
   type AppendResult,
-  type EventStore,
   type StoredEvent,
 } from '../../../src/application/ports/event-store.port.js';
 import { StreamStateCache } from '../../../src/application/stream-state-cache.js';
 import { sessionDecider, type SessionCommand } from '../../../src/domain/session/session.decider.js';
 import type { Email } from '../../../src/domain/user/email.js';
 import { userDecider } from '../../../src/domain/user/user.decider.js';
+import { ForwardingEventStore } from '../../../src/infrastructure/event-store/forwarding-event-store.js';
 import { SqliteEventStore } from '../../../src/infrastructure/event-store/sqlite-event-store.js';
 
 const now = new Date('2026-01-15T00:00:00Z');
@@ -21,35 +21,26 @@ const options = { metadata: { requestId: 'r-1' }, now };
 const stream = 'session-s-1';
 
 /** A store that records reads and appends, and can let "another writer" append first. */
-class Recording implements EventStore {
+class Recording extends ForwardingEventStore {
   readonly reads: { streamId: string; fromVersion: number }[] = [];
   appends = 0;
   beforeAppend: (() => Promise<void>) | null = null;
 
-  constructor(readonly inner: EventStore) {}
-
-  async append(request: AppendRequest): Promise<AppendResult> {
+  override async append(request: AppendRequest): Promise<AppendResult> {
     this.appends++;
     const interfere = this.beforeAppend;
     this.beforeAppend = null;
     if (interfere !== null) await interfere();
     return this.inner.append(request);
   }
-  readStream(streamId: string, fromVersion = 1): Promise<StoredEvent[]> {
+  override readStream(streamId: string, fromVersion = 1): Promise<StoredEvent[]> {
     this.reads.push({ streamId, fromVersion });
     return this.inner.readStream(streamId, fromVersion);
   }
-  readAll(after: number, limit: number): Promise<StoredEvent[]> {
-    return this.inner.readAll(after, limit);
-  }
-  headPosition(): Promise<number> {
-    return this.inner.headPosition();
-  }
-  onAppended(listener: (position: number) => void): () => void {
-    return this.inner.onAppended(listener);
-  }
-  close(): Promise<void> {
-    return this.inner.close();
+
+  /** The wrapped store's stream, read without recording the read. */
+  unrecorded(streamId: string): Promise<StoredEvent[]> {
+    return this.inner.readStream(streamId);
   }
 }
 
@@ -118,7 +109,7 @@ describe('handleCommand: the one write path', () => {
     expect(store.appends).toBe(1);
     expect(handled.version).toBe(2);
     expect(handled.state).toMatchObject({ status: 'active', email: 'b@example.com' });
-    const events = await store.inner.readStream('user-u-1');
+    const events = await store.unrecorded('user-u-1');
     expect(events.map((e) => [e.type, e.streamVersion, e.metadata.requestId])).toEqual([
       ['UserRegistered', 1, 'r-1'],
       ['UserEmailChanged', 2, 'r-1'],
