@@ -10,7 +10,7 @@ import { forgot } from './benchmarks/forgot.js';
 import { login } from './benchmarks/login.js';
 import { peers } from './benchmarks/peers.js';
 import { privacy } from './benchmarks/privacy.js';
-import { profile, profileRead } from './benchmarks/profile.js';
+import { profile, profileRead, profileRefresh } from './benchmarks/profile.js';
 import { read } from './benchmarks/read.js';
 import { rebuild } from './benchmarks/rebuild.js';
 import { refresh } from './benchmarks/refresh.js';
@@ -30,7 +30,16 @@ import {
 /** The default set (`npm run bench`); a run of all of them writes latest.json. */
 const DEFAULT_SET: readonly Benchmark[] = [login, read, refresh, rebuild, scaling, startup, audit];
 /** Extra: not in the default set (profiles; `peers` installs Keycloak and Better Auth on first use). */
-const ALL: readonly Benchmark[] = [...DEFAULT_SET, revocation, privacy, profile, profileRead, forgot, peers];
+const ALL: readonly Benchmark[] = [
+  ...DEFAULT_SET,
+  revocation,
+  privacy,
+  profile,
+  profileRead,
+  profileRefresh,
+  forgot,
+  peers,
+];
 
 function select(args: readonly string[]): readonly Benchmark[] {
   const names = args.filter((arg) => !arg.startsWith('-'));

@@ -4,13 +4,14 @@
  *   profile       benchmark 1's login phase (at BENCH_BCRYPT_COST). bcrypt runs on libuv's pool,
  *                 so this shows everything else a login costs (what benchmark 1's ratio bounds).
  *   profile-read  benchmark 2's GET /users/me phase (closed loop).
+ *   profile-refresh  benchmark 3's embedded rotation (64 chains, closed loop).
  * The .cpuprofile is kept in bench/profiles/ (git-ignored) for Chrome DevTools.
  */
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { logIn, registerUsers } from '../support/api.js';
+import { logIn, pool, registerUsers } from '../support/api.js';
 import { log, PROFILE_ROOT, round, settings } from '../support/env.js';
-import { cannon } from '../support/load.js';
+import { cannon, refreshChains } from '../support/load.js';
 import { formatProfile, summariseProfile } from '../support/profile.js';
 import type { Benchmark, Row } from '../support/results.js';
 import { startServer } from '../support/server.js';
@@ -79,6 +80,40 @@ export const profileRead: Benchmark = {
           target: 'none (profiled)',
           verdict: 'info',
           details: { summary },
+        };
+        return { row, windowUs };
+      } finally {
+        await server.stop();
+      }
+    }),
+};
+
+export const profileRefresh: Benchmark = {
+  name: 'profile-refresh',
+  title: 'Refresh rotation CPU profile (node --cpu-prof)',
+  run: () =>
+    profiled('refresh', async (nodeArgs) => {
+      const server = await startServer({ nodeArgs });
+      const windowUs = { fromUs: 0, toUs: 0 };
+      try {
+        const emails = await registerUsers(server.url, 'profile-refresh', 4);
+        const sessions = await pool(settings.refreshSessions, 4, (i) =>
+          logIn(server.url, emails[i % 4] ?? ''),
+        );
+        let tokens = sessions.map((s) => s.refresh_token);
+        if (settings.warmupS > 0)
+          tokens = [...(await refreshChains(server.url, tokens, settings.warmupS)).finalTokens];
+        windowUs.fromUs = monotonicUs();
+        const chains = await refreshChains(server.url, tokens, settings.durationS);
+        windowUs.toUs = monotonicUs();
+        const row: Row = {
+          benchmark: '3 refresh rotation, embedded',
+          figure: `${round(chains.rps, 0)} refresh/s`,
+          limit: '-',
+          ratio: null,
+          target: 'none (profiled)',
+          verdict: 'info',
+          details: { rps: chains.rps },
         };
         return { row, windowUs };
       } finally {
