@@ -53,38 +53,53 @@ export const profile: Benchmark = {
   run: () => profiled('login', (nodeArgs) => measureLoginWindow(settings.bcryptCost, nodeArgs)),
 };
 
+/**
+ * A fresh embedded server under the profiler while `drive` loads it; `drive` marks the measured
+ * window and returns the rate it reached, in `unit`.
+ */
+const profiledServer = (
+  name: string,
+  benchmark: string,
+  unit: string,
+  drive: (url: string, windowUs: { fromUs: number; toUs: number }) => Promise<number>,
+) =>
+  profiled(name, async (nodeArgs) => {
+    const server = await startServer({ nodeArgs });
+    const windowUs = { fromUs: 0, toUs: 0 };
+    try {
+      const rps = await drive(server.url, windowUs);
+      const row: Row = {
+        benchmark,
+        figure: `${round(rps, 0)} ${unit}`,
+        limit: '-',
+        ratio: null,
+        target: 'none (profiled)',
+        verdict: 'info',
+        details: { rps },
+      };
+      return { row, windowUs };
+    } finally {
+      await server.stop();
+    }
+  });
+
 export const profileRead: Benchmark = {
   name: 'profile-read',
   title: 'GET /users/me CPU profile (node --cpu-prof)',
   run: () =>
-    profiled('read', async (nodeArgs) => {
-      const server = await startServer({ nodeArgs });
-      const windowUs = { fromUs: 0, toUs: 0 };
-      try {
-        const [email] = await registerUsers(server.url, 'profile-read', 1);
-        const tokens = await logIn(server.url, email ?? '');
-        const summary = await cannon({
-          urls: [`${server.url}/users/me`],
-          headers: { authorization: `Bearer ${tokens.access_token}` },
-          connections: settings.readConnections,
-          durationS: settings.durationS,
-          warmupS: settings.warmupS,
-          onWindowStart: () => (windowUs.fromUs = monotonicUs()),
-          onWindowEnd: () => (windowUs.toUs = monotonicUs()),
-        });
-        const row: Row = {
-          benchmark: '2 GET /users/me',
-          figure: `${round(summary.rps, 0)} req/s`,
-          limit: '-',
-          ratio: null,
-          target: 'none (profiled)',
-          verdict: 'info',
-          details: { summary },
-        };
-        return { row, windowUs };
-      } finally {
-        await server.stop();
-      }
+    profiledServer('read', '2 GET /users/me', 'req/s', async (url, windowUs) => {
+      const [email] = await registerUsers(url, 'profile-read', 1);
+      const tokens = await logIn(url, email ?? '');
+      const summary = await cannon({
+        urls: [`${url}/users/me`],
+        headers: { authorization: `Bearer ${tokens.access_token}` },
+        connections: settings.readConnections,
+        durationS: settings.durationS,
+        warmupS: settings.warmupS,
+        onWindowStart: () => (windowUs.fromUs = monotonicUs()),
+        onWindowEnd: () => (windowUs.toUs = monotonicUs()),
+      });
+      return summary.rps;
     }),
 };
 
@@ -92,32 +107,15 @@ export const profileRefresh: Benchmark = {
   name: 'profile-refresh',
   title: 'Refresh rotation CPU profile (node --cpu-prof)',
   run: () =>
-    profiled('refresh', async (nodeArgs) => {
-      const server = await startServer({ nodeArgs });
-      const windowUs = { fromUs: 0, toUs: 0 };
-      try {
-        const emails = await registerUsers(server.url, 'profile-refresh', 4);
-        const sessions = await pool(settings.refreshSessions, 4, (i) =>
-          logIn(server.url, emails[i % 4] ?? ''),
-        );
-        let tokens = sessions.map((s) => s.refresh_token);
-        if (settings.warmupS > 0)
-          tokens = [...(await refreshChains(server.url, tokens, settings.warmupS)).finalTokens];
-        windowUs.fromUs = monotonicUs();
-        const chains = await refreshChains(server.url, tokens, settings.durationS);
-        windowUs.toUs = monotonicUs();
-        const row: Row = {
-          benchmark: '3 refresh rotation, embedded',
-          figure: `${round(chains.rps, 0)} refresh/s`,
-          limit: '-',
-          ratio: null,
-          target: 'none (profiled)',
-          verdict: 'info',
-          details: { rps: chains.rps },
-        };
-        return { row, windowUs };
-      } finally {
-        await server.stop();
-      }
+    profiledServer('refresh', '3 refresh rotation, embedded', 'refresh/s', async (url, windowUs) => {
+      const emails = await registerUsers(url, 'profile-refresh', 4);
+      const sessions = await pool(settings.refreshSessions, 4, (i) => logIn(url, emails[i % 4] ?? ''));
+      let tokens = sessions.map((s) => s.refresh_token);
+      if (settings.warmupS > 0)
+        tokens = [...(await refreshChains(url, tokens, settings.warmupS)).finalTokens];
+      windowUs.fromUs = monotonicUs();
+      const chains = await refreshChains(url, tokens, settings.durationS);
+      windowUs.toUs = monotonicUs();
+      return chains.rps;
     }),
 };

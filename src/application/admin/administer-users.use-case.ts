@@ -4,10 +4,7 @@ import { DomainError } from '../../domain/shared/domain-error.js';
 import type { Role } from '../../domain/user/role.js';
 import { userStreamId } from '../../domain/user/user.events.js';
 import type { UserCommand } from '../../domain/user/user.commands.js';
-import { userDecider } from '../../domain/user/user.decider.js';
-import { CommandHandler } from '../command-handler.js';
 import type { Page, PageRequest } from '../pagination.js';
-import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { READ_MODEL_SYNC, type ReadModelSync } from '../ports/read-model-sync.port.js';
 import { USER_READ_MODEL, type UserReadModel, type UserView } from '../ports/user-read-model.port.js';
@@ -33,8 +30,6 @@ const refuseSelf = (userId: string, ctx: RequestContext, what: string): void => 
 export class AdministerUsers {
   constructor(
     @inject(EVENT_STORE) private readonly store: EventStore,
-    @inject(CommandHandler) private readonly commands: CommandHandler,
-    @inject(CLOCK) private readonly clock: Clock,
     @inject(USER_READ_MODEL) private readonly userViews: UserReadModel,
     @inject(READ_MODEL_SYNC) private readonly sync: ReadModelSync,
     @inject(UserRepository) private readonly users: UserRepository,
@@ -91,10 +86,7 @@ export class AdministerUsers {
   }
 
   private async change(userId: string, command: UserCommand, ctx: RequestContext): Promise<UserProfile> {
-    const { state } = await this.commands.handle(userStreamId(userId), userDecider, command, {
-      metadata: metadataOf(ctx),
-      now: this.clock.now(),
-    });
+    const { state } = await this.users.change(userId, command, metadataOf(ctx));
     if (!isRegistered(state)) throw userNotFound();
     return profileOf(state);
   }

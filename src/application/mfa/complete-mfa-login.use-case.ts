@@ -4,18 +4,16 @@ import { addressKey } from '../../domain/shared/address-key.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { RetryLaterError } from '../../domain/shared/retry-later-error.js';
 import { challengeRefused, openChallenge } from '../../domain/user/mfa.js';
-import { userDecider } from '../../domain/user/user.decider.js';
-import { userStreamId } from '../../domain/user/user.events.js';
 import { LoginAttempts } from '../auth/login-attempts.js';
 import { OpenSession } from '../auth/open-session.js';
 import type { TokenPair } from '../auth/token-pair.js';
 import { TrustedDevices } from '../auth/trusted-devices.js';
-import { CommandHandler } from '../command-handler.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { MFA_CODES, type MfaCodes } from '../ports/mfa-codes.port.js';
 import { RATE_LIMITER, type RateLimiter } from '../ports/rate-limiter.port.js';
 import type { RequestContext } from '../request-context.js';
 import type { SecondFactorInput } from './mfa-answers.js';
+import { UserRepository } from '../users/user-repository.js';
 import { SecondFactorCheck } from './second-factor-check.js';
 
 export type MfaLoginInput = SecondFactorInput & {
@@ -36,7 +34,7 @@ export const PASSWORD_AND_OTP: readonly string[] = ['pwd', 'otp'];
 @injectable()
 export class CompleteMfaLogin {
   constructor(
-    @inject(CommandHandler) private readonly commands: CommandHandler,
+    @inject(UserRepository) private readonly users: UserRepository,
     @inject(MFA_CODES) private readonly codes: MfaCodes,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(RATE_LIMITER) private readonly rateLimiter: RateLimiter,
@@ -64,7 +62,7 @@ export class CompleteMfaLogin {
         rate.retryAfterSeconds,
       );
     }
-    const { state } = await this.commands.load(userStreamId(parsed.userId), userDecider);
+    const state = await this.users.stateOf(parsed.userId);
     if (!isRegistered(state)) throw challengeRefused();
     // Looked at before a guess is reserved, to know which budget the client spends; the decider
     // checks the same again on the state it appends to.

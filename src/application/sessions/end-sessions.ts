@@ -3,8 +3,6 @@ import type { LogoutReason } from '../../domain/session/session.events.js';
 import { sessionStreamId } from '../../domain/session/session.events.js';
 import { sessionDecider } from '../../domain/session/session.decider.js';
 import type { AllSessionsEnded } from '../../domain/user/user.events.js';
-import { userStreamId } from '../../domain/user/user.events.js';
-import { userDecider } from '../../domain/user/user.decider.js';
 import { CommandHandler } from '../command-handler.js';
 import { AUTH_SETTINGS, type AuthSettings } from '../ports/auth-settings.port.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
@@ -12,12 +10,14 @@ import { type EventMetadata } from '../ports/event-store.port.js';
 import { READ_MODEL_SYNC, type ReadModelSync } from '../ports/read-model-sync.port.js';
 import { SESSION_READ_MODEL, type SessionReadModel } from '../ports/session-read-model.port.js';
 import { SESSION_REVOCATIONS, type SessionRevocations } from '../ports/session-revocations.port.js';
+import { UserRepository } from '../users/user-repository.js';
 
 /** Revokes sessions: `LoggedOut` in each session's stream, effective at once on this instance. */
 @injectable()
 export class EndSessions {
   constructor(
     @inject(CommandHandler) private readonly commands: CommandHandler,
+    @inject(UserRepository) private readonly users: UserRepository,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(SESSION_REVOCATIONS) private readonly revocations: SessionRevocations,
     @inject(SESSION_READ_MODEL) private readonly sessions: SessionReadModel,
@@ -50,12 +50,7 @@ export class EndSessions {
     keep?: string,
   ): Promise<number> {
     const kept = keep === undefined ? null : await this.startOf(keep);
-    await this.commands.handle(
-      userStreamId(userId),
-      userDecider,
-      { type: 'EndAllSessions', reason, keep: kept },
-      { metadata, now: this.clock.now() },
-    );
+    await this.users.change(userId, { type: 'EndAllSessions', reason, keep: kept }, metadata);
     await this.sync.catchUp();
     // A session whose refresh token just expired may still have a live access token.
     const horizon = new Date(this.clock.now().getTime() - this.settings.accessTokenTtlSeconds * 1000);

@@ -1,16 +1,16 @@
 import { inject, injectable } from 'tsyringe';
 import { DomainError } from '../../domain/shared/domain-error.js';
-import { userStreamId, type ErasureReason } from '../../domain/user/user.events.js';
-import { isRegistered, userDecider } from '../../domain/user/user.decider.js';
+import type { ErasureReason } from '../../domain/user/user.events.js';
+import { isRegistered } from '../../domain/user/user.decider.js';
 import { usernameKey, type Username } from '../../domain/user/username.js';
 import type { Principal } from '../auth/authenticate.use-case.js';
 import { PasswordCheck } from '../auth/password-check.js';
-import { CommandHandler } from '../command-handler.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { PERSONAL_DATA_KEYS, type PersonalDataKeys } from '../ports/personal-data.port.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
 import { EndSessions } from '../sessions/end-sessions.js';
 import { IdentityClaims } from './identity-claims.js';
+import { UserRepository } from './user-repository.js';
 import { userNotFound, wrongCurrentPassword } from '../../domain/shared/refusals.js';
 
 /**
@@ -24,7 +24,7 @@ import { userNotFound, wrongCurrentPassword } from '../../domain/shared/refusals
 @injectable()
 export class EraseUser {
   constructor(
-    @inject(CommandHandler) private readonly commands: CommandHandler,
+    @inject(UserRepository) private readonly users: UserRepository,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(EndSessions) private readonly endSessions: EndSessions,
     @inject(IdentityClaims) private readonly claims: IdentityClaims,
@@ -34,7 +34,7 @@ export class EraseUser {
 
   /** DELETE /users/me: the current password, checked (and budgeted) like a login. */
   async eraseSelf(principal: Principal, currentPassword: string, ctx: RequestContext): Promise<void> {
-    const { state } = await this.commands.load(userStreamId(principal.userId), userDecider);
+    const { state } = await this.users.load(principal.userId);
     if (!isRegistered(state)) throw wrongCurrentPassword();
     await this.passwords.verify(
       { identifier: state.email, user: state, deviceId: null },
@@ -61,17 +61,11 @@ export class EraseUser {
     ctx: RequestContext,
   ): Promise<void> {
     const metadata = metadataOf({ ...ctx, actorId });
-    const streamId = userStreamId(userId);
-    const { state } = await this.commands.load(streamId, userDecider);
+    const { state } = await this.users.load(userId);
     if (state.status === 'unregistered') throw userNotFound();
     if (isRegistered(state)) {
       await this.endSessions.endAllOf(userId, 'erasure', metadata);
-      await this.commands.handle(
-        streamId,
-        userDecider,
-        { type: 'Erase', actorId, reason },
-        { metadata, now: this.clock.now() },
-      );
+      await this.users.change(userId, { type: 'Erase', actorId, reason }, metadata);
       // Read before the key goes: once it is destroyed, nobody knows what was claimed.
       await this.claims.release('email', state.email, userId, metadata);
       if (state.username !== null)

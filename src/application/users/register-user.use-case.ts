@@ -7,12 +7,8 @@ import { parseFullName } from '../../domain/user/full-name.js';
 import { parsePassword } from '../../domain/user/password-policy.js';
 import type { Role } from '../../domain/user/role.js';
 import { parseUsername, usernameKey } from '../../domain/user/username.js';
-import { userStreamId } from '../../domain/user/user.events.js';
-import { userDecider } from '../../domain/user/user.decider.js';
-import { CommandHandler } from '../command-handler.js';
 import { parseAll } from '../parse-all.js';
 import { spendBudget } from '../spend-budget.js';
-import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { ConcurrencyError } from '../ports/event-store.port.js';
 import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
 import { PASSWORD_HASHER, type PasswordHasher } from '../ports/password-hasher.port.js';
@@ -22,6 +18,7 @@ import { metadataOf, type RequestContext } from '../request-context.js';
 import { profileOf, type UserProfile } from '../user-profile.js';
 import { IdentityClaims } from './identity-claims.js';
 import { PasswordRules } from './password-rules.js';
+import { UserRepository } from './user-repository.js';
 
 export interface RegisterUserInput {
   readonly email: string;
@@ -38,10 +35,9 @@ export interface Registered {
 @injectable()
 export class RegisterUser {
   constructor(
-    @inject(CommandHandler) private readonly commands: CommandHandler,
+    @inject(UserRepository) private readonly users: UserRepository,
     @inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
     @inject(ID_GENERATOR) private readonly ids: IdGenerator,
-    @inject(CLOCK) private readonly clock: Clock,
     @inject(RATE_LIMITER) private readonly rateLimiter: RateLimiter,
     @inject(IdentityClaims) private readonly claims: IdentityClaims,
     @inject(PasswordRules) private readonly passwordRules: PasswordRules,
@@ -68,12 +64,12 @@ export class RegisterUser {
       await this.claims.claim('username', usernameKey(fields.username), userId, metadata);
     }
     try {
-      const { state, appended } = await this.commands.handle(
-        userStreamId(userId),
-        userDecider,
+      const { state, appended } = await this.users.change(
+        userId,
         // The verification mail is queued by the same append: no account without its mail.
         [{ type: 'RegisterUser', userId, role, passwordHash, ...fields }, this.verification.request(userId)],
-        { metadata: { ...metadata, actorId: ctx.actorId ?? userId }, now: this.clock.now(), retries: 0 },
+        { ...metadata, actorId: ctx.actorId ?? userId },
+        { retries: 0 },
       );
       if (!isRegistered(state) || appended === null) throw new Error('registration appended nothing');
       return { user: profileOf(state), position: appended.position };

@@ -7,9 +7,7 @@ import { parseEmail, type Email } from '../../domain/user/email.js';
 import { parseFullName } from '../../domain/user/full-name.js';
 import { parseUsername, usernameKey, type Username } from '../../domain/user/username.js';
 import type { UserCommand } from '../../domain/user/user.commands.js';
-import { userStreamId } from '../../domain/user/user.events.js';
-import { userDecider, type RegisteredUser } from '../../domain/user/user.decider.js';
-import { CommandHandler } from '../command-handler.js';
+import type { RegisteredUser } from '../../domain/user/user.decider.js';
 import { parseAll } from '../parse-all.js';
 import { spendBudget } from '../spend-budget.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
@@ -22,6 +20,7 @@ import { AUTH_SETTINGS, type AuthSettings } from '../ports/auth-settings.port.js
 import { metadataOf, type RequestContext } from '../request-context.js';
 import { profileOf, type UserProfile } from '../user-profile.js';
 import { IdentityClaims } from './identity-claims.js';
+import { UserRepository } from './user-repository.js';
 import { wrongCurrentPassword } from '../../domain/shared/refusals.js';
 
 export interface ProfileChanges {
@@ -39,7 +38,7 @@ const conflict = (): DomainError =>
 @injectable()
 export class UpdateProfile {
   constructor(
-    @inject(CommandHandler) private readonly commands: CommandHandler,
+    @inject(UserRepository) private readonly users: UserRepository,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(IdentityClaims) private readonly claims: IdentityClaims,
     @inject(RATE_LIMITER) private readonly rateLimiter: RateLimiter,
@@ -75,8 +74,7 @@ export class UpdateProfile {
     });
     const userId = principal.userId;
     const metadata = metadataOf({ ...ctx, actorId: userId });
-    const streamId = userStreamId(userId);
-    const { state, version } = await this.commands.load(streamId, userDecider);
+    const { state, version } = await this.users.load(userId);
     if (!isRegistered(state)) throw new DomainError('user_not_found', 'The user no longer exists.');
 
     const newEmail = fields.email !== undefined && fields.email !== state.email ? fields.email : undefined;
@@ -104,15 +102,15 @@ export class UpdateProfile {
     ];
     let handled;
     try {
-      handled = await this.commands.handle(
-        streamId,
-        userDecider,
+      handled = await this.users.change(
+        userId,
         (_current, current) => {
           // The claims above were decided on `version`: a profile changed since then conflicts.
           if (current !== version) throw conflict();
           return commands;
         },
-        { metadata, now: this.clock.now(), retries: 0 },
+        metadata,
+        { retries: 0 },
       );
     } catch (error) {
       if (error instanceof ConcurrencyError) throw conflict();
