@@ -1,44 +1,36 @@
 import type { LoginFailed } from '../../domain/login-attempt/login-attempt.events.js';
 import type { LoggedIn } from '../../domain/session/session.events.js';
-import { narrowTo } from '../event-sourcing.js';
 import type { LoginAttemptView } from '../ports/login-attempt-read-model.port.js';
-import type { Projection } from './projection.js';
+import { defineProjection } from './projection.js';
 
 /** `AccountLocked` is a consequence of attempts, not an attempt: the trail does not list it. */
 type Handled = LoginFailed | LoggedIn;
 
 const HANDLED: ReadonlySet<string> = new Set<Handled['type']>(['LoginFailed', 'LoggedIn']);
 
-/** The store holds what the deciders emitted; once upcast, that type is trusted here only. */
-const asHandled = narrowTo<Handled>(HANDLED);
-
 /**
  * The audit trail of logins: one immutable document per attempt. A success is keyed by its session
  * id (one login opens one session), a failure by the attempt id the use case drew.
  */
-export const loginAttemptsProjection: Projection<LoginAttemptView> = {
+export const loginAttemptsProjection = defineProjection<LoginAttemptView, Handled>({
   name: 'login-attempts',
   eventTypes: HANDLED,
   // Outcomes, times and counts stay.
   attemptTimeField: 'occurredAt',
   scrubPersonal: (doc) => ({ ...doc, identifier: null, ip: null, userAgent: null }),
 
-  documentId(event) {
-    const e = asHandled(event);
-    if (e === null) return null;
+  documentId(e) {
     return e.type === 'LoginFailed' ? e.data.attemptId : e.data.sessionId;
   },
 
-  evolve(doc, event) {
-    const e = asHandled(event);
-    if (e === null) return doc;
+  evolve(doc, e) {
     const common = {
-      occurredAt: event.occurredAt.toISOString(),
+      occurredAt: e.at,
       userId: e.data.userId,
       identifier: e.data.identifier,
       ip: e.data.ip,
       userAgent: e.data.userAgent,
-      seq: event.position,
+      seq: e.position,
     };
     if (e.type === 'LoginFailed') {
       return {
@@ -59,4 +51,4 @@ export const loginAttemptsProjection: Projection<LoginAttemptView> = {
       ...common,
     };
   },
-};
+});

@@ -2,9 +2,8 @@ import type { AccountLocked } from '../../domain/login-attempt/login-attempt.eve
 import type { MailEvent, MailKind } from '../../domain/mail/mail.events.js';
 import type { UserEvent } from '../../domain/user/user.events.js';
 import type { WebhookDisabled } from '../../domain/webhook/webhook.events.js';
-import { narrowTo } from '../event-sourcing.js';
 import type { MailView } from '../ports/mail-outbox.port.js';
-import type { Projection } from './projection.js';
+import { defineProjection } from './projection.js';
 
 /** What each notice-worthy event mails, and to whom when not the user's current address. */
 const KIND_OF: Readonly<Record<string, MailKind>> = {
@@ -42,8 +41,6 @@ type Source =
   | WebhookDisabled;
 type Handled = Source | MailEvent;
 
-const asHandled = narrowTo<Handled>(HANDLED);
-
 /**
  * A lock of one address's budget is routine noise and could be repeated from many addresses;
  * the account-wide lock (at most once per LOCKOUT_DURATION) is what the owner must hear about.
@@ -59,23 +56,19 @@ const recipientOf = (e: Source): { readonly userId: string | null } | null => {
 };
 
 /** The outbox: messages from the events that call for one, and their delivery records. */
-export const mailOutboxProjection: Projection<MailView> = {
+export const mailOutboxProjection = defineProjection<MailView, Handled>({
   name: 'mail-outbox',
   eventTypes: HANDLED,
   // An erased user is mailed nothing more: the address is gone, and so is what was not yet sent.
   scrubPersonal: (doc) => ({ ...doc, to: null, sealedToken: null }),
 
-  documentId(event) {
-    const e = asHandled(event);
-    if (e === null) return null;
+  documentId(e) {
     if (e.type === 'MailSent' || e.type === 'MailFailed' || e.type === 'MailExpired') return e.data.messageId;
-    return recipientOf(e) === null ? null : String(event.position);
+    return recipientOf(e) === null ? null : String(e.position);
   },
 
-  evolve(doc, event) {
-    const e = asHandled(event);
-    if (e === null) return doc;
-    const at = event.occurredAt.toISOString();
+  evolve(doc, e) {
+    const { at } = e;
     if (e.type === 'MailSent') {
       return doc === null ? null : { ...doc, status: 'sent', sealedToken: null, sentAt: at };
     }
@@ -113,7 +106,7 @@ export const mailOutboxProjection: Projection<MailView> = {
             expiresAt: null,
           };
     return {
-      id: String(event.position),
+      id: String(e.position),
       kind,
       userId: recipient.userId,
       ...details,
@@ -124,7 +117,7 @@ export const mailOutboxProjection: Projection<MailView> = {
       lastError: null,
       createdAt: at,
       sentAt: null,
-      seq: event.position,
+      seq: e.position,
     };
   },
-};
+});

@@ -1,3 +1,5 @@
+import type { DomainEvent, Recorded } from '../../domain/shared/event.js';
+import { narrowTo } from '../event-sourcing.js';
 import type { StoredEvent } from '../ports/event-store.port.js';
 
 /**
@@ -23,6 +25,48 @@ export interface Projection<Doc extends object> {
    * documents whose attempt fell on that day are scrubbed too.
    */
   readonly attemptTimeField?: string;
+}
+
+/** An event of a projection's own types, upcast, with where and when (ISO 8601) it was stored. */
+export type Projected<Event extends DomainEvent> = Recorded<Event> & {
+  readonly position: number;
+  readonly at: string;
+};
+
+/** A projection written against its own events: `defineProjection` narrows every stored one. */
+export interface ProjectionSpec<Doc extends object, Event extends DomainEvent> extends Omit<
+  Projection<Doc>,
+  'documentId' | 'evolve'
+> {
+  documentId(event: Projected<Event>): string | null;
+  evolve(doc: Doc | null, event: Projected<Event>): Doc | null;
+}
+
+/**
+ * The store holds what the deciders emitted, so once its type is one of `eventTypes` (and it is
+ * upcast) an event is trusted to be `Event`; any other leaves the document as it is.
+ */
+export function defineProjection<Doc extends object, Event extends DomainEvent>(
+  spec: ProjectionSpec<Doc, Event>,
+): Projection<Doc> {
+  const narrow = narrowTo<Event>(spec.eventTypes);
+  const projected = (event: StoredEvent): Projected<Event> | null => {
+    const recorded = narrow(event);
+    return recorded === null
+      ? null
+      : { ...recorded, position: event.position, at: event.occurredAt.toISOString() };
+  };
+  return {
+    ...spec,
+    documentId: (event) => {
+      const e = projected(event);
+      return e === null ? null : spec.documentId(e);
+    },
+    evolve: (doc, event) => {
+      const e = projected(event);
+      return e === null ? doc : spec.evolve(doc, e);
+    },
+  };
 }
 
 /** What a projection makes of `events`, folded in order without any store: id → document. */

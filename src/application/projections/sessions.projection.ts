@@ -1,31 +1,25 @@
 import type { LoggedIn, LoggedOut, TokenRefreshed } from '../../domain/session/session.events.js';
-import { narrowTo } from '../event-sourcing.js';
 import type { SessionView } from '../ports/session-read-model.port.js';
-import type { Projection } from './projection.js';
+import { defineProjection } from './projection.js';
 
 /** `RefreshTokenReuseDetected` is always followed by `LoggedOut` (reason "reuse"), which says it all. */
 type Handled = LoggedIn | TokenRefreshed | LoggedOut;
 
 const HANDLED: ReadonlySet<string> = new Set<Handled['type']>(['LoggedIn', 'TokenRefreshed', 'LoggedOut']);
 
-/** The store holds what the deciders emitted; once upcast, that type is trusted here only. */
-const asHandled = narrowTo<Handled>(HANDLED);
-
 /** The list of a user's sessions and the revocation list. Refresh-token digests never reach it. */
-export const sessionsProjection: Projection<SessionView> = {
+export const sessionsProjection = defineProjection<SessionView, Handled>({
   name: 'sessions',
   eventTypes: HANDLED,
   attemptTimeField: 'createdAt',
   scrubPersonal: (doc) => ({ ...doc, ip: null, userAgent: null }),
 
-  documentId(event) {
-    return asHandled(event)?.data.sessionId ?? null;
+  documentId(e) {
+    return e.data.sessionId;
   },
 
-  evolve(doc, event) {
-    const e = asHandled(event);
-    if (e === null) return doc;
-    const at = event.occurredAt.toISOString();
+  evolve(doc, e) {
+    const { at } = e;
     if (e.type === 'LoggedIn') {
       const d = e.data;
       return {
@@ -38,7 +32,7 @@ export const sessionsProjection: Projection<SessionView> = {
         userAgent: d.userAgent,
         revokedAt: null,
         revokedReason: null,
-        seq: event.position,
+        seq: e.position,
       };
     }
     if (doc === null) return null;
@@ -49,4 +43,4 @@ export const sessionsProjection: Projection<SessionView> = {
         return { ...doc, revokedAt: at, revokedReason: e.data.reason };
     }
   },
-};
+});

@@ -1,9 +1,8 @@
 import type { LoggedIn } from '../../domain/session/session.events.js';
 import type { UserEvent } from '../../domain/user/user.events.js';
 import { USER_EVENT_TYPES } from '../../domain/user/user.events.js';
-import { narrowTo } from '../event-sourcing.js';
 import { ERASED_EMAIL, type UserView } from '../ports/user-read-model.port.js';
-import type { Projection } from './projection.js';
+import { defineProjection } from './projection.js';
 
 /** Login challenges, enrollment attempts and mailed tokens change nothing this view shows: not subscribed. */
 type Handled =
@@ -36,22 +35,17 @@ const HANDLED: ReadonlySet<string> = new Set<string>([
   'LoggedIn',
 ]);
 
-/** The store holds what the deciders emitted; once upcast, that type is trusted here only. */
-const asHandled = narrowTo<Handled>(HANDLED);
-
 /** The admin list and `/users/me`. The password hash never reaches this view. */
-export const usersProjection: Projection<UserView> = {
+export const usersProjection = defineProjection<UserView, Handled>({
   name: 'users',
   eventTypes: HANDLED,
 
-  documentId(event) {
-    return asHandled(event)?.data.userId ?? null;
+  documentId(e) {
+    return e.data.userId;
   },
 
-  evolve(doc, event) {
-    const e = asHandled(event);
-    if (e === null) return doc;
-    const at = event.occurredAt.toISOString();
+  evolve(doc, e) {
+    const { at } = e;
     if (e.type === 'UserRegistered') {
       const d = e.data;
       return {
@@ -66,7 +60,7 @@ export const usersProjection: Projection<UserView> = {
         createdAt: at,
         updatedAt: at,
         lastLoginAt: null,
-        seq: event.position,
+        seq: e.position,
       };
     }
     // Anything else about a user we never saw registered has nothing to attach to.
@@ -109,4 +103,4 @@ export const usersProjection: Projection<UserView> = {
         return { ...doc, lastLoginAt: at };
     }
   },
-};
+});

@@ -1,36 +1,30 @@
 import { WEBHOOK_EVENT_TYPES, type WebhookEvent } from '../../domain/webhook/webhook.events.js';
-import { narrowTo } from '../event-sourcing.js';
 import type { WebhookView } from '../ports/webhook-read-model.port.js';
-import type { Projection } from './projection.js';
-
-/** The store holds what the webhook decider emitted; the type set is checked first. */
-const asWebhookEvent = narrowTo<WebhookEvent>(WEBHOOK_EVENT_TYPES);
+import { defineProjection } from './projection.js';
 
 /** Per subscription: where it sends, its cursor, its failures and when it may be tried again. */
-export const webhooksProjection: Projection<WebhookView> = {
+export const webhooksProjection = defineProjection<WebhookView, WebhookEvent>({
   name: 'webhooks',
   eventTypes: WEBHOOK_EVENT_TYPES,
 
-  documentId(event) {
-    return asWebhookEvent(event)?.data.subscriptionId ?? null;
+  documentId(e) {
+    return e.data.subscriptionId;
   },
 
-  evolve(doc, event) {
-    const e = asWebhookEvent(event);
-    if (e === null) return doc;
+  evolve(doc, e) {
     if (e.type === 'WebhookSubscribed') {
       return {
         id: e.data.subscriptionId,
         url: e.data.url,
         eventTypes: e.data.eventTypes,
         status: 'active',
-        createdAt: event.occurredAt.toISOString(),
+        createdAt: e.at,
         createdBy: e.data.createdBy,
         cursor: e.data.startAfter,
         failures: 0,
         nextAttemptAt: null,
         disabledReason: null,
-        seq: event.position,
+        seq: e.position,
       };
     }
     if (doc === null) return null;
@@ -45,4 +39,4 @@ export const webhooksProjection: Projection<WebhookView> = {
         return { ...doc, failures: e.data.attempt, nextAttemptAt: e.data.nextAttemptAt };
     }
   },
-};
+});
