@@ -17,6 +17,7 @@ import { describeUserReadModelContract, userView } from './user-read-model.contr
 interface Note {
   readonly id: string;
   readonly text: string;
+  readonly seq: number;
 }
 
 const seqOf = (id: string): number => [...id].reduce((sum, c) => sum + c.charCodeAt(0), 0);
@@ -38,11 +39,10 @@ describeProjectionStoreContract<Note>('SqliteProjectionStore', {
       new SqliteProjectionStore<Note>(database(), {
         table: 'rm_notes',
         name: 'notes',
-        columns: [],
         indexes: [],
       }),
     ),
-  sample: (id, version) => ({ id, text: `${id} v${version}` }),
+  sample: (id, version) => ({ id, text: `${id} v${version}`, seq: seqOf(id) }),
 });
 describeProjectionStoreContract('SqliteUserReadModel', {
   create: () => Promise.resolve(new SqliteUserReadModel(database())),

@@ -44,14 +44,7 @@ export class SqliteLoginAttemptReadModel
     super(db, {
       table: LOGIN_ATTEMPTS_TABLE,
       name: 'login-attempts',
-      columns: [
-        { name: 'seq', type: 'INTEGER', value: (doc) => doc.seq },
-        { name: 'user_id', type: 'TEXT', value: (doc) => doc.userId },
-        { name: 'identifier', type: 'TEXT', value: (doc) => doc.identifier },
-        { name: 'outcome', type: 'TEXT', value: (doc) => doc.outcome },
-        { name: 'ip', type: 'TEXT', value: (doc) => doc.ip },
-        { name: 'occurred_at', type: 'TEXT', value: (doc) => doc.occurredAt },
-      ],
+      copied: { userId: 'TEXT', identifier: 'TEXT', outcome: 'TEXT', ip: 'TEXT', occurredAt: 'TEXT' },
       indexes: ['seq', 'user_id, seq', 'identifier, seq', 'ip, seq', 'outcome, seq'],
     });
   }

@@ -10,12 +10,7 @@ export class SqliteMailOutbox extends SqliteProjectionStore<MailView> implements
     super(db, {
       table: MAIL_OUTBOX_TABLE,
       name: 'mail-outbox',
-      columns: [
-        { name: 'seq', type: 'INTEGER', value: (doc) => doc.seq },
-        { name: 'status', type: 'TEXT', value: (doc) => doc.status },
-        { name: 'next_attempt_at', type: 'TEXT', value: (doc) => doc.nextAttemptAt },
-        { name: 'attempts', type: 'INTEGER', value: (doc) => doc.attempts },
-      ],
+      copied: { status: 'TEXT', nextAttemptAt: 'TEXT', attempts: 'INTEGER' },
       indexes: ['status, next_attempt_at'],
     });
   }

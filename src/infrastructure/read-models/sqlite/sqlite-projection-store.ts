@@ -17,13 +17,25 @@ export interface IndexedColumn<Doc> {
   readonly value: (doc: Doc) => string | number | null;
 }
 
+/** A field's column type, from what the field holds: a field of any other kind is no column. */
+type ColumnType<V> = [NonNullable<V>] extends [number]
+  ? 'INTEGER'
+  : [NonNullable<V>] extends [string]
+    ? 'TEXT'
+    : never;
+
+/** Document fields copied as they are into a column of their snake_case name (`userId` → `user_id`). */
+export type CopiedFields<Doc> = { readonly [K in keyof Doc & string]?: ColumnType<Doc[K]> };
+
 export interface SqliteProjectionStoreOptions<Doc> {
   /** Table of the documents, e.g. `rm_users`. */
   readonly table: string;
   /** Key of the checkpoint: the read model's name. */
   readonly name: string;
-  /** Always includes `seq`, the order of every list. */
-  readonly columns: readonly IndexedColumn<Doc>[];
+  /** Besides `seq`, the order of every list, which every table has. */
+  readonly copied?: CopiedFields<Doc>;
+  /** Columns computed from the document, e.g. a lowercased copy to search in. */
+  readonly computed?: readonly IndexedColumn<Doc>[];
   /** Column lists of the secondary indexes, e.g. `user_id, seq`. */
   readonly indexes: readonly string[];
   /**
@@ -31,6 +43,23 @@ export interface SqliteProjectionStoreOptions<Doc> {
    * document is read on every request (`/users/me`: the lookup was a tenth of its CPU).
    */
   readonly rememberedById?: number;
+}
+
+/** Every list is in `seq` order (the position of the event that created the document). */
+type Paged = { readonly seq: number };
+
+const snakeCase = (field: string): string => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+function columnsOf<Doc extends Paged>(options: SqliteProjectionStoreOptions<Doc>): IndexedColumn<Doc>[] {
+  const copied = Object.entries(options.copied ?? {}).map(([field, type]): IndexedColumn<Doc> => ({
+    name: snakeCase(field),
+    type: type as IndexedColumn<Doc>['type'],
+    value: (doc) => {
+      const value: unknown = doc[field as keyof Doc];
+      return typeof value === 'string' || typeof value === 'number' ? value : null;
+    },
+  }));
+  return [{ name: 'seq', type: 'INTEGER', value: (doc) => doc.seq }, ...copied, ...(options.computed ?? [])];
 }
 
 /** A WHERE clause in parts: conditions joined by AND and their parameters, in order. */
@@ -45,7 +74,7 @@ export interface Where {
  * memory stays that of SQLite's page cache however many documents there are, and a start resumes
  * from the saved checkpoint instead of replaying the log.
  */
-export class SqliteProjectionStore<Doc extends object> implements ProjectionStore<Doc> {
+export class SqliteProjectionStore<Doc extends Paged> implements ProjectionStore<Doc> {
   protected readonly table: string;
   private readonly name: string;
   private readonly columns: readonly IndexedColumn<Doc>[];
@@ -66,14 +95,14 @@ export class SqliteProjectionStore<Doc extends object> implements ProjectionStor
   ) {
     this.table = options.table;
     this.name = options.name;
-    this.columns = options.columns;
+    this.columns = columnsOf(options);
     const remember = options.rememberedById ?? 0;
     this.remembered = remember > 0 ? new LRUCache<string, Doc>({ max: remember }) : null;
     const definitions = [
       'id TEXT PRIMARY KEY',
       'pos INTEGER NOT NULL',
       'doc TEXT NOT NULL',
-      ...options.columns.map((column) => `${column.name} ${column.type}`),
+      ...this.columns.map((column) => `${column.name} ${column.type}`),
     ];
     const indexes = options.indexes
       .map(
@@ -85,7 +114,7 @@ export class SqliteProjectionStore<Doc extends object> implements ProjectionStor
       `CREATE TABLE IF NOT EXISTS ${this.table} (${definitions.join(', ')}) STRICT;
        ${indexes}`,
     );
-    const names = ['id', 'pos', 'doc', ...options.columns.map((column) => column.name)];
+    const names = ['id', 'pos', 'doc', ...this.columns.map((column) => column.name)];
     const updates = names
       .slice(1)
       .map((column) => `${column} = excluded.${column}`)

@@ -12,12 +12,7 @@ export class SqliteSessionReadModel extends SqliteProjectionStore<SessionView> i
     super(db, {
       table: SESSIONS_TABLE,
       name: 'sessions',
-      columns: [
-        { name: 'seq', type: 'INTEGER', value: (doc) => doc.seq },
-        { name: 'user_id', type: 'TEXT', value: (doc) => doc.userId },
-        { name: 'expires_at', type: 'TEXT', value: (doc) => doc.expiresAt },
-        { name: 'revoked_at', type: 'TEXT', value: (doc) => doc.revokedAt },
-      ],
+      copied: { userId: 'TEXT', expiresAt: 'TEXT', revokedAt: 'TEXT' },
       indexes: ['user_id, seq', 'revoked_at'],
     });
   }

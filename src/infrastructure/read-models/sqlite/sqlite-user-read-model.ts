@@ -22,8 +22,7 @@ export class SqliteUserReadModel extends SqliteProjectionStore<UserView> impleme
     super(db, {
       table: USERS_TABLE,
       name: 'users',
-      columns: [
-        { name: 'seq', type: 'INTEGER', value: (doc) => doc.seq },
+      computed: [
         { name: 'email_lc', type: 'TEXT', value: (doc) => lowered(doc.email) },
         { name: 'username_lc', type: 'TEXT', value: (doc) => lowered(doc.username) },
         { name: 'full_name_lc', type: 'TEXT', value: (doc) => lowered(doc.fullName) },

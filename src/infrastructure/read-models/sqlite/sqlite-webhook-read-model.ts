@@ -14,10 +14,7 @@ export class SqliteWebhookReadModel extends SqliteProjectionStore<WebhookView> i
     super(db, {
       table: WEBHOOKS_TABLE,
       name: 'webhooks',
-      columns: [
-        { name: 'seq', type: 'INTEGER', value: (doc) => doc.seq },
-        { name: 'status', type: 'TEXT', value: (doc) => doc.status },
-      ],
+      copied: { status: 'TEXT' },
       indexes: ['status, seq'],
     });
   }
