@@ -7,7 +7,7 @@ import type { UserCommand } from '../../domain/user/user.commands.js';
 import type { Page, PageRequest } from '../pagination.js';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { READ_MODEL_SYNC, type ReadModelSync } from '../ports/read-model-sync.port.js';
-import { USER_READ_MODEL, type UserReadModel, type UserView } from '../ports/user-read-model.port.js';
+import { profileOfView, USER_READ_MODEL, type UserReadModel } from '../ports/user-read-model.port.js';
 import { metadataOf, type RequestContext } from '../request-context.js';
 import { EndSessions } from '../sessions/end-sessions.js';
 import { profileOf, type UserProfile } from '../user-profile.js';
@@ -36,9 +36,10 @@ export class AdministerUsers {
     @inject(EndSessions) private readonly endSessions: EndSessions,
   ) {}
 
-  async search(q: string | undefined, page: PageRequest): Promise<Page<UserView>> {
+  async search(q: string | undefined, page: PageRequest): Promise<Page<UserProfile>> {
     if (page.after === undefined) await this.sync.catchUp();
-    return this.userViews.search({ q, ...page });
+    const found = await this.userViews.search({ q, ...page });
+    return { items: found.items.map(profileOfView), nextAfter: found.nextAfter };
   }
 
   async get(userId: string): Promise<UserProfile> {

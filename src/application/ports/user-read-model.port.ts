@@ -12,6 +12,21 @@ export interface UserView extends UserProfile {
   readonly erasedAt?: string;
 }
 
+/**
+ * What a view shows of the account. Documents written before MFA or email verification existed
+ * lack their flags: neither was on then.
+ */
+export const profileOfView = ({
+  lastLoginAt: _login,
+  seq: _seq,
+  erasedAt: _erased,
+  ...profile
+}: UserView): UserProfile => ({
+  ...profile,
+  mfaEnabled: profile.mfaEnabled === true,
+  emailVerified: profile.emailVerified === true,
+});
+
 /** The email of an erased account's view: it matches no search, and searches list no such view. */
 export const ERASED_EMAIL = '';
 

@@ -4,7 +4,7 @@ import { userStreamId } from '../../domain/user/user.events.js';
 import type { Principal } from '../auth/authenticate.use-case.js';
 import { CommandHandler } from '../command-handler.js';
 import { READ_MODEL_SYNC, type ReadModelSync } from '../ports/read-model-sync.port.js';
-import { USER_READ_MODEL, type UserReadModel, type UserView } from '../ports/user-read-model.port.js';
+import { profileOfView, USER_READ_MODEL, type UserReadModel } from '../ports/user-read-model.port.js';
 import { profileOf, type UserProfile } from '../user-profile.js';
 import { UserRepository } from './user-repository.js';
 
@@ -14,21 +14,6 @@ import { UserRepository } from './user-repository.js';
  * normally a few milliseconds behind.
  */
 const READ_YOUR_WRITES_WAIT_MS = 100;
-
-const profileOfView = (view: UserView): UserProfile => ({
-  id: view.id,
-  email: view.email,
-  username: view.username,
-  fullName: view.fullName,
-  role: view.role,
-  isActive: view.isActive,
-  createdAt: view.createdAt,
-  updatedAt: view.updatedAt,
-  // Documents written before MFA existed have no flag: off.
-  mfaEnabled: view.mfaEnabled === true,
-  // Documents written before verification existed have no flag: unverified.
-  emailVerified: view.emailVerified === true,
-});
 
 /**
  * `GET /users/me` (and `/auth/me`, `/userinfo`) from the users read model, without reading the

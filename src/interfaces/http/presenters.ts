@@ -1,6 +1,5 @@
 import type { TokenPair } from '../../application/auth/token-pair.js';
 import type { LoginAttemptView } from '../../application/ports/login-attempt-read-model.port.js';
-import type { UserView } from '../../application/ports/user-read-model.port.js';
 import type { ListedSession } from '../../application/sessions/user-sessions.use-case.js';
 import type { UserProfile } from '../../application/user-profile.js';
 import type { SessionView } from '../../application/ports/session-read-model.port.js';
@@ -8,17 +7,15 @@ import type { AccountExport } from '../../application/users/account-records.use-
 import type { PublicEvent } from '../../application/admin/public-event.js';
 
 /** The wire shapes of API.md: snake_case, and never a hash, digest or secret. */
-export const presentUser = (u: UserProfile | UserView) => ({
+export const presentUser = (u: UserProfile) => ({
   id: u.id,
   email: u.email,
   username: u.username,
   full_name: u.fullName,
   role: u.role,
   is_active: u.isActive,
-  // Documents written before the field existed lack it: MFA did not exist then either.
-  mfa_enabled: u.mfaEnabled === true,
-  // Documents written before verification existed lack it: nobody had proven an address then.
-  email_verified: u.emailVerified === true,
+  mfa_enabled: u.mfaEnabled,
+  email_verified: u.emailVerified,
   created_at: u.createdAt,
   updated_at: u.updatedAt,
 });
