@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { logIn } from '../support/api.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -8,10 +9,24 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  * This walks every documented operation with spellings that must never reach a handler and no token.
  */
 const document = z.object({
-  paths: z.record(z.string(), z.record(z.string(), z.object({ security: z.array(z.unknown()) }))),
+  paths: z.record(
+    z.string(),
+    z.record(z.string(), z.object({ security: z.array(z.unknown()), operationId: z.string() })),
+  ),
 });
 const METHODS = new Set(['get', 'post', 'put', 'patch', 'delete']);
 const SAMPLE_ID = '00000000-0000-4000-8000-000000000000';
+const ADMIN_EMAIL = 'walker@example.com';
+const ADMIN_PASSWORD = 'the walking admin passphrase';
+/** Public documents whose routes say how long they may be kept; every other answer is no-store. */
+const CACHEABLE = new Set([
+  'jwks',
+  'openIdConfiguration',
+  'openApiDocument',
+  'docsPage',
+  'docsAsset',
+  'eventStream',
+]);
 
 const concrete = (template: string): string => template.replace(/\{[^}]+\}/g, SAMPLE_ID);
 
@@ -39,10 +54,16 @@ const variantsOf = (path: string): string[] => {
 
 describe('route walk: no spelling of a path reaches a handler it should not (finding 1)', () => {
   let app: TestApp;
-  let operations: { method: string; path: string; secured: boolean; scraperOnly: boolean }[] = [];
+  let operations: {
+    method: string;
+    path: string;
+    operationId: string;
+    secured: boolean;
+    scraperOnly: boolean;
+  }[] = [];
 
   beforeAll(async () => {
-    app = await startTestApp('embedded');
+    app = await startTestApp('embedded', { env: { ADMIN_EMAIL, ADMIN_PASSWORD } });
     const doc = document.parse(await (await app.request('/openapi.json')).json());
     operations = Object.entries(doc.paths).flatMap(([path, item]) =>
       Object.entries(item)
@@ -50,6 +71,7 @@ describe('route walk: no spelling of a path reaches a handler it should not (fin
         .map(([method, op]) => ({
           method: method.toUpperCase(),
           path: concrete(path),
+          operationId: op.operationId,
           // Bearer-secured unless an empty requirement makes credentials optional (logout).
           secured:
             op.security.some((r) => typeof r === 'object' && r !== null && 'bearerAuth' in r) &&
@@ -99,6 +121,45 @@ describe('route walk: no spelling of a path reaches a handler it should not (fin
       }
     }
     expect(open).toEqual([]);
+  });
+
+  it('lets no cache store an answer unless its route says how: with and without an admin token, and for path variants', async () => {
+    const admin = await logIn(app, ADMIN_EMAIL, ADMIN_PASSWORD);
+    const storable: string[] = [];
+    const check = async (label: string, operationId: string | null, res: Response): Promise<void> => {
+      // The event stream never ends: its headers are what is checked.
+      await res.body?.cancel();
+      const cacheControl = res.headers.get('cache-control');
+      const expected =
+        operationId !== null && CACHEABLE.has(operationId)
+          ? cacheControl !== null
+          : cacheControl === 'no-store';
+      if (!expected) storable.push(`${label} -> ${res.status} ${cacheControl ?? '(none)'}`);
+    };
+    for (const { method, path, operationId } of operations) {
+      const body = method === 'GET' || method === 'DELETE' ? {} : { json: {} };
+      await check(`${method} ${path}`, operationId, await app.request(path, { method, ...body }));
+      // Reads only, so the walk changes nothing: the answers a client is most tempted to cache.
+      if (method === 'GET') {
+        await check(
+          `${method} ${path} as admin`,
+          operationId,
+          await app.request(path, { token: admin.access_token }),
+        );
+      }
+      await check(
+        `${method} ${path.toUpperCase()}`,
+        null,
+        await app.request(path.toUpperCase(), { method, ...body }),
+      );
+    }
+    expect(storable).toEqual([]);
+    // The answers that matter most, by name: a profile, the admin list, the userinfo claims.
+    for (const path of ['/users/me', '/userinfo', '/admin/users']) {
+      const res = await app.request(path, { token: admin.access_token });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('cache-control'), path).toBe('no-store');
+    }
   });
 
   it('hides the scraper-only /metrics behind 404 without the METRICS_TOKEN bearer', async () => {

@@ -98,9 +98,12 @@ export function createHttpApp(options: HttpAppOptions): Koa<HttpState> {
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'no-referrer');
     ctx.set('X-Frame-Options', 'DENY');
-    await next();
-    if (ctx.path.startsWith('/auth') || ctx.path.startsWith('/users') || ctx.path.startsWith('/admin')) {
-      ctx.set('Cache-Control', 'no-store');
+    try {
+      await next();
+    } finally {
+      // Nothing may be stored by a cache unless its route says how (discovery, docs, health do):
+      // a profile, a token or a refusal is no-store whatever its path or spelling.
+      if (!ctx.res.hasHeader('Cache-Control')) ctx.set('Cache-Control', 'no-store');
     }
   });
   const corsOrigins = new Set(options.corsOrigins);
