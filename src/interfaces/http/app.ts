@@ -21,7 +21,7 @@ import { meRoutes } from './routes/me.routes.js';
 import { mfaRoutes } from './routes/mfa.routes.js';
 import { recoveryRoutes } from './routes/recovery.routes.js';
 import { mountRoutes } from './routing/mount.js';
-import type { Route } from './routing/route.js';
+import { pathOf, type Route } from './routing/route.js';
 
 export interface HttpAppOptions {
   readonly useCases: UseCases;
@@ -61,6 +61,7 @@ const labelRoute: Koa.Middleware<HttpState> = async (ctx, next) => {
 
 /** Every route of the service, each declared once (path, schemas, responses, access, handler). */
 export const routesOf = (options: HttpAppOptions): Route[] => {
+  const declared = (operationId: string): string => pathOf(routes, operationId);
   const routes: Route[] = [
     ...authRoutes(options.useCases),
     ...meRoutes(options.useCases),
@@ -69,7 +70,7 @@ export const routesOf = (options: HttpAppOptions): Route[] => {
     ...eventStreamRoutes(options.useCases),
     ...mfaRoutes(options.useCases),
     ...recoveryRoutes(options.useCases),
-    ...discoveryRoutes(options.discovery),
+    ...discoveryRoutes(options.discovery, declared),
     ...healthRoutes(options.readiness),
     ...(options.extraRoutes ?? []),
   ];

@@ -9,14 +9,13 @@ import {
   type ZodOpenApiRequestBodyObject,
   type ZodOpenApiResponsesObject,
 } from 'zod-openapi';
-import type { Access, Route, RouteRequest } from '../routing/route.js';
+import { pathOf, type Access, type Route, type RouteRequest } from '../routing/route.js';
 import { problem, problems } from './problems.js';
 
 export type OpenApiDocument = oas31.OpenAPIObject;
 
-export const TOKEN_URL = '/auth/token';
-
-const SECURITY_SCHEMES: Record<string, oas31.SecuritySchemeObject> = {
+/** `tokenUrl`: where the password grant's route is declared. */
+const securitySchemes = (tokenUrl: string): Record<string, oas31.SecuritySchemeObject> => ({
   bearerAuth: {
     type: 'http',
     scheme: 'bearer',
@@ -31,9 +30,9 @@ const SECURITY_SCHEMES: Record<string, oas31.SecuritySchemeObject> = {
   oauth2: {
     type: 'oauth2',
     description: 'OAuth 2.0 password grant: the username is an email or a username.',
-    flows: { password: { tokenUrl: TOKEN_URL, refreshUrl: TOKEN_URL, scopes: {} } },
+    flows: { password: { tokenUrl, refreshUrl: tokenUrl, scopes: {} } },
   },
-};
+});
 
 const BEARER: oas31.SecurityRequirementObject[] = [{ bearerAuth: [] }, { oauth2: [] }];
 
@@ -186,7 +185,7 @@ export function buildOpenApiDocument(routes: readonly Route[]): OpenApiDocument 
       { name: 'Documentation', description: 'This document and the interactive docs page.' },
     ],
     paths: pathsOf(routes),
-    components: { securitySchemes: SECURITY_SCHEMES },
+    components: { securitySchemes: securitySchemes(pathOf(routes, 'token')) },
   });
   return withRequestIdHeader(document);
 }

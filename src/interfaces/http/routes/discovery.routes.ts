@@ -8,8 +8,14 @@ export interface DiscoveryOptions {
   readonly signingAlgorithm: () => string;
 }
 
-/** JWKS and OpenID-style discovery, so resource servers verify tokens without sharing secrets. */
-export const discoveryRoutes = (options: DiscoveryOptions): Route[] => [
+/**
+ * JWKS and OpenID-style discovery, so resource servers verify tokens without sharing secrets.
+ * `pathOf` finds the endpoints' own declarations, so the document cannot name a path no route has.
+ */
+export const discoveryRoutes = (
+  options: DiscoveryOptions,
+  pathOf: (operationId: string) => string,
+): Route[] => [
   defineRoute({
     method: 'get',
     path: '/.well-known/jwks.json',
@@ -36,10 +42,10 @@ export const discoveryRoutes = (options: DiscoveryOptions): Route[] => [
       ctx.set('Cache-Control', 'public, max-age=300');
       ctx.body = {
         issuer: options.issuer,
-        jwks_uri: `${base}/.well-known/jwks.json`,
-        token_endpoint: `${base}/auth/token`,
-        revocation_endpoint: `${base}/auth/revoke`,
-        userinfo_endpoint: `${base}/userinfo`,
+        jwks_uri: base + pathOf('jwks'),
+        token_endpoint: base + pathOf('token'),
+        revocation_endpoint: base + pathOf('revoke'),
+        userinfo_endpoint: base + pathOf('userInfo'),
         // Only what exists: no authorization endpoint, no ID tokens, public clients only.
         grant_types_supported: ['password', 'refresh_token'],
         response_types_supported: [],

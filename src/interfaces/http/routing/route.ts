@@ -103,4 +103,11 @@ export const defineRoute = <
   spec: RouteSpec<J, F, Q, P, A>,
 ): Route => spec;
 
+/** Where the route of `operationId` is: other answers (discovery, the OpenAPI flows) name it. */
+export const pathOf = (routes: readonly Route[], operationId: string): string => {
+  const route = routes.find((candidate) => candidate.operationId === operationId);
+  if (route === undefined) throw new Error(`No route is declared as ${operationId}.`);
+  return route.path;
+};
+
 export const koaPathOf = (template: string): string => template.replace(/\{(\w+)\}/g, ':$1');
