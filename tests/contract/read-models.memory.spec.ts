@@ -1,3 +1,5 @@
+import { InMemoryWebhookReadModel } from '../../src/infrastructure/read-models/in-memory/in-memory-webhook-read-model.js';
+import { describeWebhookReadModelContract, webhookView } from './webhook-read-model.contract.js';
 import { InMemoryLoginAttemptReadModel } from '../../src/infrastructure/read-models/in-memory/in-memory-login-attempt-read-model.js';
 import { InMemoryProjectionStore } from '../../src/infrastructure/read-models/in-memory/in-memory-projection-store.js';
 import { InMemorySessionReadModel } from '../../src/infrastructure/read-models/in-memory/in-memory-session-read-model.js';
@@ -30,6 +32,14 @@ describeProjectionStoreContract('InMemoryLoginAttemptReadModel', {
   create: () => Promise.resolve(new InMemoryLoginAttemptReadModel()),
   sample: (id, version) => ({ ...attempt(seqOf(id)), id, userAgent: `v${version}` }),
 });
+
+describeProjectionStoreContract('InMemoryWebhookReadModel', {
+  create: () => Promise.resolve(new InMemoryWebhookReadModel()),
+  sample: (id, version) => webhookView(seqOf(id), { id, failures: version }),
+});
+describeWebhookReadModelContract('InMemoryWebhookReadModel', () =>
+  Promise.resolve(new InMemoryWebhookReadModel()),
+);
 
 describeUserReadModelContract('InMemoryUserReadModel', () => Promise.resolve(new InMemoryUserReadModel()));
 describeSessionReadModelContract('InMemorySessionReadModel', () =>

@@ -1,3 +1,5 @@
+import { MongoWebhookReadModel } from '../../src/infrastructure/read-models/mongo/mongo-webhook-read-model.js';
+import { describeWebhookReadModelContract, webhookView } from './webhook-read-model.contract.js';
 import { afterAll, beforeAll } from 'vitest';
 import { MongoMailOutbox } from '../../src/infrastructure/read-models/mongo/mongo-mail-outbox.js';
 import { describeMailOutboxContract, mailView } from './mail-outbox.contract.js';
@@ -62,6 +64,14 @@ describeProjectionStoreContract(`MongoLoginAttemptReadModel on ${server}`, {
   create: () => fresh(new MongoLoginAttemptReadModel(database.db)),
   sample: (id, version) => ({ ...attempt(seqOf(id)), id, userAgent: `v${version}` }),
 });
+
+describeProjectionStoreContract(`MongoWebhookReadModel on ${server}`, {
+  create: () => fresh(new MongoWebhookReadModel(database.db)),
+  sample: (id, version) => webhookView(seqOf(id), { id, failures: version }),
+});
+describeWebhookReadModelContract(`MongoWebhookReadModel on ${server}`, () =>
+  fresh(new MongoWebhookReadModel(database.db)),
+);
 
 describeUserReadModelContract(`MongoUserReadModel on ${server}`, () =>
   fresh(new MongoUserReadModel(database.db)),

@@ -1,3 +1,5 @@
+import { SqliteWebhookReadModel } from '../../src/infrastructure/read-models/sqlite/sqlite-webhook-read-model.js';
+import { describeWebhookReadModelContract, webhookView } from './webhook-read-model.contract.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,6 +58,14 @@ describeProjectionStoreContract('SqliteLoginAttemptReadModel', {
   create: () => Promise.resolve(new SqliteLoginAttemptReadModel(database())),
   sample: (id, version) => ({ ...attempt(seqOf(id)), id, userAgent: `v${version}` }),
 });
+
+describeProjectionStoreContract('SqliteWebhookReadModel', {
+  create: () => Promise.resolve(new SqliteWebhookReadModel(database())),
+  sample: (id, version) => webhookView(seqOf(id), { id, failures: version }),
+});
+describeWebhookReadModelContract('SqliteWebhookReadModel', () =>
+  Promise.resolve(new SqliteWebhookReadModel(database())),
+);
 
 describeUserReadModelContract('SqliteUserReadModel', () =>
   Promise.resolve(new SqliteUserReadModel(database())),

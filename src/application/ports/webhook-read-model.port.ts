@@ -21,7 +21,7 @@ export interface WebhookView {
 export interface WebhookReadModel extends ProjectionStore<WebhookView> {
   /** Subscriptions not deleted, newest first (`seq` descending). */
   list(page: PageRequest): Promise<Page<WebhookView>>;
-  /** Every active subscription: the sender's work list (a handful, never paged). */
+  /** Every active subscription, oldest first: the sender's work list (a handful, never paged). */
   active(): Promise<readonly WebhookView[]>;
 }
 export const WEBHOOK_READ_MODEL = Symbol('WebhookReadModel');

@@ -2,7 +2,7 @@ import type { Page, PageRequest } from '../../../application/pagination.js';
 import type { WebhookReadModel, WebhookView } from '../../../application/ports/webhook-read-model.port.js';
 import { InMemoryProjectionStore } from './in-memory-projection-store.js';
 
-/** Subscriptions for the embedded mode: a handful of documents, so lists are plain scans. */
+/** Subscriptions in memory (the use-case tests): a handful of documents, so lists are plain scans. */
 export class InMemoryWebhookReadModel
   extends InMemoryProjectionStore<WebhookView>
   implements WebhookReadModel
@@ -22,7 +22,10 @@ export class InMemoryWebhookReadModel
 
   active(): Promise<readonly WebhookView[]> {
     return Promise.resolve(
-      [...this.docs.values()].map(({ doc }) => doc).filter((doc) => doc.status === 'active'),
+      [...this.docs.values()]
+        .map(({ doc }) => doc)
+        .filter((doc) => doc.status === 'active')
+        .sort((a, b) => a.seq - b.seq),
     );
   }
 }

@@ -20,7 +20,7 @@ export class MongoWebhookReadModel extends MongoProjectionStore<WebhookView> imp
   }
 
   async active(): Promise<readonly WebhookView[]> {
-    const records = await this.collection.find({ status: 'active' }).toArray();
+    const records = await this.collection.find({ status: 'active' }).sort({ seq: 1 }).toArray();
     return records.map((record) => this.fromRecord(record));
   }
 }
