@@ -13,6 +13,8 @@ import type { PlainPassword } from '../../domain/user/password-policy.js';
 const PREFIX = '$scrypt-test$';
 const PARAMS: ScryptOptions = { N: 16, r: 1, p: 1 };
 const KEY_LENGTH = 32;
+/** Exactly what `hash` writes: a 16-byte salt and a 32-byte key in base64, nothing before or after. */
+const FORMAT = /^\$scrypt-test\$([A-Za-z0-9+/]{22}==)\$([A-Za-z0-9+/]{43}=)$/;
 
 const derive = (password: BinaryLike, salt: Buffer): Promise<Buffer> =>
   new Promise((resolve, reject) => {
@@ -33,12 +35,12 @@ export class ScryptTestPasswordHasher implements PasswordHasher {
   }
 
   async verify(password: string, hash: string): Promise<boolean> {
-    if (!hash.startsWith(PREFIX)) return false;
-    const [salt, expected] = hash.slice(PREFIX.length).split('$');
+    const [, salt, expected] = FORMAT.exec(hash) ?? [];
     if (salt === undefined || expected === undefined) return false;
-    const wanted = Buffer.from(expected, 'base64');
-    if (wanted.length !== KEY_LENGTH) return false;
-    return timingSafeEqual(await derive(password, Buffer.from(salt, 'base64')), wanted);
+    return timingSafeEqual(
+      await derive(password, Buffer.from(salt, 'base64')),
+      Buffer.from(expected, 'base64'),
+    );
   }
 
   async verifyAgainstDummy(password: string): Promise<false> {
