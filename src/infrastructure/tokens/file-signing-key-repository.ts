@@ -1,14 +1,26 @@
+import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { AsyncLock } from '../../application/concurrency/async-lock.js';
 import { PRIVATE_FILE_MODE } from '../system/private-files.js';
 import type { SigningKeyRepository, StoredSigningKey } from './signing-key-repository.js';
+
+/**
+ * An addition reads the file and writes it whole, so additions in this process take turns per
+ * file (whichever repository object they come through): concurrent ones would each write the list
+ * they read and lose the other's key.
+ */
+const writers = new Map<string, AsyncLock>();
 
 /** Embedded mode: keys live in DATA_DIR/signing-keys.json, readable by the service's user only. */
 export class FileSigningKeyRepository implements SigningKeyRepository {
   private readonly file: string;
+  private readonly lock: AsyncLock;
 
   constructor(dataDir: string) {
-    this.file = path.join(dataDir, 'signing-keys.json');
+    this.file = path.resolve(dataDir, 'signing-keys.json');
+    this.lock = writers.get(this.file) ?? new AsyncLock();
+    writers.set(this.file, this.lock);
   }
 
   async list(): Promise<StoredSigningKey[]> {
@@ -23,13 +35,15 @@ export class FileSigningKeyRepository implements SigningKeyRepository {
     }
   }
 
-  async add(key: StoredSigningKey): Promise<void> {
-    const keys = [...(await this.list()), key];
-    await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify(keys, null, 2), { mode: 0o600 });
-    // `mode` applies on creation only: a leftover temporary file from a crash keeps its old mode.
-    await chmod(temporary, PRIVATE_FILE_MODE);
-    await rename(temporary, this.file);
+  add(key: StoredSigningKey): Promise<void> {
+    return this.lock.run(async () => {
+      const keys = [...(await this.list()), key];
+      await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
+      // Its own name, so no other writer (the CLI beside the service) renames it half-written.
+      const temporary = `${this.file}.${randomUUID()}.tmp`;
+      await writeFile(temporary, JSON.stringify(keys, null, 2), { mode: 0o600 });
+      await chmod(temporary, PRIVATE_FILE_MODE);
+      await rename(temporary, this.file);
+    });
   }
 }
