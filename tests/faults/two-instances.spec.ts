@@ -194,6 +194,7 @@ describe('two instances on one MongoDB under concurrent load', () => {
       'TokenRejected',
       'LoginFailed',
       'AdminAccessDenied',
+      'MailClaimed',
       'MailSent',
       'MailFailed',
     ]);

@@ -1,3 +1,4 @@
+import { MAIL_EVENT_TYPES } from '../../src/domain/mail/mail.events.js';
 import type { StoredEvent } from '../../src/application/ports/event-store.port.js';
 import type { TestApp } from './test-app.js';
 
@@ -36,5 +37,4 @@ export async function mailSettled(app: TestApp, timeoutMs = 10_000): Promise<voi
  * The delivery records a mail sender appends on its own schedule (a registration's verification
  * mail is recorded after its request answered): left out where a test counts what requests wrote.
  */
-export const isMailRecord = (type: string): boolean =>
-  type === 'MailSent' || type === 'MailFailed' || type === 'MailExpired';
+export const isMailRecord = (type: string): boolean => MAIL_EVENT_TYPES.has(type);

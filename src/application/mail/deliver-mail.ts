@@ -22,6 +22,11 @@ const BATCH = 20;
 const MAX_RETRY_SECONDS = 3600;
 /** A notice older than this is history, not news: not mailed (and a token this old is dead). */
 const MAX_AGE_MS = 24 * 3600 * 1000;
+/**
+ * How long a claim keeps other instances off a message: longer than a send can take (the SMTP
+ * transport gives up on each phase after 10 s), so only a sender that died lets another resend.
+ */
+export const MAIL_CLAIM_MS = 2 * 60 * 1000;
 
 /** Purpose under which each token kind was sealed into its event. */
 const TOKEN_PURPOSE: Partial<Record<MailKind, string>> = {
@@ -38,8 +43,10 @@ export const mailRetryDelayMs = (attempt: number, baseSeconds: number, random: n
 /**
  * The reactor behind mail. The outbox read model lists what is due; each message's own stream
  * (`mail-<position>`) decides whether it still needs sending, so a read model that lags behind
- * our own `MailSent` never causes a second send. Order per message: send, then record: a crash
- * in between sends it again (same Message-ID), never loses it.
+ * our own `MailSent` never causes a second send. Order per message: claim, send, record. The
+ * claim is an append at the version read, so of several instances due to send one message one
+ * sends it. A crash after the claim sends it again once the claim runs out (same Message-ID),
+ * never loses it.
  */
 @injectable()
 export class DeliverMail {
@@ -82,6 +89,14 @@ export class DeliverMail {
       this.logger.info({ messageId: view.id, kind: view.kind, reason: expired }, 'mail not sent: expired');
       return false;
     }
+    const claim = await this.commands.handle(
+      streamId,
+      mailDecider,
+      { type: 'ClaimMail', messageId: view.id, kind: view.kind, now, leaseMs: MAIL_CLAIM_MS },
+      { metadata: {}, now },
+    );
+    // Sent meanwhile, or another sender holds it: theirs to finish.
+    if (claim.events.length === 0) return false;
     try {
       const mail = await this.compose(view, now);
       const receipt = await this.transport.send(mail);

@@ -1,5 +1,5 @@
 import type { AccountLocked } from '../../domain/login-attempt/login-attempt.events.js';
-import type { MailEvent, MailKind } from '../../domain/mail/mail.events.js';
+import type { MailClaimed, MailEvent, MailKind } from '../../domain/mail/mail.events.js';
 import type { UserEvent } from '../../domain/user/user.events.js';
 import type { WebhookDisabled } from '../../domain/webhook/webhook.events.js';
 import type { MailView } from '../ports/mail-outbox.port.js';
@@ -39,7 +39,8 @@ type Source =
     >
   | AccountLocked
   | WebhookDisabled;
-type Handled = Source | MailEvent;
+/** Claims are between senders: the outbox shows what is due, and the message's stream who sends it. */
+type Handled = Source | Exclude<MailEvent, MailClaimed>;
 
 /**
  * A lock of one address's budget is routine noise and could be repeated from many addresses;

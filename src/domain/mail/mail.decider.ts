@@ -6,9 +6,18 @@ export interface MailState {
   /** Sent or expired: closed either way. */
   readonly sent: boolean;
   readonly failures: number;
+  /** Until when (epoch ms) a sender holds the message; a failure record releases it. */
+  readonly claimedUntil: number | null;
 }
 
 export type MailCommand =
+  | {
+      readonly type: 'ClaimMail';
+      readonly messageId: string;
+      readonly kind: MailKind;
+      readonly now: Date;
+      readonly leaseMs: number;
+    }
   | {
       readonly type: 'RecordMailSent';
       readonly messageId: string;
@@ -29,12 +38,30 @@ export type MailCommand =
       readonly reason: 'token-expired' | 'too-old' | 'recipient-erased';
     };
 
-const evolve = (state: MailState, event: Recorded<MailEvent>): MailState =>
-  event.type === 'MailFailed' ? { ...state, failures: event.data.attempt } : { ...state, sent: true };
+const evolve = (state: MailState, event: Recorded<MailEvent>): MailState => {
+  switch (event.type) {
+    case 'MailClaimed':
+      return { ...state, claimedUntil: Date.parse(event.data.until) };
+    case 'MailFailed':
+      return { ...state, failures: event.data.attempt, claimedUntil: null };
+    default:
+      return { ...state, sent: true };
+  }
+};
 
-/** A message acknowledged once stays acknowledged: later records of it change nothing. */
+/**
+ * A message acknowledged once stays acknowledged: later records of it change nothing. A claim is
+ * taken only from nobody: a live claim of another sender (or of this one) decides nothing, which
+ * tells the sender to leave the message alone.
+ */
 const decide = (command: MailCommand, state: MailState): MailEvent[] => {
   if (state.sent) return [];
+  if (command.type === 'ClaimMail') {
+    const { messageId, kind, now, leaseMs } = command;
+    if (state.claimedUntil !== null && state.claimedUntil > now.getTime()) return [];
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    return [{ type: 'MailClaimed', data: { messageId, kind, until } }];
+  }
   const attempt = state.failures + 1;
   if (command.type === 'RecordMailSent') {
     const { messageId, kind, rfcMessageId } = command;
@@ -55,7 +82,7 @@ const decide = (command: MailCommand, state: MailState): MailEvent[] => {
 };
 
 export const mailDecider: Decider<MailCommand, MailEvent, MailState, never> = {
-  initialState: () => ({ sent: false, failures: 0 }),
+  initialState: () => ({ sent: false, failures: 0, claimedUntil: null }),
   evolve,
   decide,
 };

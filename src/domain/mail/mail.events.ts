@@ -18,6 +18,16 @@ export type MailKind =
   /** To the administrators: a webhook subscription stopped after failing too long. */
   | 'webhook-disabled';
 
+/**
+ * One sender took the message until `until`: another instance that sees the claim leaves it
+ * alone, so two instances polling the same outbox do not both send it. A claimer that dies
+ * before recording the send is replaced once the claim runs out.
+ */
+export type MailClaimed = DomainEvent<
+  'MailClaimed',
+  { readonly messageId: string; readonly kind: MailKind; readonly until: string }
+>;
+
 export type MailSent = DomainEvent<
   'MailSent',
   {
@@ -53,8 +63,9 @@ export type MailExpired = DomainEvent<
   }
 >;
 
-export type MailEvent = MailSent | MailFailed | MailExpired;
+export type MailEvent = MailClaimed | MailSent | MailFailed | MailExpired;
 export const MAIL_EVENT_TYPES: ReadonlySet<string> = new Set<MailEvent['type']>([
+  'MailClaimed',
   'MailSent',
   'MailFailed',
   'MailExpired',
