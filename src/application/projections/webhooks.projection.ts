@@ -1,11 +1,21 @@
-import { WEBHOOK_EVENT_TYPES, type WebhookEvent } from '../../domain/webhook/webhook.events.js';
+import {
+  WEBHOOK_EVENT_TYPES,
+  type WebhookEvent,
+  type WebhookSenderClaimed,
+} from '../../domain/webhook/webhook.events.js';
 import type { WebhookView } from '../ports/webhook-read-model.port.js';
 import { defineProjection } from './projection.js';
 
+/** Which sender holds a subscription is the senders' business (its stream), not the list's. */
+type Shown = Exclude<WebhookEvent, WebhookSenderClaimed>;
+const SHOWN: ReadonlySet<string> = new Set(
+  [...WEBHOOK_EVENT_TYPES].filter((type) => type !== 'WebhookSenderClaimed'),
+);
+
 /** Per subscription: where it sends, its cursor, its failures and when it may be tried again. */
-export const webhooksProjection = defineProjection<WebhookView, WebhookEvent>({
+export const webhooksProjection = defineProjection<WebhookView, Shown>({
   name: 'webhooks',
-  eventTypes: WEBHOOK_EVENT_TYPES,
+  eventTypes: SHOWN,
 
   documentId(e) {
     return e.data.subscriptionId;

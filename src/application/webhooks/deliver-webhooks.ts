@@ -10,6 +10,7 @@ import { CommandHandler } from '../command-handler.js';
 import type { WebhookCommand } from '../../domain/webhook/webhook.decider.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '../ports/event-store.port.js';
+import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
 import { LOGGER, type Logger } from '../ports/logger.port.js';
 import { SECRET_BOX, type SecretBox } from '../ports/secret-box.port.js';
 import {
@@ -25,6 +26,11 @@ import { webhookMessageId, webhookPayload } from './webhook-payload.js';
 
 /** Events read per page after a subscription's cursor. */
 const PAGE_SIZE = 100;
+/**
+ * How long a sender's claim on a subscription lasts. WEBHOOK_TIMEOUT is at most a minute, so a
+ * send begun with half of the claim left has ended (or timed out) before the claim does.
+ */
+export const WEBHOOK_CLAIM_MS = 2 * 60 * 1000;
 
 /**
  * Delay before attempt `attempt + 1`: the base doubled per failure, capped, with jitter (half to
@@ -44,13 +50,19 @@ export const retryDelayMs = (attempt: number, settings: WebhookSettings, random:
  * position order, one per message. Progress is recorded as events of the subscription's stream
  * through the command handler (one `WebhookDelivered` per run), so a crash resends at most the
  * run in flight, with the same `webhook-id`. Events of webhook streams are never delivered:
- * each acknowledgement would be a new event to deliver.
+ * each acknowledgement would be a new event to deliver. Every instance runs one of these; a
+ * subscription is delivered by the one sender holding its claim (`WebhookSenderClaimed`, renewed
+ * while it has work), so instances do not each send every message.
  */
 @injectable()
 export class DeliverWebhooks {
   /** How far this process has read past a cursor without anything to record (skipped events). */
   private readonly scanned = new Map<string, number>();
   private readonly secrets = new Map<string, string>();
+  /** Until when (epoch ms) this sender holds each subscription, as its own last claim said. */
+  private readonly held = new Map<string, number>();
+  /** This process's sender, as its claims name it. */
+  private readonly sender: string;
 
   constructor(
     @inject(EVENT_STORE) private readonly store: EventStore,
@@ -61,7 +73,10 @@ export class DeliverWebhooks {
     @inject(WEBHOOK_READ_MODEL) private readonly views: WebhookReadModel,
     @inject(WEBHOOK_SETTINGS) private readonly settings: WebhookSettings,
     @inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    @inject(ID_GENERATOR) ids: IdGenerator,
+  ) {
+    this.sender = ids.uuid();
+  }
 
   /** One pass over the subscriptions that are due; `stopping` is asked between messages. */
   async deliverDue(stopping: () => boolean = () => false): Promise<void> {
@@ -87,6 +102,7 @@ export class DeliverWebhooks {
     const { state } = await this.commands.load(streamId, webhookDecider);
     if (state.status !== 'active') return;
     if (state.nextAttemptAt !== null && Date.parse(state.nextAttemptAt) > this.clock.now().getTime()) return;
+    if (!(await this.hold(state))) return;
     const secret = this.secretOf(state);
     let after = Math.max(state.cursor, this.scanned.get(id) ?? 0);
     let failuresBefore = state.failures;
@@ -100,6 +116,11 @@ export class DeliverWebhooks {
           continue;
         }
         if (stopping()) break;
+        if (!(await this.hold(state))) {
+          // Another sender took over (this one stalled past its claim): it resumes after the record.
+          if (deliveries.length > 0) await this.record(state, after, deliveries, null);
+          return;
+        }
         const attempt = await this.client.send({
           url: state.url,
           id: webhookMessageId(event),
@@ -124,6 +145,34 @@ export class DeliverWebhooks {
       if (deliveries.length > 0) await this.record(state, after, deliveries, null);
       this.scanned.set(id, after);
     }
+  }
+
+  /**
+   * Whether this sender may start a send: its claim has more than half its time left, or it takes
+   * (or renews) one. Taking one is an append at the version read, so of several senders one wins;
+   * a live claim of another is refused by the decider.
+   */
+  private async hold(state: WebhookSubscription): Promise<boolean> {
+    const now = this.clock.now();
+    const other = state.sender !== null && state.sender.id !== this.sender;
+    if (other && this.held.get(state.id) === undefined && state.sender.until > now.getTime()) return false;
+    const mine = state.sender?.id === this.sender ? state.sender.until : 0;
+    if ((this.held.get(state.id) ?? mine) - now.getTime() > WEBHOOK_CLAIM_MS / 2) return true;
+    const claim = await this.commands.handle(
+      webhookStreamId(state.id),
+      webhookDecider,
+      { type: 'ClaimSender', sender: this.sender, now, leaseMs: WEBHOOK_CLAIM_MS },
+      { metadata: {}, now },
+    );
+    const claimed = claim.events.find(
+      (e): e is Extract<WebhookEvent, { type: 'WebhookSenderClaimed' }> => e.type === 'WebhookSenderClaimed',
+    );
+    if (claimed === undefined) {
+      this.held.delete(state.id);
+      return false;
+    }
+    this.held.set(state.id, Date.parse(claimed.data.until));
+    return true;
   }
 
   private async record(

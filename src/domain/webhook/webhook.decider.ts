@@ -16,12 +16,15 @@ export interface WebhookSubscription {
   /** When the current run of failures began (ISO), null while deliveries succeed. */
   readonly failingSince: string | null;
   readonly nextAttemptAt: string | null;
+  /** Who delivers it until when (epoch ms); expired claims are nobody's. */
+  readonly sender: { readonly id: string; readonly until: number } | null;
 }
 export type WebhookState = { readonly status: 'none' } | WebhookSubscription;
 
 export type WebhookCommand =
   | ({ readonly type: 'Subscribe' } & WebhookSubscribed['data'])
   | { readonly type: 'Unsubscribe' }
+  | { readonly type: 'ClaimSender'; readonly sender: string; readonly now: Date; readonly leaseMs: number }
   | {
       readonly type: 'RecordDelivered';
       readonly position: number;
@@ -56,6 +59,7 @@ function evolve(state: WebhookState, event: Recorded<WebhookEvent>): WebhookStat
       failures: 0,
       failingSince: null,
       nextAttemptAt: null,
+      sender: null,
     };
   }
   if (state.status === 'none') return state;
@@ -64,6 +68,8 @@ function evolve(state: WebhookState, event: Recorded<WebhookEvent>): WebhookStat
       return { ...state, status: 'deleted' };
     case 'WebhookDisabled':
       return { ...state, status: 'disabled' };
+    case 'WebhookSenderClaimed':
+      return { ...state, sender: { id: event.data.sender, until: Date.parse(event.data.until) } };
     case 'WebhookDelivered':
       return { ...state, cursor: event.data.position, failures: 0, failingSince: null, nextAttemptAt: null };
     case 'WebhookDeliveryFailed':
@@ -87,6 +93,15 @@ function decide(command: WebhookCommand, state: WebhookState): WebhookEvent[] {
   switch (command.type) {
     case 'Unsubscribe':
       return [{ type: 'WebhookUnsubscribed', data: { subscriptionId } }];
+    case 'ClaimSender': {
+      // Nothing to deliver, or another sender's claim still runs: theirs (an empty decision).
+      if (state.status !== 'active') return [];
+      const { sender, now, leaseMs } = command;
+      const held = state.sender;
+      if (held !== null && held.id !== sender && held.until > now.getTime()) return [];
+      const until = new Date(now.getTime() + leaseMs).toISOString();
+      return [{ type: 'WebhookSenderClaimed', data: { subscriptionId, sender, until } }];
+    }
     case 'RecordDelivered':
       // A second sender (another instance, a replay after a crash) acknowledging again changes nothing.
       if (state.status !== 'active' || command.position <= state.cursor) return [];

@@ -30,6 +30,17 @@ export type WebhookDisabled = DomainEvent<
   { readonly subscriptionId: string; readonly reason: string; readonly failingSince: string }
 >;
 
+/**
+ * One sender (an instance's delivery loop, `sender` its id for this process) delivers the
+ * subscription until `until`; the others leave it alone meanwhile, so instances polling the same
+ * log do not all send each message. Renewed while the sender has work; a sender that dies is
+ * replaced once its claim runs out.
+ */
+export type WebhookSenderClaimed = DomainEvent<
+  'WebhookSenderClaimed',
+  { readonly subscriptionId: string; readonly sender: string; readonly until: string }
+>;
+
 /** One acknowledged message of a run. */
 export type DeliveryRecord = {
   readonly position: number;
@@ -67,12 +78,18 @@ export type WebhookDeliveryFailed = DomainEvent<
 >;
 
 export type WebhookEvent =
-  WebhookSubscribed | WebhookUnsubscribed | WebhookDisabled | WebhookDelivered | WebhookDeliveryFailed;
+  | WebhookSubscribed
+  | WebhookUnsubscribed
+  | WebhookDisabled
+  | WebhookSenderClaimed
+  | WebhookDelivered
+  | WebhookDeliveryFailed;
 
 export const WEBHOOK_EVENT_TYPES: ReadonlySet<string> = new Set<WebhookEvent['type']>([
   'WebhookSubscribed',
   'WebhookUnsubscribed',
   'WebhookDisabled',
+  'WebhookSenderClaimed',
   'WebhookDelivered',
   'WebhookDeliveryFailed',
 ]);

@@ -15,6 +15,7 @@ import type {
 import { webhooksProjection } from '../../../src/application/projections/index.js';
 import { DeliverWebhooks, retryDelayMs } from '../../../src/application/webhooks/deliver-webhooks.js';
 import { webhookSecretContext } from '../../../src/application/webhooks/manage-webhooks.use-case.js';
+import { CryptoIdGenerator } from '../../../src/infrastructure/system/crypto-id-generator.js';
 import { AesGcmSecretBox } from '../../../src/infrastructure/crypto/aes-gcm-secret-box.js';
 import { SqliteEventStore } from '../../../src/infrastructure/event-store/sqlite-event-store.js';
 import { bind } from '../../../src/infrastructure/log-follower/read-model-batch.js';
@@ -26,6 +27,7 @@ const SETTINGS: WebhookSettings = {
   disableAfterSeconds: 3 * 86_400,
 };
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
+const ids = new CryptoIdGenerator();
 
 class Receiver implements WebhookClient {
   readonly messages: WebhookMessage[] = [];
@@ -53,7 +55,7 @@ async function setUp() {
   const receiver = new Receiver();
   let now = new Date('2026-01-01T00:00:00.000Z');
   const clock = { now: () => now };
-  const deliver = new DeliverWebhooks(store, commands, clock, box, receiver, views, SETTINGS, silent);
+  const deliver = new DeliverWebhooks(store, commands, clock, box, receiver, views, SETTINGS, silent, ids);
   await store.append({
     streamId: 'webhook-s1',
     expectedVersion: 'no_stream',
@@ -121,11 +123,12 @@ describe('DeliverWebhooks', () => {
     const events = await subscription();
     expect(events.map((e) => e.type)).toEqual([
       'WebhookSubscribed',
+      'WebhookSenderClaimed', // one claim for both passes: the second came well within it
       'WebhookDeliveryFailed',
       'WebhookDelivered',
     ]);
-    expect(events[2]!.data).toMatchObject({
-      position: 8, // past the failure record at 8, skipped: webhook streams are never delivered
+    expect(events[3]!.data).toMatchObject({
+      position: 9, // past the claim and the failure record, skipped: webhook streams are never delivered
       deliveries: [
         { position: 2, eventType: 'LoggedIn', attempts: 2, status: 200 },
         { position: 4, attempts: 1 },
@@ -134,7 +137,7 @@ describe('DeliverWebhooks', () => {
     });
     await pass(); // nothing new but our own acknowledgement: nothing sent, nothing written
     expect(receiver.messages).toHaveLength(4);
-    expect(await subscription()).toHaveLength(3);
+    expect(await subscription()).toHaveLength(4);
   });
 
   it('disables the subscription after WEBHOOK_DISABLE_AFTER of continuous failure, with an event', async () => {

@@ -69,4 +69,43 @@ describe('webhookDecider', () => {
       /No such webhook/,
     );
   });
+
+  describe('sender claims', () => {
+    const claim = (sender: string, now: Date) => ({
+      type: 'ClaimSender' as const,
+      sender,
+      now,
+      leaseMs: 60_000,
+    });
+    const claimed = (sender: string, until: Date): WebhookEvent => ({
+      type: 'WebhookSenderClaimed',
+      data: { subscriptionId: 's1', sender, until: until.toISOString() },
+    });
+    const later = (ms: number) => new Date(T0.getTime() + ms);
+
+    it('gives an unclaimed subscription to the sender asking, until now + the lease', () => {
+      expect(webhookDecider.decide(claim('a', T0), given([subscribed]))).toEqual([
+        claimed('a', later(60_000)),
+      ]);
+    });
+
+    it("refuses another sender while the claim lasts, and renews the holder's own", () => {
+      const held = given([subscribed, claimed('a', later(60_000))]);
+      expect(webhookDecider.decide(claim('b', later(59_999)), held)).toEqual([]);
+      expect(webhookDecider.decide(claim('a', later(30_000)), held)).toEqual([claimed('a', later(90_000))]);
+    });
+
+    it('lets another sender take it once the claim has run out', () => {
+      const held = given([subscribed, claimed('a', later(60_000))]);
+      expect(webhookDecider.decide(claim('b', later(60_000)), held)).toEqual([claimed('b', later(120_000))]);
+    });
+
+    it('claims nothing for a disabled subscription', () => {
+      const disabled: WebhookEvent = {
+        type: 'WebhookDisabled',
+        data: { subscriptionId: 's1', reason: 'failing', failingSince: T0.toISOString() },
+      };
+      expect(webhookDecider.decide(claim('a', T0), given([subscribed, disabled]))).toEqual([]);
+    });
+  });
 });
