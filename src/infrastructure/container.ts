@@ -257,6 +257,7 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
     retryBaseSeconds: config.webhooks.retryBaseSeconds,
     maxRetrySeconds: 3600,
     disableAfterSeconds: config.webhooks.disableAfterSeconds,
+    timeoutSeconds: config.webhooks.timeoutSeconds,
   };
   container.register(WEBHOOK_SETTINGS, { useValue: webhookSettings });
   const mailSettings: MailSettings = {

@@ -1,10 +1,11 @@
 import { inject, injectable } from 'tsyringe';
-import { mailDecider } from '../../domain/mail/mail.decider.js';
+import { mailDecider, type MailCommand } from '../../domain/mail/mail.decider.js';
 import { mailStreamId, type MailKind } from '../../domain/mail/mail.events.js';
 import { EMAIL_VERIFICATION_TOKEN, PASSWORD_RESET_TOKEN } from '../../domain/user/account-recovery.events.js';
 import { CommandHandler } from '../command-handler.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { FIELD_SEALER, type FieldSealer } from '../ports/field-sealer.port.js';
+import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
 import { LOGGER, type Logger } from '../ports/logger.port.js';
 import { MAIL_OUTBOX, type MailOutbox, type MailView } from '../ports/mail-outbox.port.js';
 import {
@@ -50,6 +51,9 @@ export const mailRetryDelayMs = (attempt: number, baseSeconds: number, random: n
  */
 @injectable()
 export class DeliverMail {
+  /** This process's sender, as its claims name it. */
+  private readonly sender: string;
+
   constructor(
     @inject(CommandHandler) private readonly commands: CommandHandler,
     @inject(CLOCK) private readonly clock: Clock,
@@ -60,7 +64,10 @@ export class DeliverMail {
     @inject(UserRepository) private readonly users: UserRepository,
     @inject(USER_READ_MODEL) private readonly userViews: UserReadModel,
     @inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    @inject(ID_GENERATOR) ids: IdGenerator,
+  ) {
+    this.sender = ids.uuid();
+  }
 
   /** One pass over the due messages; `stopping` is asked between messages. */
   async sendDue(stopping: () => boolean = () => false): Promise<number> {
@@ -77,35 +84,34 @@ export class DeliverMail {
     const { state } = await this.commands.load(streamId, mailDecider);
     if (state.sent) return false;
     const now = this.clock.now();
+    const message = { messageId: view.id, kind: view.kind, sender: this.sender };
+    /** Whether the command was taken: an empty decision means the message is not ours. */
+    const record = async (command: MailCommand): Promise<boolean> => {
+      const handled = await this.commands.handle(streamId, mailDecider, command, {
+        metadata: {},
+        now: command.now,
+      });
+      return handled.events.length > 0;
+    };
     const erased = view.userId !== null && (await this.users.stateOf(view.userId)).status === 'erased';
     const expired = erased ? 'recipient-erased' : expiryOf(view, now);
     if (expired !== null) {
-      await this.commands.handle(
-        streamId,
-        mailDecider,
-        { type: 'RecordMailExpired', messageId: view.id, kind: view.kind, reason: expired },
-        { metadata: {}, now },
-      );
-      this.logger.info({ messageId: view.id, kind: view.kind, reason: expired }, 'mail not sent: expired');
+      if (await record({ ...message, type: 'RecordMailExpired', reason: expired, now })) {
+        this.logger.info({ messageId: view.id, kind: view.kind, reason: expired }, 'mail not sent: expired');
+      }
       return false;
     }
-    const claim = await this.commands.handle(
-      streamId,
-      mailDecider,
-      { type: 'ClaimMail', messageId: view.id, kind: view.kind, now, leaseMs: MAIL_CLAIM_MS },
-      { metadata: {}, now },
-    );
-    // Sent meanwhile, or another sender holds it: theirs to finish.
-    if (claim.events.length === 0) return false;
+    // Sent meanwhile, or another sender holds it (or its retry is not due): theirs to finish.
+    if (!(await record({ ...message, type: 'ClaimMail', leaseMs: MAIL_CLAIM_MS, now }))) return false;
     try {
       const mail = await this.compose(view, now);
       const receipt = await this.transport.send(mail);
-      await this.commands.handle(
-        streamId,
-        mailDecider,
-        { type: 'RecordMailSent', messageId: view.id, kind: view.kind, rfcMessageId: mail.messageId },
-        { metadata: {}, now: this.clock.now() },
-      );
+      await record({
+        ...message,
+        type: 'RecordMailSent',
+        rfcMessageId: mail.messageId,
+        now: this.clock.now(),
+      });
       // The file or relay, never the token or the body.
       this.logger.info(
         { messageId: view.id, kind: view.kind, destination: receipt.destination },
@@ -118,13 +124,15 @@ export class DeliverMail {
         now.getTime() + mailRetryDelayMs(attempt, this.settings.retryBaseSeconds, Math.random()),
       );
       const reason = error instanceof Error ? error.message : String(error);
+      // Recorded before it is told: whoever reads the log line finds the retry in the log.
+      await record({
+        ...message,
+        type: 'RecordMailFailed',
+        error: reason,
+        nextAttemptAt,
+        now: this.clock.now(),
+      });
       this.logger.warn({ messageId: view.id, kind: view.kind, attempt, reason }, 'mail not sent; will retry');
-      await this.commands.handle(
-        streamId,
-        mailDecider,
-        { type: 'RecordMailFailed', messageId: view.id, kind: view.kind, error: reason, nextAttemptAt },
-        { metadata: {}, now },
-      );
       return false;
     }
   }

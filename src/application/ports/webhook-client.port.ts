@@ -33,5 +33,7 @@ export interface WebhookSettings {
   readonly maxRetrySeconds: number;
   /** Failing continuously this long disables a subscription. */
   readonly disableAfterSeconds: number;
+  /** WEBHOOK_TIMEOUT: the longest one attempt takes. */
+  readonly timeoutSeconds: number;
 }
 export const WEBHOOK_SETTINGS = Symbol('WebhookSettings');

@@ -2,15 +2,15 @@ import {
   WEBHOOK_EVENT_TYPES,
   type WebhookEvent,
   type WebhookSenderClaimed,
+  type WebhookSenderReleased,
 } from '../../domain/webhook/webhook.events.js';
 import type { WebhookView } from '../ports/webhook-read-model.port.js';
 import { defineProjection } from './projection.js';
 
 /** Which sender holds a subscription is the senders' business (its stream), not the list's. */
-type Shown = Exclude<WebhookEvent, WebhookSenderClaimed>;
-const SHOWN: ReadonlySet<string> = new Set(
-  [...WEBHOOK_EVENT_TYPES].filter((type) => type !== 'WebhookSenderClaimed'),
-);
+type Shown = Exclude<WebhookEvent, WebhookSenderClaimed | WebhookSenderReleased>;
+const SENDERS: ReadonlySet<string> = new Set(['WebhookSenderClaimed', 'WebhookSenderReleased']);
+const SHOWN: ReadonlySet<string> = new Set([...WEBHOOK_EVENT_TYPES].filter((type) => !SENDERS.has(type)));
 
 /** Per subscription: where it sends, its cursor, its failures and when it may be tried again. */
 export const webhooksProjection = defineProjection<WebhookView, Shown>({

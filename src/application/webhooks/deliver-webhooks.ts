@@ -27,10 +27,12 @@ import { webhookMessageId, webhookPayload } from './webhook-payload.js';
 /** Events read per page after a subscription's cursor. */
 const PAGE_SIZE = 100;
 /**
- * How long a sender's claim on a subscription lasts. WEBHOOK_TIMEOUT is at most a minute, so a
- * send begun with half of the claim left has ended (or timed out) before the claim does.
+ * How long a sender's claim on a subscription lasts: four attempts' worth (20 s at the default
+ * WEBHOOK_TIMEOUT of 5 s), so a send begun with half of the claim left has ended (or timed out)
+ * before the claim does, and another instance takes over from a dead one within that.
  */
-export const WEBHOOK_CLAIM_MS = 2 * 60 * 1000;
+export const webhookClaimMs = (settings: WebhookSettings): number =>
+  Math.max(20_000, 4 * settings.timeoutSeconds * 1000);
 
 /**
  * Delay before attempt `attempt + 1`: the base doubled per failure, capped, with jitter (half to
@@ -102,7 +104,9 @@ export class DeliverWebhooks {
     const { state } = await this.commands.load(streamId, webhookDecider);
     if (state.status !== 'active') return;
     if (state.nextAttemptAt !== null && Date.parse(state.nextAttemptAt) > this.clock.now().getTime()) return;
-    if (!(await this.hold(state))) return;
+    // Another sender's: leave it. Otherwise the claim is taken at the first message to send, so
+    // a log of events no subscription wants adds no claims.
+    if (this.heldByOther(state)) return;
     const secret = this.secretOf(state);
     let after = Math.max(state.cursor, this.scanned.get(id) ?? 0);
     let failuresBefore = state.failures;
@@ -147,6 +151,31 @@ export class DeliverWebhooks {
     }
   }
 
+  /** Gives this sender's claims up (a clean stop), so other instances take over at once. */
+  async release(): Promise<void> {
+    const now = this.clock.now();
+    for (const [id, until] of this.held) {
+      if (until <= now.getTime()) continue;
+      await this.commands.handle(
+        webhookStreamId(id),
+        webhookDecider,
+        { type: 'ReleaseSender', sender: this.sender, now },
+        { metadata: {}, now },
+      );
+    }
+    this.held.clear();
+  }
+
+  private heldByOther(state: WebhookSubscription): boolean {
+    const held = state.sender;
+    const now = this.clock.now().getTime();
+    return held !== null && held.id !== this.sender && held.until > now && !this.holds(state.id, now);
+  }
+
+  private holds(id: string, now: number): boolean {
+    return (this.held.get(id) ?? 0) > now;
+  }
+
   /**
    * Whether this sender may start a send: its claim has more than half its time left, or it takes
    * (or renews) one. Taking one is an append at the version read, so of several senders one wins;
@@ -154,14 +183,12 @@ export class DeliverWebhooks {
    */
   private async hold(state: WebhookSubscription): Promise<boolean> {
     const now = this.clock.now();
-    const other = state.sender !== null && state.sender.id !== this.sender;
-    if (other && this.held.get(state.id) === undefined && state.sender.until > now.getTime()) return false;
-    const mine = state.sender?.id === this.sender ? state.sender.until : 0;
-    if ((this.held.get(state.id) ?? mine) - now.getTime() > WEBHOOK_CLAIM_MS / 2) return true;
+    const leaseMs = webhookClaimMs(this.settings);
+    if ((this.held.get(state.id) ?? 0) - now.getTime() > leaseMs / 2) return true;
     const claim = await this.commands.handle(
       webhookStreamId(state.id),
       webhookDecider,
-      { type: 'ClaimSender', sender: this.sender, now, leaseMs: WEBHOOK_CLAIM_MS },
+      { type: 'ClaimSender', sender: this.sender, now, leaseMs },
       { metadata: {}, now },
     );
     const claimed = claim.events.find(

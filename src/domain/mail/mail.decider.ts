@@ -6,83 +6,84 @@ export interface MailState {
   /** Sent or expired: closed either way. */
   readonly sent: boolean;
   readonly failures: number;
-  /** Until when (epoch ms) a sender holds the message; a failure record releases it. */
-  readonly claimedUntil: number | null;
+  /**
+   * Nobody else may take the message before `until` (epoch ms): its claimer is sending it, or
+   * (`sender` null) a failure put its retry off until then.
+   */
+  readonly hold: { readonly sender: string | null; readonly until: number } | null;
+}
+
+interface Message {
+  readonly messageId: string;
+  readonly kind: MailKind;
+  /** The sender recording or claiming: an instance's mail sender, its id for this process. */
+  readonly sender: string;
+  readonly now: Date;
 }
 
 export type MailCommand =
-  | {
-      readonly type: 'ClaimMail';
-      readonly messageId: string;
-      readonly kind: MailKind;
-      readonly now: Date;
-      readonly leaseMs: number;
-    }
-  | {
-      readonly type: 'RecordMailSent';
-      readonly messageId: string;
-      readonly kind: MailKind;
-      readonly rfcMessageId: string;
-    }
-  | {
-      readonly type: 'RecordMailFailed';
-      readonly messageId: string;
-      readonly kind: MailKind;
-      readonly error: string;
-      readonly nextAttemptAt: Date;
-    }
-  | {
+  | (Message & { readonly type: 'ClaimMail'; readonly leaseMs: number })
+  | (Message & { readonly type: 'RecordMailSent'; readonly rfcMessageId: string })
+  | (Message & { readonly type: 'RecordMailFailed'; readonly error: string; readonly nextAttemptAt: Date })
+  | (Message & {
       readonly type: 'RecordMailExpired';
-      readonly messageId: string;
-      readonly kind: MailKind;
       readonly reason: 'token-expired' | 'too-old' | 'recipient-erased';
-    };
+    });
 
 const evolve = (state: MailState, event: Recorded<MailEvent>): MailState => {
   switch (event.type) {
     case 'MailClaimed':
-      return { ...state, claimedUntil: Date.parse(event.data.until) };
+      return { ...state, hold: { sender: event.data.sender, until: Date.parse(event.data.until) } };
     case 'MailFailed':
-      return { ...state, failures: event.data.attempt, claimedUntil: null };
+      return {
+        ...state,
+        failures: event.data.attempt,
+        hold: { sender: null, until: Date.parse(event.data.nextAttemptAt) },
+      };
     default:
       return { ...state, sent: true };
   }
 };
 
+/** Held by someone else (another sender's live claim, or a failure's retry time not yet come). */
+const heldFrom = (state: MailState, sender: string, now: Date): boolean =>
+  state.hold !== null && state.hold.sender !== sender && state.hold.until > now.getTime();
+
 /**
  * A message acknowledged once stays acknowledged: later records of it change nothing. A claim is
- * taken only from nobody: a live claim of another sender (or of this one) decides nothing, which
- * tells the sender to leave the message alone.
+ * taken only from nobody, and only the sender holding the message records that it failed or is
+ * not worth sending: a sender that stalled past its claim leaves those to the one that took over
+ * (an empty decision tells it to leave the message alone). A send is recorded from anyone: the
+ * mail went out.
  */
 const decide = (command: MailCommand, state: MailState): MailEvent[] => {
   if (state.sent) return [];
-  if (command.type === 'ClaimMail') {
-    const { messageId, kind, now, leaseMs } = command;
-    if (state.claimedUntil !== null && state.claimedUntil > now.getTime()) return [];
-    const until = new Date(now.getTime() + leaseMs).toISOString();
-    return [{ type: 'MailClaimed', data: { messageId, kind, until } }];
-  }
-  const attempt = state.failures + 1;
+  const { messageId, kind, sender, now } = command;
   if (command.type === 'RecordMailSent') {
-    const { messageId, kind, rfcMessageId } = command;
-    return [{ type: 'MailSent', data: { messageId, kind, attempts: attempt, rfcMessageId } }];
+    const data = { messageId, kind, attempts: state.failures + 1, rfcMessageId: command.rfcMessageId };
+    return [{ type: 'MailSent', data }];
   }
-  const { messageId, kind } = command;
-  if (command.type === 'RecordMailExpired') {
-    return [{ type: 'MailExpired', data: { messageId, kind, reason: command.reason } }];
+  if (heldFrom(state, sender, now)) return [];
+  switch (command.type) {
+    case 'ClaimMail': {
+      const until = new Date(now.getTime() + command.leaseMs).toISOString();
+      return [{ type: 'MailClaimed', data: { messageId, kind, sender, until } }];
+    }
+    case 'RecordMailExpired':
+      return [{ type: 'MailExpired', data: { messageId, kind, reason: command.reason } }];
+    case 'RecordMailFailed': {
+      // An SMTP error can quote the recipient or our own parameters; the event keeps a short line.
+      const error = command.error.replace(/\s+/g, ' ').slice(0, 200);
+      const nextAttemptAt = command.nextAttemptAt.toISOString();
+      return [
+        { type: 'MailFailed', data: { messageId, kind, attempt: state.failures + 1, error, nextAttemptAt } },
+      ];
+    }
   }
-  // An SMTP error can quote the recipient or our own parameters; the event keeps a short line.
-  const error = command.error.replace(/\s+/g, ' ').slice(0, 200);
-  return [
-    {
-      type: 'MailFailed',
-      data: { messageId, kind, attempt, error, nextAttemptAt: command.nextAttemptAt.toISOString() },
-    },
-  ];
 };
 
 export const mailDecider: Decider<MailCommand, MailEvent, MailState, never> = {
-  initialState: () => ({ sent: false, failures: 0, claimedUntil: null }),
+  initialState: () => ({ sent: false, failures: 0, hold: null }),
   evolve,
   decide,
 };

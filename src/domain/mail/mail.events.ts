@@ -25,7 +25,7 @@ export type MailKind =
  */
 export type MailClaimed = DomainEvent<
   'MailClaimed',
-  { readonly messageId: string; readonly kind: MailKind; readonly until: string }
+  { readonly messageId: string; readonly kind: MailKind; readonly sender: string; readonly until: string }
 >;
 
 export type MailSent = DomainEvent<

@@ -25,6 +25,7 @@ export type WebhookCommand =
   | ({ readonly type: 'Subscribe' } & WebhookSubscribed['data'])
   | { readonly type: 'Unsubscribe' }
   | { readonly type: 'ClaimSender'; readonly sender: string; readonly now: Date; readonly leaseMs: number }
+  | { readonly type: 'ReleaseSender'; readonly sender: string; readonly now: Date }
   | {
       readonly type: 'RecordDelivered';
       readonly position: number;
@@ -70,6 +71,8 @@ function evolve(state: WebhookState, event: Recorded<WebhookEvent>): WebhookStat
       return { ...state, status: 'disabled' };
     case 'WebhookSenderClaimed':
       return { ...state, sender: { id: event.data.sender, until: Date.parse(event.data.until) } };
+    case 'WebhookSenderReleased':
+      return state.sender?.id === event.data.sender ? { ...state, sender: null } : state;
     case 'WebhookDelivered':
       return { ...state, cursor: event.data.position, failures: 0, failingSince: null, nextAttemptAt: null };
     case 'WebhookDeliveryFailed':
@@ -88,20 +91,12 @@ function decide(command: WebhookCommand, state: WebhookState): WebhookEvent[] {
     const { type: _type, ...data } = command;
     return [{ type: 'WebhookSubscribed', data }];
   }
+  if (command.type === 'ClaimSender' || command.type === 'ReleaseSender') return decideSender(command, state);
   if (state.status === 'none' || state.status === 'deleted') throw notFound();
   const subscriptionId = state.id;
   switch (command.type) {
     case 'Unsubscribe':
       return [{ type: 'WebhookUnsubscribed', data: { subscriptionId } }];
-    case 'ClaimSender': {
-      // Nothing to deliver, or another sender's claim still runs: theirs (an empty decision).
-      if (state.status !== 'active') return [];
-      const { sender, now, leaseMs } = command;
-      const held = state.sender;
-      if (held !== null && held.id !== sender && held.until > now.getTime()) return [];
-      const until = new Date(now.getTime() + leaseMs).toISOString();
-      return [{ type: 'WebhookSenderClaimed', data: { subscriptionId, sender, until } }];
-    }
     case 'RecordDelivered':
       // A second sender (another instance, a replay after a crash) acknowledging again changes nothing.
       if (state.status !== 'active' || command.position <= state.cursor) return [];
@@ -141,6 +136,27 @@ function decide(command: WebhookCommand, state: WebhookState): WebhookEvent[] {
       ];
     }
   }
+}
+
+/**
+ * Which sender delivers: a claim is taken from nobody or renewed by its holder, never taken from
+ * another while it lasts; nothing to deliver (disabled, deleted, unknown) is nobody's, quietly.
+ */
+function decideSender(
+  command: Extract<WebhookCommand, { type: 'ClaimSender' | 'ReleaseSender' }>,
+  state: WebhookState,
+): WebhookEvent[] {
+  if (state.status !== 'active') return [];
+  const { sender, now } = command;
+  const held = state.sender;
+  const heldByOther = held !== null && held.id !== sender && held.until > now.getTime();
+  if (command.type === 'ReleaseSender') {
+    const ours = held !== null && held.id === sender && held.until > now.getTime();
+    return ours ? [{ type: 'WebhookSenderReleased', data: { subscriptionId: state.id, sender } }] : [];
+  }
+  if (heldByOther) return [];
+  const until = new Date(now.getTime() + command.leaseMs).toISOString();
+  return [{ type: 'WebhookSenderClaimed', data: { subscriptionId: state.id, sender, until } }];
 }
 
 /** A webhook subscription: who it sends to, and how far its deliveries got. */

@@ -41,6 +41,12 @@ export type WebhookSenderClaimed = DomainEvent<
   { readonly subscriptionId: string; readonly sender: string; readonly until: string }
 >;
 
+/** The sender gives its claim up (a clean stop), so another instance need not wait it out. */
+export type WebhookSenderReleased = DomainEvent<
+  'WebhookSenderReleased',
+  { readonly subscriptionId: string; readonly sender: string }
+>;
+
 /** One acknowledged message of a run. */
 export type DeliveryRecord = {
   readonly position: number;
@@ -82,6 +88,7 @@ export type WebhookEvent =
   | WebhookUnsubscribed
   | WebhookDisabled
   | WebhookSenderClaimed
+  | WebhookSenderReleased
   | WebhookDelivered
   | WebhookDeliveryFailed;
 
@@ -90,6 +97,7 @@ export const WEBHOOK_EVENT_TYPES: ReadonlySet<string> = new Set<WebhookEvent['ty
   'WebhookUnsubscribed',
   'WebhookDisabled',
   'WebhookSenderClaimed',
+  'WebhookSenderReleased',
   'WebhookDelivered',
   'WebhookDeliveryFailed',
 ]);

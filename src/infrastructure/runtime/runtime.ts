@@ -46,6 +46,7 @@ export class Runtime {
   private sweeper: NodeJS.Timeout | null = null;
   private checkpointer: AuditCheckpointer | null = null;
   private webhookSender: ReactorPasses | null = null;
+  private releaseWebhookClaims: () => Promise<void> = () => Promise.resolve();
   private mailSender: ReactorPasses | null = null;
   private refusalFlusher: NodeJS.Timeout | null = null;
   private retention: RetentionSweeper | null = null;
@@ -129,6 +130,7 @@ export class Runtime {
     this.webhookSender = this.startSender('webhook delivery', WEBHOOK_POLL_INTERVAL_MS, (stopping) =>
       deliverWebhooks.deliverDue(stopping),
     );
+    this.releaseWebhookClaims = () => deliverWebhooks.release();
     const deliverMail = this.wiring.container.resolve(DeliverMail);
     const readModels = this.wiring.readModels;
     this.mailSender = this.startSender('mail', MAIL_POLL_INTERVAL_MS, async (stopping) => {
@@ -196,8 +198,12 @@ export class Runtime {
           .flush(true)
           .catch((error: unknown) => this.logger.warn({ err: error }, 'refusal flush failed'));
       }
-      // The message in flight finishes (bounded by WEBHOOK_TIMEOUT) and its delivery is recorded.
+      // The message in flight finishes (bounded by WEBHOOK_TIMEOUT) and its delivery is recorded;
+      // then the subscriptions this instance held are free for the others at once.
       await this.webhookSender?.stop();
+      await this.releaseWebhookClaims().catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'releasing the webhook claims failed; they run out by themselves'),
+      );
       // The message in flight is handed over and recorded; the rest wait in the outbox.
       await this.mailSender?.stop();
       await this.wiring.mailTransport.close();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AsyncLock } from '../../application/concurrency/async-lock.js';
 import { PRIVATE_FILE_MODE } from '../system/private-files.js';
@@ -8,7 +8,8 @@ import type { SigningKeyRepository, StoredSigningKey } from './signing-key-repos
 /**
  * An addition reads the file and writes it whole, so additions in this process take turns per
  * file (whichever repository object they come through): concurrent ones would each write the list
- * they read and lose the other's key.
+ * they read and lose the other's key. Another process adding at the same moment (the CLI's
+ * `rotate-keys` beside a first start) still can: the embedded mode is one process.
  */
 const writers = new Map<string, AsyncLock>();
 
@@ -39,11 +40,15 @@ export class FileSigningKeyRepository implements SigningKeyRepository {
     return this.lock.run(async () => {
       const keys = [...(await this.list()), key];
       await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-      // Its own name, so no other writer (the CLI beside the service) renames it half-written.
+      // Its own name, so no other writer renames it half-written.
       const temporary = `${this.file}.${randomUUID()}.tmp`;
-      await writeFile(temporary, JSON.stringify(keys, null, 2), { mode: 0o600 });
-      await chmod(temporary, PRIVATE_FILE_MODE);
-      await rename(temporary, this.file);
+      try {
+        await writeFile(temporary, JSON.stringify(keys, null, 2), { mode: 0o600 });
+        await chmod(temporary, PRIVATE_FILE_MODE);
+        await rename(temporary, this.file);
+      } finally {
+        await rm(temporary, { force: true });
+      }
     });
   }
 }

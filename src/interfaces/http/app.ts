@@ -61,8 +61,7 @@ const labelRoute: Koa.Middleware<HttpState> = async (ctx, next) => {
 
 /** Every route of the service, each declared once (path, schemas, responses, access, handler). */
 export const routesOf = (options: HttpAppOptions): Route[] => {
-  const declared = (operationId: string): string => pathOf(routes, operationId);
-  const routes: Route[] = [
+  const served: Route[] = [
     ...authRoutes(options.useCases),
     ...meRoutes(options.useCases),
     ...adminRoutes(options.useCases),
@@ -70,6 +69,11 @@ export const routesOf = (options: HttpAppOptions): Route[] => {
     ...eventStreamRoutes(options.useCases),
     ...mfaRoutes(options.useCases),
     ...recoveryRoutes(options.useCases),
+  ];
+  // The discovery document names endpoints declared above, found once, at start-up.
+  const declared = (operationId: string): string => pathOf(served, operationId);
+  const routes: Route[] = [
+    ...served,
     ...discoveryRoutes(options.discovery, declared),
     ...healthRoutes(options.readiness),
     ...(options.extraRoutes ?? []),

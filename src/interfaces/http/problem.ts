@@ -27,6 +27,8 @@ export class HttpProblem extends Error {
 const TYPE_BASE = 'https://auth.example/problems/';
 
 export function sendProblem(ctx: Context, problem: HttpProblem): void {
+  // Whatever caching the route had set for its answer, a refusal or failure is kept by no cache.
+  ctx.set('Cache-Control', 'no-store');
   for (const [name, value] of Object.entries(problem.options.headers ?? {})) ctx.set(name, value);
   ctx.status = problem.status;
   ctx.type = 'application/problem+json';

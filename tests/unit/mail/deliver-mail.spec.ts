@@ -16,9 +16,11 @@ import { bind } from '../../../src/infrastructure/log-follower/read-model-batch.
 import { SqliteMailOutbox } from '../../../src/infrastructure/read-models/sqlite/sqlite-mail-outbox.js';
 import { SqliteReadModelDatabase } from '../../../src/infrastructure/read-models/sqlite/sqlite-read-model-database.js';
 import { SqliteUserReadModel } from '../../../src/infrastructure/read-models/sqlite/sqlite-user-read-model.js';
+import { CryptoIdGenerator } from '../../../src/infrastructure/system/crypto-id-generator.js';
 import { userView } from '../../contract/user-read-model.contract.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
+const ids = new CryptoIdGenerator();
 const SETTINGS = {
   from: 'Auth <auth@example.com>',
   publicUrl: 'https://auth.example.com',
@@ -36,8 +38,11 @@ class HeldTransport implements MailTransport {
   constructor(private readonly mailbox: OutgoingMail[]) {
     this.opened = new Promise((resolve) => (this.release = resolve));
   }
+  /** Refuse every message (a relay that is down). */
+  refusing = false;
   async send(mail: OutgoingMail) {
     await this.opened;
+    if (this.refusing) throw new Error('451 try again later');
     this.mailbox.push(mail);
     return { destination: 'held' };
   }
@@ -76,7 +81,7 @@ async function twoInstances(messages: number) {
   const sender = (transport: MailTransport): DeliverMail => {
     const commands = new CommandHandler(store);
     const users = new UserRepository(commands, clock);
-    return new DeliverMail(commands, clock, sealer, outbox, transport, SETTINGS, users, admins, silent);
+    return new DeliverMail(commands, clock, sealer, outbox, transport, SETTINGS, users, admins, silent, ids);
   };
   return {
     store,
@@ -129,5 +134,21 @@ describe('DeliverMail on two instances', () => {
     expect(await senders[1].sendDue()).toBe(1);
     expect(mailbox.map((mail) => mail.messageId)).toEqual(['<mail-1@example.com>']);
     expect(await typesOf(store, 'mail-1')).toEqual(['MailClaimed', 'MailClaimed', 'MailSent']);
+  });
+
+  it("keeps to a failure's retry time on every instance, even one whose outbox has not seen the failure", async () => {
+    const { store, mailbox, transports, senders, catchUp, advance } = await twoInstances(1);
+    for (const transport of transports) transport.release();
+    transports[0].refusing = true;
+    await catchUp();
+    expect(await senders[0].sendDue()).toBe(0);
+    const failure = (await store.readStream('mail-1')).at(-1);
+    expect(failure?.type).toBe('MailFailed');
+    // The outbox still says "due now" (not caught up): the message's stream says when.
+    expect(await senders[1].sendDue()).toBe(0);
+    expect(mailbox).toHaveLength(0);
+    advance(Date.parse(String(failure?.data['nextAttemptAt'])) - Date.parse('2026-03-01T12:00:00.000Z'));
+    expect(await senders[1].sendDue()).toBe(1);
+    expect(await typesOf(store, 'mail-1')).toEqual(['MailClaimed', 'MailFailed', 'MailClaimed', 'MailSent']);
   });
 });

@@ -25,6 +25,7 @@ const SETTINGS: WebhookSettings = {
   retryBaseSeconds: 5,
   maxRetrySeconds: 3600,
   disableAfterSeconds: 3 * 86_400,
+  timeoutSeconds: 5,
 };
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const ids = new CryptoIdGenerator();

@@ -12,7 +12,7 @@ import type {
   WebhookMessage,
 } from '../../../src/application/ports/webhook-client.port.js';
 import { webhooksProjection } from '../../../src/application/projections/index.js';
-import { DeliverWebhooks, WEBHOOK_CLAIM_MS } from '../../../src/application/webhooks/deliver-webhooks.js';
+import { DeliverWebhooks, webhookClaimMs } from '../../../src/application/webhooks/deliver-webhooks.js';
 import { webhookSecretContext } from '../../../src/application/webhooks/manage-webhooks.use-case.js';
 import { AesGcmSecretBox } from '../../../src/infrastructure/crypto/aes-gcm-secret-box.js';
 import { SqliteEventStore } from '../../../src/infrastructure/event-store/sqlite-event-store.js';
@@ -21,7 +21,13 @@ import { InMemoryWebhookReadModel } from '../../../src/infrastructure/read-model
 import { CryptoIdGenerator } from '../../../src/infrastructure/system/crypto-id-generator.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-const SETTINGS = { retryBaseSeconds: 5, maxRetrySeconds: 3600, disableAfterSeconds: 3 * 86_400 };
+const SETTINGS = {
+  retryBaseSeconds: 5,
+  maxRetrySeconds: 3600,
+  disableAfterSeconds: 3 * 86_400,
+  timeoutSeconds: 5,
+};
+const CLAIM_MS = webhookClaimMs(SETTINGS);
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** Answers 200 once released; what it received lands in the list both instances' receivers share. */
@@ -123,7 +129,7 @@ describe('DeliverWebhooks on two instances', () => {
     await senders[1].deliverDue();
     expect(idsOf(received)).toEqual(['evt_2']);
     // New events while the first sender's claim lasts: it sends them, the second leaves them.
-    advance(WEBHOOK_CLAIM_MS / 4);
+    advance(CLAIM_MS / 4);
     await append('session-9', 'LoggedIn', { sessionId: '9' });
     await catchUp();
     await senders[1].deliverDue();
@@ -133,11 +139,45 @@ describe('DeliverWebhooks on two instances', () => {
     // The first sender stops (a crash): the second takes over once the claim has run out.
     await append('session-10', 'LoggedIn', { sessionId: '10' });
     await catchUp();
-    advance(WEBHOOK_CLAIM_MS / 2);
+    advance(CLAIM_MS / 2);
     await senders[1].deliverDue();
     expect(idsOf(received)).toEqual(['evt_2', 'evt_5']);
-    advance(WEBHOOK_CLAIM_MS / 2);
+    advance(CLAIM_MS / 2);
     await senders[1].deliverDue();
     expect(idsOf(received)).toEqual(['evt_2', 'evt_5', 'evt_7']);
+  });
+
+  it('hands the subscription over at once when its sender stops cleanly', async () => {
+    const { store, received, receivers, senders, append, catchUp } = await twoInstances(1);
+    for (const receiver of receivers) receiver.release();
+    await catchUp();
+    await senders[0].deliverDue();
+    await senders[0].release();
+    await append('session-9', 'LoggedIn', { sessionId: '9' });
+    await catchUp();
+    await senders[1].deliverDue();
+    expect(idsOf(received)).toEqual(['evt_2', 'evt_6']);
+    const types = (await store.readStream('webhook-s1')).map((event) => event.type);
+    expect(types).toEqual([
+      'WebhookSubscribed',
+      'WebhookSenderClaimed',
+      'WebhookDelivered',
+      'WebhookSenderReleased',
+      'WebhookSenderClaimed',
+      'WebhookDelivered',
+    ]);
+  });
+
+  it('claims nothing while no event is for the subscription, however busy the log', async () => {
+    const { store, received, receivers, senders, append, catchUp, advance } = await twoInstances(0);
+    for (const receiver of receivers) receiver.release();
+    for (let i = 0; i < 5; i++) {
+      await append(`user-${i}`, 'UserRegistered', { userId: `${i}` });
+      await catchUp();
+      advance(CLAIM_MS);
+      await Promise.all(senders.map((sender) => sender.deliverDue()));
+    }
+    expect(received).toEqual([]);
+    expect((await store.readStream('webhook-s1')).map((event) => event.type)).toEqual(['WebhookSubscribed']);
   });
 });

@@ -100,6 +100,23 @@ describe('webhookDecider', () => {
       expect(webhookDecider.decide(claim('b', later(60_000)), held)).toEqual([claimed('b', later(120_000))]);
     });
 
+    it('lets the holder, and only the holder, release its claim; then anyone may claim', () => {
+      const held = given([subscribed, claimed('a', later(60_000))]);
+      const release = (sender: string) => ({ type: 'ReleaseSender' as const, sender, now: later(1000) });
+      expect(webhookDecider.decide(release('b'), held)).toEqual([]);
+      const released = webhookDecider.decide(release('a'), held) as WebhookEvent[];
+      expect(released).toEqual([
+        { type: 'WebhookSenderReleased', data: { subscriptionId: 's1', sender: 'a' } },
+      ]);
+      const free = given([subscribed, claimed('a', later(60_000)), ...released]);
+      expect(webhookDecider.decide(claim('b', later(2000)), free)).toEqual([claimed('b', later(62_000))]);
+    });
+
+    it('claims nothing, and throws nothing, for a deleted subscription', () => {
+      const deleted: WebhookEvent = { type: 'WebhookUnsubscribed', data: { subscriptionId: 's1' } };
+      expect(webhookDecider.decide(claim('a', T0), given([subscribed, deleted]))).toEqual([]);
+    });
+
     it('claims nothing for a disabled subscription', () => {
       const disabled: WebhookEvent = {
         type: 'WebhookDisabled',

@@ -139,7 +139,8 @@ export const eventStreamRoutes = (u: UseCases): Route[] => [
       ctx.req.socket.setTimeout(0);
       ctx.status = 200;
       ctx.type = 'text/event-stream';
-      ctx.set('Cache-Control', 'no-cache');
+      // Audit events with personal data: no cache may keep them.
+      ctx.set('Cache-Control', 'no-store');
       ctx.set('X-Accel-Buffering', 'no');
       ctx.body = out;
       void pump(feed, out, after, types, closed)
