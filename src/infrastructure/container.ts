@@ -9,6 +9,7 @@ import { CLOCK } from '../application/ports/clock.port.js';
 import { CommandHandler } from '../application/command-handler.js';
 import { EVENT_STORE } from '../application/ports/event-store.port.js';
 import { ID_GENERATOR } from '../application/ports/id-generator.port.js';
+import { INSTANCE_ID } from '../application/instance-id.js';
 import { LOGGER } from '../application/ports/logger.port.js';
 import { LOGIN_ATTEMPT_READ_MODEL } from '../application/ports/login-attempt-read-model.port.js';
 import { PASSWORD_HASHER, type PasswordHasher } from '../application/ports/password-hasher.port.js';
@@ -72,7 +73,7 @@ import { MFA_CODES } from '../application/ports/mfa-codes.port.js';
 import { TOTP_AUTHENTICATOR } from '../application/ports/totp.port.js';
 import { MasterKeyFieldSealer } from './crypto/master-key-field-sealer.js';
 import { OpaqueMfaCodes } from './crypto/mfa-codes.js';
-import { OtpauthTotp } from './crypto/otpauth-totp.js';
+import { OtpauthTotp, totpIssuerOf } from './crypto/otpauth-totp.js';
 import type { Config } from './config/config.js';
 import { SECRET_BOX } from '../application/ports/secret-box.port.js';
 import { KEYED_HASH } from '../application/ports/keyed-hash.port.js';
@@ -102,15 +103,6 @@ import { SigningKeyRing } from './tokens/signing-key-ring.js';
 const CLOCK_TOLERANCE_SECONDS = 5;
 /** Live event streams per instance: each holds a socket and reads the log on every wake-up. */
 const MAX_EVENT_STREAMS = 32;
-
-/** The name authenticator apps show for the account: the issuer's host. */
-const totpIssuerOf = (issuer: string): string => {
-  try {
-    return new URL(issuer).host || issuer;
-  } catch {
-    return issuer;
-  }
-};
 
 export interface Wiring {
   readonly container: DependencyContainer;
@@ -216,7 +208,9 @@ export async function wire(config: Config, storage: Storage, logger: PinoLogger)
   container.register(FIELD_SEALER, { useValue: new MasterKeyFieldSealer(secretBox) });
   container.register(TOTP_AUTHENTICATOR, { useValue: new OtpauthTotp(totpIssuerOf(config.issuer)) });
   container.register(MFA_CODES, { useValue: new OpaqueMfaCodes() });
-  container.register(ID_GENERATOR, { useValue: new CryptoIdGenerator() });
+  const ids = new CryptoIdGenerator();
+  container.register(ID_GENERATOR, { useValue: ids });
+  container.register(INSTANCE_ID, { useValue: ids.uuid() });
   container.register(AUTH_SETTINGS, { useValue: settings });
   const eventStore = new InstrumentedEventStore(storage.eventStore, metrics);
   container.register(EVENT_STORE, { useValue: eventStore });

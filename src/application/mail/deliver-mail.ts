@@ -3,9 +3,9 @@ import { mailDecider, type MailCommand } from '../../domain/mail/mail.decider.js
 import { mailStreamId, type MailKind } from '../../domain/mail/mail.events.js';
 import { EMAIL_VERIFICATION_TOKEN, PASSWORD_RESET_TOKEN } from '../../domain/user/account-recovery.events.js';
 import { CommandHandler } from '../command-handler.js';
+import { INSTANCE_ID } from '../instance-id.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { FIELD_SEALER, type FieldSealer } from '../ports/field-sealer.port.js';
-import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
 import { LOGGER, type Logger } from '../ports/logger.port.js';
 import { MAIL_OUTBOX, type MailOutbox, type MailView } from '../ports/mail-outbox.port.js';
 import {
@@ -51,9 +51,6 @@ export const mailRetryDelayMs = (attempt: number, baseSeconds: number, random: n
  */
 @injectable()
 export class DeliverMail {
-  /** This process's sender, as its claims name it. */
-  private readonly sender: string;
-
   constructor(
     @inject(CommandHandler) private readonly commands: CommandHandler,
     @inject(CLOCK) private readonly clock: Clock,
@@ -64,10 +61,9 @@ export class DeliverMail {
     @inject(UserRepository) private readonly users: UserRepository,
     @inject(USER_READ_MODEL) private readonly userViews: UserReadModel,
     @inject(LOGGER) private readonly logger: Logger,
-    @inject(ID_GENERATOR) ids: IdGenerator,
-  ) {
-    this.sender = ids.uuid();
-  }
+    /** This process, as its claims name it. */
+    @inject(INSTANCE_ID) private readonly sender: string,
+  ) {}
 
   /** One pass over the due messages; `stopping` is asked between messages. */
   async sendDue(stopping: () => boolean = () => false): Promise<number> {

@@ -7,10 +7,10 @@ import {
   type WebhookEvent,
 } from '../../domain/webhook/webhook.events.js';
 import { CommandHandler } from '../command-handler.js';
+import { INSTANCE_ID } from '../instance-id.js';
 import type { WebhookCommand } from '../../domain/webhook/webhook.decider.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '../ports/event-store.port.js';
-import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
 import { LOGGER, type Logger } from '../ports/logger.port.js';
 import { SECRET_BOX, type SecretBox } from '../ports/secret-box.port.js';
 import {
@@ -63,9 +63,6 @@ export class DeliverWebhooks {
   private readonly secrets = new Map<string, string>();
   /** Until when (epoch ms) this sender holds each subscription, as its own last claim said. */
   private readonly held = new Map<string, number>();
-  /** This process's sender, as its claims name it. */
-  private readonly sender: string;
-
   constructor(
     @inject(EVENT_STORE) private readonly store: EventStore,
     @inject(CommandHandler) private readonly commands: CommandHandler,
@@ -75,10 +72,9 @@ export class DeliverWebhooks {
     @inject(WEBHOOK_READ_MODEL) private readonly views: WebhookReadModel,
     @inject(WEBHOOK_SETTINGS) private readonly settings: WebhookSettings,
     @inject(LOGGER) private readonly logger: Logger,
-    @inject(ID_GENERATOR) ids: IdGenerator,
-  ) {
-    this.sender = ids.uuid();
-  }
+    /** This process, as its claims name it. */
+    @inject(INSTANCE_ID) private readonly sender: string,
+  ) {}
 
   /** One pass over the subscriptions that are due; `stopping` is asked between messages. */
   async deliverDue(stopping: () => boolean = () => false): Promise<void> {

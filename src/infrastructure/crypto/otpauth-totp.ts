@@ -7,6 +7,15 @@ const DIGITS = 6;
 const CODE = /^\d{6}$/;
 
 /** RFC 6238 through `otpauth` (its validation compares with crypto.timingSafeEqual); QR via `qrcode`. */
+/** The name authenticator apps show for the account: the issuer's host. */
+export const totpIssuerOf = (issuer: string): string => {
+  try {
+    return new URL(issuer).host || issuer;
+  } catch {
+    return issuer;
+  }
+};
+
 export class OtpauthTotp implements TotpAuthenticator {
   /** `issuer`: the name the authenticator app shows above the account. */
   constructor(private readonly issuer: string) {}

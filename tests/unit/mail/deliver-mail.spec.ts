@@ -3,6 +3,7 @@
  * goes out once. The transport holds every send until released, so both passes are in flight
  * together (the window that let both send before a message's stream had a claim).
  */
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CommandHandler } from '../../../src/application/command-handler.js';
 import { DeliverMail, MAIL_CLAIM_MS } from '../../../src/application/mail/deliver-mail.js';
@@ -16,11 +17,9 @@ import { bind } from '../../../src/infrastructure/log-follower/read-model-batch.
 import { SqliteMailOutbox } from '../../../src/infrastructure/read-models/sqlite/sqlite-mail-outbox.js';
 import { SqliteReadModelDatabase } from '../../../src/infrastructure/read-models/sqlite/sqlite-read-model-database.js';
 import { SqliteUserReadModel } from '../../../src/infrastructure/read-models/sqlite/sqlite-user-read-model.js';
-import { CryptoIdGenerator } from '../../../src/infrastructure/system/crypto-id-generator.js';
 import { userView } from '../../contract/user-read-model.contract.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
-const ids = new CryptoIdGenerator();
 const SETTINGS = {
   from: 'Auth <auth@example.com>',
   publicUrl: 'https://auth.example.com',
@@ -81,7 +80,18 @@ async function twoInstances(messages: number) {
   const sender = (transport: MailTransport): DeliverMail => {
     const commands = new CommandHandler(store);
     const users = new UserRepository(commands, clock);
-    return new DeliverMail(commands, clock, sealer, outbox, transport, SETTINGS, users, admins, silent, ids);
+    return new DeliverMail(
+      commands,
+      clock,
+      sealer,
+      outbox,
+      transport,
+      SETTINGS,
+      users,
+      admins,
+      silent,
+      randomUUID(),
+    );
   };
   return {
     store,

@@ -15,7 +15,6 @@ import type {
 import { webhooksProjection } from '../../../src/application/projections/index.js';
 import { DeliverWebhooks, retryDelayMs } from '../../../src/application/webhooks/deliver-webhooks.js';
 import { webhookSecretContext } from '../../../src/application/webhooks/manage-webhooks.use-case.js';
-import { CryptoIdGenerator } from '../../../src/infrastructure/system/crypto-id-generator.js';
 import { AesGcmSecretBox } from '../../../src/infrastructure/crypto/aes-gcm-secret-box.js';
 import { SqliteEventStore } from '../../../src/infrastructure/event-store/sqlite-event-store.js';
 import { bind } from '../../../src/infrastructure/log-follower/read-model-batch.js';
@@ -28,7 +27,6 @@ const SETTINGS: WebhookSettings = {
   timeoutSeconds: 5,
 };
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
-const ids = new CryptoIdGenerator();
 
 class Receiver implements WebhookClient {
   readonly messages: WebhookMessage[] = [];
@@ -56,7 +54,17 @@ async function setUp() {
   const receiver = new Receiver();
   let now = new Date('2026-01-01T00:00:00.000Z');
   const clock = { now: () => now };
-  const deliver = new DeliverWebhooks(store, commands, clock, box, receiver, views, SETTINGS, silent, ids);
+  const deliver = new DeliverWebhooks(
+    store,
+    commands,
+    clock,
+    box,
+    receiver,
+    views,
+    SETTINGS,
+    silent,
+    'instance-1',
+  );
   await store.append({
     streamId: 'webhook-s1',
     expectedVersion: 'no_stream',

@@ -4,6 +4,7 @@
  * claim has run out. The receiver holds every request until released, so both passes are in
  * flight together (the window in which both used to send each event).
  */
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CommandHandler } from '../../../src/application/command-handler.js';
 import type {
@@ -18,7 +19,6 @@ import { AesGcmSecretBox } from '../../../src/infrastructure/crypto/aes-gcm-secr
 import { SqliteEventStore } from '../../../src/infrastructure/event-store/sqlite-event-store.js';
 import { bind } from '../../../src/infrastructure/log-follower/read-model-batch.js';
 import { InMemoryWebhookReadModel } from '../../../src/infrastructure/read-models/in-memory/in-memory-webhook-read-model.js';
-import { CryptoIdGenerator } from '../../../src/infrastructure/system/crypto-id-generator.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const SETTINGS = {
@@ -87,7 +87,7 @@ async function twoInstances(logins: number) {
       views,
       SETTINGS,
       silent,
-      new CryptoIdGenerator(),
+      randomUUID(),
     );
   return {
     store,
