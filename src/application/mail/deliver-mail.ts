@@ -98,38 +98,59 @@ export class DeliverMail {
       return false;
     }
     // Sent meanwhile, or another sender holds it (or its retry is not due): theirs to finish.
-    if (!(await record({ ...message, type: 'ClaimMail', leaseMs: MAIL_CLAIM_MS, now }))) return false;
+    const claim = await this.commands.handle(
+      streamId,
+      mailDecider,
+      { ...message, type: 'ClaimMail', leaseMs: MAIL_CLAIM_MS, now },
+      { metadata: {}, now },
+    );
+    if (claim.events.length === 0) return false;
+    let sent: { readonly rfcMessageId: string; readonly destination: string };
     try {
       const mail = await this.compose(view, now);
-      const receipt = await this.transport.send(mail);
-      await record({
-        ...message,
-        type: 'RecordMailSent',
-        rfcMessageId: mail.messageId,
-        now: this.clock.now(),
-      });
-      // The file or relay, never the token or the body.
-      this.logger.info(
-        { messageId: view.id, kind: view.kind, destination: receipt.destination },
-        'mail sent',
-      );
-      return true;
+      sent = { rfcMessageId: mail.messageId, destination: (await this.transport.send(mail)).destination };
     } catch (error) {
-      const attempt = state.failures + 1;
-      const nextAttemptAt = new Date(
-        now.getTime() + mailRetryDelayMs(attempt, this.settings.retryBaseSeconds, Math.random()),
-      );
-      const reason = error instanceof Error ? error.message : String(error);
-      // Recorded before it is told: whoever reads the log line finds the retry in the log.
-      await record({
-        ...message,
+      await this.recordFailure(view, claim.state.failures + 1, error);
+      return false;
+    }
+    // Outside the failure path: a store that cannot take this record must not turn a sent mail
+    // into a failed one (the claim runs out, and the message goes once more, same Message-ID).
+    await record({
+      ...message,
+      type: 'RecordMailSent',
+      rfcMessageId: sent.rfcMessageId,
+      now: this.clock.now(),
+    });
+    // The file or relay, never the token or the body.
+    this.logger.info({ messageId: view.id, kind: view.kind, destination: sent.destination }, 'mail sent');
+    return true;
+  }
+
+  /** The retry is put off from when the send failed, by the attempt the stream counts. */
+  private async recordFailure(view: MailView, attempt: number, error: unknown): Promise<void> {
+    const failedAt = this.clock.now();
+    const nextAttemptAt = new Date(
+      failedAt.getTime() + mailRetryDelayMs(attempt, this.settings.retryBaseSeconds, Math.random()),
+    );
+    const reason = error instanceof Error ? error.message : String(error);
+    const { kind } = view;
+    const handled = await this.commands.handle(
+      mailStreamId(view.id),
+      mailDecider,
+      {
         type: 'RecordMailFailed',
+        messageId: view.id,
+        kind,
+        sender: this.sender,
         error: reason,
         nextAttemptAt,
-        now: this.clock.now(),
-      });
-      this.logger.warn({ messageId: view.id, kind: view.kind, attempt, reason }, 'mail not sent; will retry');
-      return false;
+        now: failedAt,
+      },
+      { metadata: {}, now: failedAt },
+    );
+    // Told after it is recorded, and only if it was: a sender that lost the claim retries nothing.
+    if (handled.events.length > 0) {
+      this.logger.warn({ messageId: view.id, kind, attempt, reason }, 'mail not sent; will retry');
     }
   }
 

@@ -106,6 +106,7 @@ export class DeliverWebhooks {
     const secret = this.secretOf(state);
     let after = Math.max(state.cursor, this.scanned.get(id) ?? 0);
     let failuresBefore = state.failures;
+    let recorded = false;
     while (after < head && !stopping()) {
       const page = await this.store.readAll(after, PAGE_SIZE);
       if (page.length === 0) break;
@@ -116,8 +117,8 @@ export class DeliverWebhooks {
           continue;
         }
         if (stopping()) break;
-        if (!(await this.hold(state))) {
-          // Another sender took over (this one stalled past its claim): it resumes after the record.
+        if (!(await this.hold(state, recorded))) {
+          // Not ours, or no longer where this pass began: what it sent is recorded, the rest waits.
           if (deliveries.length > 0) await this.record(state, after, deliveries, null);
           return;
         }
@@ -142,7 +143,10 @@ export class DeliverWebhooks {
         });
         after = event.position;
       }
-      if (deliveries.length > 0) await this.record(state, after, deliveries, null);
+      if (deliveries.length > 0) {
+        await this.record(state, after, deliveries, null);
+        recorded = true;
+      }
       this.scanned.set(id, after);
     }
   }
@@ -162,25 +166,28 @@ export class DeliverWebhooks {
     this.held.clear();
   }
 
+  /** The stream says another sender holds it live: so be it, whatever this process thought. */
   private heldByOther(state: WebhookSubscription): boolean {
     const held = state.sender;
-    const now = this.clock.now().getTime();
-    return held !== null && held.id !== this.sender && held.until > now && !this.holds(state.id, now);
-  }
-
-  private holds(id: string, now: number): boolean {
-    return (this.held.get(id) ?? 0) > now;
+    if (held === null || held.id === this.sender || held.until <= this.clock.now().getTime()) return false;
+    this.held.delete(state.id);
+    return true;
   }
 
   /**
    * Whether this sender may start a send: its claim has more than half its time left, or it takes
    * (or renews) one. Taking one is an append at the version read, so of several senders one wins;
-   * a live claim of another is refused by the decider.
+   * a live claim of another is refused by the decider. A renewal (the claim never lapsed, so no
+   * other sender acted) continues the pass; a claim taken from nobody continues it only while the
+   * stream is where the pass began (`recorded`: this pass wrote records since), or else the pass
+   * ends and the next one starts from the stream as it is: another sender may have delivered,
+   * failed or backed off meanwhile.
    */
-  private async hold(state: WebhookSubscription): Promise<boolean> {
+  private async hold(state: WebhookSubscription, recorded: boolean): Promise<boolean> {
     const now = this.clock.now();
     const leaseMs = webhookClaimMs(this.settings);
-    if ((this.held.get(state.id) ?? 0) - now.getTime() > leaseMs / 2) return true;
+    const until = this.held.get(state.id) ?? 0;
+    if (until - now.getTime() > leaseMs / 2) return true;
     const claim = await this.commands.handle(
       webhookStreamId(state.id),
       webhookDecider,
@@ -195,7 +202,15 @@ export class DeliverWebhooks {
       return false;
     }
     this.held.set(state.id, Date.parse(claimed.data.until));
-    return true;
+    if (until > now.getTime()) return true;
+    const fresh = claim.state;
+    return (
+      !recorded &&
+      fresh.status === 'active' &&
+      fresh.cursor === state.cursor &&
+      fresh.failures === state.failures &&
+      fresh.nextAttemptAt === state.nextAttemptAt
+    );
   }
 
   private async record(

@@ -38,12 +38,16 @@ export class NodeWebhookClient implements WebhookClient {
 
   async send(message: WebhookMessage): Promise<WebhookAttempt> {
     const url = new URL(message.url);
+    // One deadline for the lookup and the request together: an attempt never outlasts
+    // WEBHOOK_TIMEOUT, which the sender's claim is sized by.
+    const deadline = AbortSignal.timeout(this.options.timeoutMs);
     let target;
     try {
-      target = await resolveTarget(hostOf(url), this.options.allowPrivate);
+      target = await beforeDeadline(resolveTarget(hostOf(url), this.options.allowPrivate), deadline);
     } catch (error) {
       if (error instanceof RefusedTargetError)
         return { delivered: false, status: null, error: error.message };
+      if (deadline.aborted) return { delivered: false, status: null, error: 'timed out resolving the host' };
       throw error;
     }
     const signature = new Webhook(message.secret).sign(message.id, message.timestamp, message.payload);
@@ -66,7 +70,7 @@ export class NodeWebhookClient implements WebhookClient {
             'webhook-timestamp': String(Math.floor(message.timestamp.getTime() / 1000)),
             'webhook-signature': signature,
           },
-          signal: AbortSignal.timeout(this.options.timeoutMs),
+          signal: deadline,
         },
         (response) => {
           const status = response.statusCode ?? 0;
@@ -104,3 +108,12 @@ export class NodeWebhookClient implements WebhookClient {
     });
   }
 }
+
+/** `work`, or a rejection once `signal` aborts (the work itself, a DNS lookup, runs out unwatched). */
+const beforeDeadline = <T>(work: Promise<T>, signal: AbortSignal): Promise<T> =>
+  Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+    }),
+  ]);

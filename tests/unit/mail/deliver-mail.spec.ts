@@ -39,8 +39,11 @@ class HeldTransport implements MailTransport {
   }
   /** Refuse every message (a relay that is down). */
   refusing = false;
+  /** Runs during each send: a slow relay moves the clock. */
+  during: () => void = () => {};
   async send(mail: OutgoingMail) {
     await this.opened;
+    this.during();
     if (this.refusing) throw new Error('451 try again later');
     this.mailbox.push(mail);
     return { destination: 'held' };
@@ -160,5 +163,22 @@ describe('DeliverMail on two instances', () => {
     advance(Date.parse(String(failure?.data['nextAttemptAt'])) - Date.parse('2026-03-01T12:00:00.000Z'));
     expect(await senders[1].sendDue()).toBe(1);
     expect(await typesOf(store, 'mail-1')).toEqual(['MailClaimed', 'MailFailed', 'MailClaimed', 'MailSent']);
+  });
+
+  it('puts a retry off from when the send failed, not from when it began', async () => {
+    const { store, transports, senders, catchUp, advance } = await twoInstances(1);
+    transports[0].release();
+    transports[0].refusing = true;
+    // The relay takes 30 s to refuse (SMTP timeouts), longer than the first retry delay.
+    transports[0].during = () => advance(30_000);
+    await catchUp();
+    await senders[0].sendDue();
+    const [claimed, failed] = await store.readStream('mail-1');
+    expect([claimed?.type, failed?.type]).toEqual(['MailClaimed', 'MailFailed']);
+    const failedAt = Date.parse('2026-03-01T12:00:30.000Z');
+    const retryAt = Date.parse(String(failed?.data['nextAttemptAt']));
+    // MAIL_RETRY_BASE 5 s, first attempt: between half and all of it after the failure.
+    expect(retryAt - failedAt).toBeGreaterThanOrEqual(2500);
+    expect(retryAt - failedAt).toBeLessThanOrEqual(5000);
   });
 });

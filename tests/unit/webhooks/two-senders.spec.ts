@@ -94,6 +94,28 @@ async function twoInstances(logins: number) {
     received,
     receivers,
     senders: [sender(receivers[0]), sender(receivers[1])] as const,
+    /** A sender whose reads of the log wait until `open` (a slow page, a cold start's long scan). */
+    slowReader: (receiver: WebhookClient) => {
+      let open: () => void = () => {};
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      const slow = Object.create(store) as SqliteEventStore;
+      slow.readAll = async (after, limit) => {
+        await opened;
+        return store.readAll(after, limit);
+      };
+      const deliver = new DeliverWebhooks(
+        slow,
+        new CommandHandler(store),
+        clock,
+        box,
+        receiver,
+        views,
+        SETTINGS,
+        silent,
+        randomUUID(),
+      );
+      return { deliver, open };
+    },
     append,
     catchUp: async () => feed.apply(await store.readAll(0, 10_000)),
     advance: (ms: number) => (now = new Date(now.getTime() + ms)),
@@ -179,5 +201,26 @@ describe('DeliverWebhooks on two instances', () => {
     }
     expect(received).toEqual([]);
     expect((await store.readStream('webhook-s1')).map((event) => event.type)).toEqual(['WebhookSubscribed']);
+  });
+
+  it('does not send again what another sender delivered while this one was reading toward it', async () => {
+    const { received, receivers, senders, slowReader, catchUp } = await twoInstances(1);
+    for (const receiver of receivers) receiver.release();
+    await catchUp();
+    // This one loads the subscription (nobody holds it), then waits on its page of the log.
+    const late = slowReader(receivers[1]);
+    const latePass = late.deliver.deliverDue();
+    await settle();
+    // Meanwhile the other delivers the event and stops cleanly.
+    await senders[0].deliverDue();
+    await senders[0].release();
+    expect(idsOf(received)).toEqual(['evt_2']);
+    late.open();
+    await latePass;
+    expect(idsOf(received)).toEqual(['evt_2']);
+    // Its next pass starts from the stream as it is: nothing left to send.
+    await catchUp();
+    await late.deliver.deliverDue();
+    expect(idsOf(received)).toEqual(['evt_2']);
   });
 });
