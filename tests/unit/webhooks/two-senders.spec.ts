@@ -76,10 +76,11 @@ async function twoInstances(logins: number) {
   for (let i = 1; i <= logins; i++) await append(`session-${i}`, 'LoggedIn', { sessionId: `${i}` });
   const received: WebhookMessage[] = [];
   const receivers = [new HeldReceiver(received), new HeldReceiver(received)] as const;
-  // Each instance has its own command handler (its own cache of stream states) and sender id.
-  const sender = (receiver: WebhookClient) =>
+  // Each instance has its own command handler (its own cache of stream states) and sender id;
+  // `log` is where it pages the events from.
+  const sender = (receiver: WebhookClient, log: SqliteEventStore = store) =>
     new DeliverWebhooks(
-      store,
+      log,
       new CommandHandler(store),
       clock,
       box,
@@ -103,18 +104,7 @@ async function twoInstances(logins: number) {
         await opened;
         return store.readAll(after, limit);
       };
-      const deliver = new DeliverWebhooks(
-        slow,
-        new CommandHandler(store),
-        clock,
-        box,
-        receiver,
-        views,
-        SETTINGS,
-        silent,
-        randomUUID(),
-      );
-      return { deliver, open };
+      return { deliver: sender(receiver, slow), open };
     },
     append,
     catchUp: async () => feed.apply(await store.readAll(0, 10_000)),
