@@ -114,12 +114,12 @@ export class DeliverMail {
       return false;
     }
     // Outside the failure path: a store that cannot take this record must not turn a sent mail
-    // into a failed one (the claim runs out, and the message goes once more, same Message-ID).
-    await record({
-      ...message,
-      type: 'RecordMailSent',
-      rfcMessageId: sent.rfcMessageId,
-      now: this.clock.now(),
+    // into a failed one. The claim is still this sender's: its next pass sends the message once
+    // more, with the same Message-ID (other instances keep off until the claim runs out).
+    const recordSent = { ...message, type: 'RecordMailSent' as const, rfcMessageId: sent.rfcMessageId };
+    await record({ ...recordSent, now: this.clock.now() }).catch((error: unknown) => {
+      this.logger.warn({ messageId: view.id, kind: view.kind, err: error }, 'mail sent, not recorded');
+      throw error;
     });
     // The file or relay, never the token or the body.
     this.logger.info({ messageId: view.id, kind: view.kind, destination: sent.destination }, 'mail sent');

@@ -24,6 +24,11 @@ import { WEBHOOK_READ_MODEL, type WebhookReadModel } from '../ports/webhook-read
 import { webhookSecretContext } from './manage-webhooks.use-case.js';
 import { webhookMessageId, webhookPayload } from './webhook-payload.js';
 
+/** A delivery pass over one subscription: the stream version its records and claims build on. */
+interface Pass {
+  version: number;
+}
+
 /** Events read per page after a subscription's cursor. */
 const PAGE_SIZE = 100;
 /**
@@ -97,7 +102,7 @@ export class DeliverWebhooks {
 
   private async deliver(id: string, head: number, stopping: () => boolean): Promise<void> {
     const streamId = webhookStreamId(id);
-    const { state } = await this.commands.load(streamId, webhookDecider);
+    const { state, version } = await this.commands.load(streamId, webhookDecider);
     if (state.status !== 'active') return;
     if (state.nextAttemptAt !== null && Date.parse(state.nextAttemptAt) > this.clock.now().getTime()) return;
     // Another sender's: leave it. Otherwise the claim is taken at the first message to send, so
@@ -106,7 +111,8 @@ export class DeliverWebhooks {
     const secret = this.secretOf(state);
     let after = Math.max(state.cursor, this.scanned.get(id) ?? 0);
     let failuresBefore = state.failures;
-    let recorded = false;
+    // The stream's version as this pass last saw it: past it, the loaded state is stale.
+    const pass: Pass = { version };
     while (after < head && !stopping()) {
       const page = await this.store.readAll(after, PAGE_SIZE);
       if (page.length === 0) break;
@@ -117,9 +123,9 @@ export class DeliverWebhooks {
           continue;
         }
         if (stopping()) break;
-        if (!(await this.hold(state, recorded))) {
-          // Not ours, or no longer where this pass began: what it sent is recorded, the rest waits.
-          if (deliveries.length > 0) await this.record(state, after, deliveries, null);
+        if (!(await this.hold(state, pass))) {
+          // Not ours, or no longer as this pass saw it: what it sent is recorded, the rest waits.
+          if (deliveries.length > 0) await this.record(state, pass, after, deliveries, null);
           return;
         }
         const attempt = await this.client.send({
@@ -132,7 +138,7 @@ export class DeliverWebhooks {
         const attempts = failuresBefore + 1;
         failuresBefore = 0;
         if (!attempt.delivered) {
-          await this.record(state, after, deliveries, { event, attempt, attempts });
+          await this.record(state, pass, after, deliveries, { event, attempt, attempts });
           return;
         }
         deliveries.push({
@@ -143,10 +149,7 @@ export class DeliverWebhooks {
         });
         after = event.position;
       }
-      if (deliveries.length > 0) {
-        await this.record(state, after, deliveries, null);
-        recorded = true;
-      }
+      if (deliveries.length > 0) await this.record(state, pass, after, deliveries, null);
       this.scanned.set(id, after);
     }
   }
@@ -177,17 +180,14 @@ export class DeliverWebhooks {
   /**
    * Whether this sender may start a send: its claim has more than half its time left, or it takes
    * (or renews) one. Taking one is an append at the version read, so of several senders one wins;
-   * a live claim of another is refused by the decider. A renewal (the claim never lapsed, so no
-   * other sender acted) continues the pass; a claim taken from nobody continues it only while the
-   * stream is where the pass began (`recorded`: this pass wrote records since), or else the pass
-   * ends and the next one starts from the stream as it is: another sender may have delivered,
-   * failed or backed off meanwhile.
+   * a live claim of another is refused by the decider. The pass goes on only if nothing but its
+   * own records reached the stream since it read it: otherwise another sender (or an
+   * administrator) acted meanwhile, and the next pass starts from the stream as it is.
    */
-  private async hold(state: WebhookSubscription, recorded: boolean): Promise<boolean> {
+  private async hold(state: WebhookSubscription, pass: Pass): Promise<boolean> {
     const now = this.clock.now();
     const leaseMs = webhookClaimMs(this.settings);
-    const until = this.held.get(state.id) ?? 0;
-    if (until - now.getTime() > leaseMs / 2) return true;
+    if ((this.held.get(state.id) ?? 0) - now.getTime() > leaseMs / 2) return true;
     const claim = await this.commands.handle(
       webhookStreamId(state.id),
       webhookDecider,
@@ -202,19 +202,14 @@ export class DeliverWebhooks {
       return false;
     }
     this.held.set(state.id, Date.parse(claimed.data.until));
-    if (until > now.getTime()) return true;
-    const fresh = claim.state;
-    return (
-      !recorded &&
-      fresh.status === 'active' &&
-      fresh.cursor === state.cursor &&
-      fresh.failures === state.failures &&
-      fresh.nextAttemptAt === state.nextAttemptAt
-    );
+    const unchanged = claim.version - claim.events.length === pass.version;
+    pass.version = claim.version;
+    return unchanged;
   }
 
   private async record(
     state: WebhookSubscription,
+    pass: Pass,
     after: number,
     deliveries: readonly DeliveryRecord[],
     failure: {
@@ -243,6 +238,7 @@ export class DeliverWebhooks {
       metadata: {},
       now,
     });
+    pass.version = handled.version;
     this.scanned.set(state.id, after);
     const disabled = handled.events.find(
       (e): e is Extract<WebhookEvent, { type: 'WebhookDisabled' }> => e.type === 'WebhookDisabled',

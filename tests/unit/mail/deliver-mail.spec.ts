@@ -80,8 +80,8 @@ async function twoInstances(messages: number) {
   const transports = [new HeldTransport(mailbox), new HeldTransport(mailbox)] as const;
   const sealer = new MasterKeyFieldSealer(new AesGcmSecretBox(new Uint8Array(32).fill(3)));
   // Each instance has its own command handler (and its cache of stream states) and relay.
-  const sender = (transport: MailTransport): DeliverMail => {
-    const commands = new CommandHandler(store);
+  const sender = (transport: MailTransport, log: SqliteEventStore = store): DeliverMail => {
+    const commands = new CommandHandler(log);
     const users = new UserRepository(commands, clock);
     return new DeliverMail(
       commands,
@@ -101,6 +101,15 @@ async function twoInstances(messages: number) {
     mailbox,
     transports,
     senders: [sender(transports[0]), sender(transports[1])] as const,
+    /** A sender whose store refuses to take a `MailSent` (a store glitch right after a send). */
+    forgetfulSender: () => {
+      const glitching = Object.create(store) as SqliteEventStore;
+      glitching.append = (request) =>
+        request.events.some((event) => event.type === 'MailSent')
+          ? Promise.reject(new Error('store unavailable'))
+          : store.append(request);
+      return sender(transports[0], glitching);
+    },
     /** The outbox catches up, as each instance's follower would. */
     catchUp: async () => outboxFeed.apply(await store.readAll(0, 10_000)),
     advance: (ms: number) => (now = new Date(now.getTime() + ms)),
@@ -180,5 +189,16 @@ describe('DeliverMail on two instances', () => {
     // MAIL_RETRY_BASE 5 s, first attempt: between half and all of it after the failure.
     expect(retryAt - failedAt).toBeGreaterThanOrEqual(2500);
     expect(retryAt - failedAt).toBeLessThanOrEqual(5000);
+  });
+
+  it('records no failure for a mail that went out when the store cannot take its record', async () => {
+    const { store, mailbox, transports, forgetfulSender, senders, catchUp } = await twoInstances(1);
+    transports[0].release();
+    await catchUp();
+    await expect(forgetfulSender().sendDue()).rejects.toThrow('store unavailable');
+    expect(mailbox).toHaveLength(1);
+    expect(await typesOf(store, 'mail-1')).toEqual(['MailClaimed']);
+    // The claim keeps the other instance off it; this instance sends it once more, same Message-ID.
+    expect(await senders[1].sendDue()).toBe(0);
   });
 });

@@ -43,10 +43,12 @@ class HeldReceiver implements WebhookClient {
   refusal(): Promise<string | null> {
     return Promise.resolve(null);
   }
+  /** Answer 503 (the receiver is down). */
+  down = false;
   async send(message: WebhookMessage): Promise<WebhookAttempt> {
     await this.opened;
     this.received.push(message);
-    return { delivered: true, status: 200 };
+    return this.down ? { delivered: false, status: 503, error: null } : { delivered: true, status: 200 };
   }
 }
 
@@ -211,6 +213,25 @@ describe('DeliverWebhooks on two instances', () => {
     // Its next pass starts from the stream as it is: nothing left to send.
     await catchUp();
     await late.deliver.deliverDue();
+    expect(idsOf(received)).toEqual(['evt_2']);
+  });
+
+  it("keeps to the other sender's backoff when it failed and let go while this one was reading", async () => {
+    const { received, receivers, senders, slowReader, catchUp } = await twoInstances(1);
+    for (const receiver of receivers) receiver.release();
+    await catchUp();
+    const late = slowReader(receivers[1]);
+    const latePass = late.deliver.deliverDue();
+    await settle();
+    receivers[0].down = true;
+    await senders[0].deliverDue();
+    await senders[0].release();
+    expect(idsOf(received)).toEqual(['evt_2']);
+    late.open();
+    await latePass;
+    await catchUp();
+    await late.deliver.deliverDue();
+    // The retry waits for the failure's next attempt, whoever sends it.
     expect(idsOf(received)).toEqual(['evt_2']);
   });
 });
