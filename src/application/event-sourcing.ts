@@ -22,12 +22,6 @@ export const asRecorded = <Event extends DomainEvent>(event: StoredEvent): Recor
   } as unknown as Recorded<Event>;
 };
 
-/** A reader of `types`' events: the event as one of them (upcast), or null for any other type. */
-export const narrowTo =
-  <Event extends DomainEvent>(types: ReadonlySet<string>) =>
-  (event: StoredEvent): Recorded<Event> | null =>
-    types.has(event.type) ? asRecorded<Event>(event) : null;
-
 /** The stream's state, caught up from the cached version when there is one. */
 export async function load<Command, Event extends DomainEvent, State, Outcome>(
   store: EventStore,

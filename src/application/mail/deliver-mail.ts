@@ -76,34 +76,21 @@ export class DeliverMail {
   }
 
   private async deliver(view: MailView): Promise<boolean> {
-    const streamId = mailStreamId(view.id);
-    const { state } = await this.commands.load(streamId, mailDecider);
+    const { state } = await this.commands.load(mailStreamId(view.id), mailDecider);
     if (state.sent) return false;
     const now = this.clock.now();
-    const message = { messageId: view.id, kind: view.kind, sender: this.sender };
-    /** Whether the command was taken: an empty decision means the message is not ours. */
-    const record = async (command: MailCommand): Promise<boolean> => {
-      const handled = await this.commands.handle(streamId, mailDecider, command, {
-        metadata: {},
-        now: command.now,
-      });
-      return handled.events.length > 0;
-    };
+    const about = { messageId: view.id, kind: view.kind, sender: this.sender };
     const erased = view.userId !== null && (await this.users.stateOf(view.userId)).status === 'erased';
     const expired = erased ? 'recipient-erased' : expiryOf(view, now);
     if (expired !== null) {
-      if (await record({ ...message, type: 'RecordMailExpired', reason: expired, now })) {
+      const { events } = await this.decide({ ...about, type: 'RecordMailExpired', reason: expired, now });
+      if (events.length > 0) {
         this.logger.info({ messageId: view.id, kind: view.kind, reason: expired }, 'mail not sent: expired');
       }
       return false;
     }
     // Sent meanwhile, or another sender holds it (or its retry is not due): theirs to finish.
-    const claim = await this.commands.handle(
-      streamId,
-      mailDecider,
-      { ...message, type: 'ClaimMail', leaseMs: MAIL_CLAIM_MS, now },
-      { metadata: {}, now },
-    );
+    const claim = await this.decide({ ...about, type: 'ClaimMail', leaseMs: MAIL_CLAIM_MS, now });
     if (claim.events.length === 0) return false;
     let sent: { readonly rfcMessageId: string; readonly destination: string };
     try {
@@ -116,8 +103,12 @@ export class DeliverMail {
     // Outside the failure path: a store that cannot take this record must not turn a sent mail
     // into a failed one. The claim is still this sender's: its next pass sends the message once
     // more, with the same Message-ID (other instances keep off until the claim runs out).
-    const recordSent = { ...message, type: 'RecordMailSent' as const, rfcMessageId: sent.rfcMessageId };
-    await record({ ...recordSent, now: this.clock.now() }).catch((error: unknown) => {
+    await this.decide({
+      ...about,
+      type: 'RecordMailSent',
+      rfcMessageId: sent.rfcMessageId,
+      now: this.clock.now(),
+    }).catch((error: unknown) => {
       this.logger.warn({ messageId: view.id, kind: view.kind, err: error }, 'mail sent, not recorded');
       throw error;
     });
@@ -126,32 +117,34 @@ export class DeliverMail {
     return true;
   }
 
+  /** The message's own stream decides; an empty decision means the message is not this sender's. */
+  private decide(command: MailCommand) {
+    return this.commands.handle(mailStreamId(command.messageId), mailDecider, command, {
+      metadata: {},
+      now: command.now,
+    });
+  }
+
   /** The retry is put off from when the send failed, by the attempt the stream counts. */
   private async recordFailure(view: MailView, attempt: number, error: unknown): Promise<void> {
-    const failedAt = this.clock.now();
+    const now = this.clock.now();
     const nextAttemptAt = new Date(
-      failedAt.getTime() + mailRetryDelayMs(attempt, this.settings.retryBaseSeconds, Math.random()),
+      now.getTime() + mailRetryDelayMs(attempt, this.settings.retryBaseSeconds, Math.random()),
     );
     const reason = error instanceof Error ? error.message : String(error);
     const { kind } = view;
-    const handled = await this.commands.handle(
-      mailStreamId(view.id),
-      mailDecider,
-      {
-        type: 'RecordMailFailed',
-        messageId: view.id,
-        kind,
-        sender: this.sender,
-        error: reason,
-        nextAttemptAt,
-        now: failedAt,
-      },
-      { metadata: {}, now: failedAt },
-    );
+    const { events } = await this.decide({
+      type: 'RecordMailFailed',
+      messageId: view.id,
+      kind,
+      sender: this.sender,
+      error: reason,
+      nextAttemptAt,
+      now,
+    });
     // Told after it is recorded, and only if it was: a sender that lost the claim retries nothing.
-    if (handled.events.length > 0) {
+    if (events.length > 0)
       this.logger.warn({ messageId: view.id, kind, attempt, reason }, 'mail not sent; will retry');
-    }
   }
 
   /** The user's address (or the one the event named), or every active administrator's. */
